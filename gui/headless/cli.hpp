@@ -1,0 +1,45 @@
+// The `pollscope` command line: one parser for the desktop app and the
+// headless runner, so both accept and reject exactly the same flags.
+//
+// Bad input (unknown flag, unknown scenario or clock, negative or absurd
+// numbers) is reported with a clear message and exit status 2.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace pollscope {
+
+struct CliOptions {
+  bool headless = false;          // --headless: no window, print to stdout
+  std::string scenario = "hello-world"; // --scenario NAME
+  bool scenario_given = false;    // the user named one explicitly
+  std::string clock = "real";     // --clock real|virtual
+  std::string events_path;        // --events FILE.jsonl: every event as a JSON line
+  double time_scale = 1.0;        // --time-scale X (real clock; 0.25 = slow motion)
+  std::size_t capacity = 10000;   // --capacity N: the run queue's bound
+  unsigned count = 10;            // --count N: tasks for the random-timers scenario
+  std::uint64_t seed = 1;         // --seed S: random-timers durations
+  bool quiet_timeline = false;    // --quiet: output lines and the summary only
+  // GUI only
+  std::string screenshot_path;    // --screenshot FILE.png: render, save, exit
+  unsigned frames = 3;            // --frames N: frames to render before the screenshot
+  bool print_ready = false;       // --print-ready: print a ready line with control rectangles
+  std::string mode = "step";      // --mode run|pause|step: how the GUI starts
+};
+
+struct CliParse {
+  CliOptions options;
+  std::optional<int> exit_code; // set: exit now with this status (help, version, error, list)
+};
+
+// Parses argv. Prints --help / --version / --list-scenarios / errors itself.
+[[nodiscard]] CliParse parse_cli(int argc, char** argv);
+
+// Runs a scenario with no window: prints output lines and a readable event
+// timeline as they happen, then the executor's completion line. Returns the
+// process exit status.
+[[nodiscard]] int run_headless(const CliOptions& options);
+
+} // namespace pollscope

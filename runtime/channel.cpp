@@ -1,0 +1,218 @@
+#include "channel.hpp"
+
+#include "runtime_context.hpp"
+#include "task.hpp"
+
+#include <bit>
+
+namespace pollscope {
+namespace {
+
+// The channel the calling thread consumes from (set by try_recv/wait). A send
+// from that thread cannot find the consumer asleep.
+thread_local const SyncChannel* t_consuming = nullptr;
+
+} // namespace
+
+SyncChannel::SyncChannel(RuntimeContext& rt, std::size_t capacity)
+    : rt_(rt), capacity_(capacity == 0 ? 1 : capacity) {
+  const std::size_t physical = std::bit_ceil(capacity_);
+  mask_ = physical - 1;
+  slots_ = std::make_unique<Slot[]>(physical);
+  for (std::size_t i = 0; i < physical; ++i) {
+    slots_[i].seq.store(0, std::memory_order_relaxed);
+    slots_[i].task = nullptr;
+  }
+}
+
+SyncChannel::~SyncChannel() {
+  // Whatever is still queued loses its reference (runtime teardown).
+  while (Task* t = try_recv()) t->release();
+}
+
+SyncChannel::Claim SyncChannel::try_push(Task* task, WakerId by, bool was_blocked) {
+  if (shut_down_.load(std::memory_order_relaxed)) return Claim::Closed;
+  std::uint64_t pos = tail_.load(std::memory_order_relaxed);
+  std::uint64_t head = 0;
+  for (;;) {
+    // acquire: pairs with the consumer's release of head_, so the slot we may
+    // now reuse has been read out.
+    head = head_.load(std::memory_order_acquire);
+    if (pos - head >= capacity_) return Claim::Full;
+    if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed, std::memory_order_relaxed)) break;
+  }
+  // Log before publishing: the consumer cannot pop (and log the pop) before
+  // the store below, so the push is always earlier in the log.
+  if (rt_.logging()) {
+    if (was_blocked) {
+      Event u;
+      u.kind = EventKind::SendUnblocked;
+      u.task = task->id();
+      u.waker = by;
+      rt_.emit(u);
+    }
+    Event e;
+    e.kind = EventKind::QueuePush;
+    e.task = task->id();
+    e.waker = by;
+    e.a = pos;
+    e.b = pos + 1 - head;
+    rt_.emit(e);
+  }
+  Slot& slot = slots_[pos & mask_];
+  slot.task = task;
+  // release: publishes slot.task to the consumer's acquire of seq.
+  slot.seq.store(pos + 1, std::memory_order_release);
+  if (t_consuming != this) wake_consumer_if_sleeping();
+  return Claim::Ok;
+}
+
+void SyncChannel::wake_consumer_if_sleeping() {
+  // seq_cst fence: orders our publish before reading consumer_sleeping_,
+  // matching the fence in wait(); without it both sides could miss each other.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (consumer_sleeping_.load(std::memory_order_relaxed)) {
+    std::lock_guard lock(mutex_);
+    not_empty_.notify_all();
+  }
+}
+
+SendResult SyncChannel::try_send(Task* task, WakerId by) {
+  switch (try_push(task, by, false)) {
+  case Claim::Ok: return SendResult::Ok;
+  case Claim::Closed: return SendResult::Closed;
+  case Claim::Full: break;
+  }
+  Event e;
+  e.kind = EventKind::TrySendFull;
+  e.task = task->id();
+  e.waker = by;
+  rt_.emit(e);
+  return SendResult::Full;
+}
+
+SendResult SyncChannel::send(Task* task, WakerId by) {
+  Claim c = try_push(task, by, false);
+  if (c != Claim::Full) return c == Claim::Ok ? SendResult::Ok : SendResult::Closed;
+  Event e;
+  e.kind = EventKind::SendBlocked;
+  e.task = task->id();
+  e.waker = by;
+  rt_.emit(e);
+  blocked_senders_.fetch_add(1, std::memory_order_seq_cst);
+  for (;;) {
+    c = try_push(task, by, true);
+    if (c != Claim::Full) break;
+    std::unique_lock lock(mutex_);
+    // Timed: the consumer's check of blocked_senders_ is not fenced (it is on
+    // every pop), so a wake-up can be missed; the timeout bounds that cost.
+    not_full_.wait_for(lock, std::chrono::milliseconds(1));
+  }
+  blocked_senders_.fetch_sub(1, std::memory_order_relaxed);
+  return c == Claim::Ok ? SendResult::Ok : SendResult::Closed;
+}
+
+bool SyncChannel::has_published() const noexcept {
+  const std::uint64_t h = head_.load(std::memory_order_relaxed);
+  return slots_[h & mask_].seq.load(std::memory_order_acquire) == h + 1;
+}
+
+Task* SyncChannel::try_recv() {
+  t_consuming = this;
+  const std::uint64_t h = head_.load(std::memory_order_relaxed); // only we write it
+  Slot& slot = slots_[h & mask_];
+  if (slot.seq.load(std::memory_order_acquire) != h + 1) return nullptr;
+  Task* task = slot.task;
+  // release: senders that see the new head may reuse this slot.
+  head_.store(h + 1, std::memory_order_release);
+  if (rt_.logging()) {
+    Event e;
+    e.kind = EventKind::QueuePop;
+    e.task = task->id();
+    e.a = h;
+    e.b = tail_.load(std::memory_order_relaxed) - (h + 1);
+    rt_.emit(e);
+  }
+  if (blocked_senders_.load(std::memory_order_relaxed) > 0) {
+    std::lock_guard lock(mutex_);
+    not_full_.notify_all();
+  }
+  return task;
+}
+
+SyncChannel::WaitResult SyncChannel::wait(std::chrono::nanoseconds timeout) {
+  t_consuming = this;
+  if (has_published()) return WaitResult::Ready;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  consumer_sleeping_.store(true, std::memory_order_relaxed);
+  std::atomic_thread_fence(std::memory_order_seq_cst); // see wake_consumer_if_sleeping
+  WaitResult result = WaitResult::TimedOut;
+  {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      if (has_published()) { result = WaitResult::Ready; break; }
+      if (senders_.load(std::memory_order_acquire) == 0 && tail_.load(std::memory_order_acquire) ==
+                                                               head_.load(std::memory_order_relaxed)) {
+        result = WaitResult::Closed;
+        break;
+      }
+      if (interrupted_) { interrupted_ = false; result = WaitResult::Interrupted; break; }
+      if (not_empty_.wait_until(lock, deadline) == std::cv_status::timeout) {
+        if (has_published()) result = WaitResult::Ready;
+        break;
+      }
+    }
+  }
+  consumer_sleeping_.store(false, std::memory_order_relaxed);
+  return result;
+}
+
+void SyncChannel::interrupt() {
+  std::lock_guard lock(mutex_);
+  interrupted_ = true;
+  not_empty_.notify_all();
+}
+
+void SyncChannel::add_sender() noexcept { senders_.fetch_add(1, std::memory_order_relaxed); }
+
+void SyncChannel::remove_sender() {
+  // acq_rel: the consumer that sees zero senders must also see their sends.
+  if (senders_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    Event e;
+    e.kind = EventKind::ChannelClosed;
+    rt_.emit(e);
+    std::lock_guard lock(mutex_);
+    not_empty_.notify_all();
+  }
+}
+
+void SyncChannel::shut_down() {
+  shut_down_.store(true, std::memory_order_relaxed);
+  std::lock_guard lock(mutex_);
+  not_full_.notify_all();
+  not_empty_.notify_all();
+}
+
+std::size_t SyncChannel::size() const noexcept {
+  const std::uint64_t h = head_.load(std::memory_order_acquire);
+  const std::uint64_t t = tail_.load(std::memory_order_acquire);
+  return t > h ? static_cast<std::size_t>(t - h) : 0;
+}
+
+bool SyncChannel::closed() const noexcept {
+  return senders_.load(std::memory_order_acquire) == 0;
+}
+
+std::vector<TaskId> SyncChannel::snapshot() const {
+  std::vector<TaskId> ids;
+  const std::uint64_t t = tail_.load(std::memory_order_acquire);
+  for (std::uint64_t h = head_.load(std::memory_order_relaxed); h < t; ++h) {
+    const Slot& slot = slots_[h & mask_];
+    if (slot.seq.load(std::memory_order_acquire) != h + 1) break;
+    ids.push_back(slot.task->id());
+  }
+  return ids;
+}
+
+} // namespace pollscope
+

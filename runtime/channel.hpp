@@ -1,0 +1,113 @@
+// SyncChannel: the run queue — a bounded channel of task references with the
+// semantics of Rust's `sync_channel` that the book's executor is built on:
+//   - send blocks while the channel is full; try_send reports Full instead;
+//   - recv blocks while it is empty, and fails once it is empty and every
+//     sender is gone (the spawner and every task hold one), so `run()`
+//     returns when all work is done;
+//   - book-faithful: a task sent twice is queued twice.
+//
+// Threading contract
+//   - Any number of threads may send (executor, timer threads, the GUI's
+//     try_send). Exactly one thread receives (the executor): `try_recv`,
+//     `wait` and `snapshot` are consumer-only.
+//   - A sender claims a ticket with a CAS on `tail_` (bounded by
+//     `head_ + capacity`), logs QueuePush with that ticket while the entry is
+//     still unpublished, then publishes the slot with a release store of its
+//     sequence. The consumer logs QueuePop after acquiring it. So the log
+//     always has a push before its pop, and tickets give the fold the exact
+//     channel order even when racing senders log out of ticket order.
+//   - Blocking uses a mutex and condition variables on the slow paths only. A
+//     sender on another thread than the consumer pays one seq_cst fence to
+//     check whether the consumer sleeps (Dekker-style with the consumer's
+//     fence before its last look); the consumer's own sends (a task waking
+//     itself) skip it: the consumer is plainly not asleep.
+//
+// The interface is deliberately small (send / try_send / try_recv / wait) so
+// another queue policy — a "notified" bit instead of duplicate entries — can
+// replace it later.
+#pragma once
+
+#include "event.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace pollscope {
+
+class RuntimeContext;
+class Task;
+
+enum class SendResult : std::uint8_t {
+  Ok,     // queued
+  Full,   // try_send only: at capacity, nothing queued
+  Closed, // the receiver is gone (or the runtime is shutting down): not queued
+};
+
+class SyncChannel {
+public:
+  SyncChannel(RuntimeContext& rt, std::size_t capacity);
+  ~SyncChannel(); // releases the tasks still queued
+  SyncChannel(const SyncChannel&) = delete;
+  SyncChannel& operator=(const SyncChannel&) = delete;
+
+  // Both adopt one reference to `task` on Ok and leave it with the caller
+  // otherwise. `by` is the waker that sends (0: the spawner).
+  SendResult send(Task* task, WakerId by);
+  SendResult try_send(Task* task, WakerId by);
+
+  // Consumer only. Returns an adopted reference, or null when empty.
+  [[nodiscard]] Task* try_recv();
+
+  enum class WaitResult : std::uint8_t { Ready, Closed, Interrupted, TimedOut };
+  // Consumer only: blocks until an entry can be received, the channel is
+  // closed and empty, `interrupt()` is called, or `timeout` passes.
+  WaitResult wait(std::chrono::nanoseconds timeout);
+  void interrupt(); // any thread: wakes a waiting consumer once
+
+  void add_sender() noexcept;
+  void remove_sender(); // the last one closes the channel
+  // Reset/shutdown: every send from now on returns Closed; blocked senders
+  // give up. Any thread.
+  void shut_down();
+
+  [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+  [[nodiscard]] std::size_t size() const noexcept; // approximate while senders race
+  [[nodiscard]] bool closed() const noexcept;
+  // Consumer only, at a quiescent point: the queued tasks' ids, in order.
+  [[nodiscard]] std::vector<TaskId> snapshot() const;
+
+private:
+  enum class Claim : std::uint8_t { Ok, Full, Closed };
+  Claim try_push(Task* task, WakerId by, bool was_blocked);
+  [[nodiscard]] bool has_published() const noexcept;
+  void wake_consumer_if_sleeping();
+
+  struct Slot {
+    std::atomic<std::uint64_t> seq; // ticket + 1 once the entry is published
+    Task* task;
+  };
+  RuntimeContext& rt_;
+  const std::size_t capacity_; // the logical bound
+  std::size_t mask_;           // physical slots: a power of two >= capacity
+  std::unique_ptr<Slot[]> slots_;
+
+  static constexpr std::size_t kLine = 64;
+  alignas(kLine) std::atomic<std::uint64_t> tail_{0}; // next ticket to claim
+  alignas(kLine) std::atomic<std::uint64_t> head_{0}; // next ticket to receive; consumer writes
+  alignas(kLine) std::atomic<long> senders_{0};
+  std::atomic<bool> shut_down_{false};
+  std::atomic<bool> consumer_sleeping_{false};
+  std::atomic<int> blocked_senders_{0};
+
+  mutable std::mutex mutex_;
+  std::condition_variable not_empty_; // consumer waits here
+  std::condition_variable not_full_;  // blocked senders wait here
+  bool interrupted_ = false;          // guarded by mutex_
+};
+
+} // namespace pollscope

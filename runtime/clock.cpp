@@ -1,0 +1,190 @@
+#include "clock.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <utility>
+
+namespace pollscope {
+
+std::string_view to_string(ClockKind k) noexcept {
+  return k == ClockKind::Virtual ? "virtual" : "real";
+}
+
+// --- Sleeper ----------------------------------------------------------------
+
+Sleeper::Sleeper(Sleeper&& o) noexcept
+    : clock_(std::exchange(o.clock_, nullptr)), deadline_(o.deadline_), key_(std::exchange(o.key_, 0)) {}
+
+Sleeper& Sleeper::operator=(Sleeper&& o) noexcept {
+  if (this != &o) {
+    release();
+    clock_ = std::exchange(o.clock_, nullptr);
+    deadline_ = o.deadline_;
+    key_ = std::exchange(o.key_, 0);
+  }
+  return *this;
+}
+
+Sleeper::~Sleeper() { release(); }
+
+void Sleeper::release() noexcept {
+  if (clock_ != nullptr) std::exchange(clock_, nullptr)->release(key_);
+}
+
+// --- Clock ------------------------------------------------------------------
+
+Sleeper Clock::register_sleeper(std::uint64_t deadline_ns) {
+  std::lock_guard lock(mutex_);
+  Sleeper s;
+  s.clock_ = this;
+  s.deadline_ = deadline_ns;
+  s.key_ = next_key_++;
+  due_.emplace(deadline_ns, s.key_);
+  by_key_.emplace(s.key_, deadline_ns);
+  return s;
+}
+
+void Clock::release(std::uint64_t key) noexcept {
+  std::lock_guard lock(mutex_);
+  auto it = by_key_.find(key);
+  if (it == by_key_.end()) return;
+  auto [lo, hi] = due_.equal_range(it->second);
+  for (auto d = lo; d != hi; ++d) {
+    if (d->second == key) {
+      due_.erase(d);
+      break;
+    }
+  }
+  by_key_.erase(it);
+  released_.notify_all();
+}
+
+bool Clock::sleep_until(std::uint64_t deadline) {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (cancelled_) return false;
+    if (now_ns() >= deadline) return true;
+    const std::int64_t wait = real_wait_ns(deadline);
+    ++parked_;
+    released_.notify_all(); // VirtualClock::on_idle waits for every timer thread to park
+    if (wait < 0) {
+      changed_.wait(lock);
+    } else {
+      changed_.wait_for(lock, std::chrono::nanoseconds(wait));
+    }
+    --parked_;
+  }
+}
+
+void Clock::cancel_all() {
+  std::lock_guard lock(mutex_);
+  cancelled_ = true;
+  changed_.notify_all();
+}
+
+void Clock::uncancel() {
+  std::lock_guard lock(mutex_);
+  cancelled_ = false;
+}
+
+bool Clock::cancelled() const {
+  std::lock_guard lock(mutex_);
+  return cancelled_;
+}
+
+std::size_t Clock::sleepers() const {
+  std::lock_guard lock(mutex_);
+  return by_key_.size();
+}
+
+void Clock::notify_time_changed() {
+  std::lock_guard lock(mutex_);
+  changed_.notify_all();
+}
+
+// --- RealClock --------------------------------------------------------------
+
+RealClock::RealClock(double time_scale) {
+  bases_.push_back(std::make_unique<Base>(Base{steady_ns(), 0, time_scale > 0 ? time_scale : 1.0}));
+  base_.store(bases_.back().get(), std::memory_order_release);
+}
+
+std::uint64_t RealClock::steady_ns() const noexcept {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count());
+}
+
+std::uint64_t RealClock::now_ns() const noexcept {
+  // acquire: pairs with the release in set_time_scale; the Base is immutable.
+  const Base* b = base_.load(std::memory_order_acquire);
+  const std::uint64_t steady = steady_ns();
+  const double dt = steady > b->steady ? static_cast<double>(steady - b->steady) * b->scale : 0.0;
+  return b->virt + static_cast<std::uint64_t>(dt);
+}
+
+void RealClock::set_time_scale(double scale) {
+  if (!(scale > 0) || !std::isfinite(scale)) return;
+  {
+    std::lock_guard lock(base_mutex_);
+    const std::uint64_t steady = steady_ns();
+    const std::uint64_t now = now_ns();
+    bases_.push_back(std::make_unique<Base>(Base{steady, now, scale}));
+    base_.store(bases_.back().get(), std::memory_order_release);
+  }
+  notify_time_changed(); // sleeping timers recompute their real wait
+}
+
+double RealClock::time_scale() const noexcept { return base_.load(std::memory_order_acquire)->scale; }
+
+std::int64_t RealClock::real_wait_ns(std::uint64_t deadline) const noexcept {
+  const std::uint64_t now = now_ns();
+  if (deadline <= now) return 0;
+  const double scale = time_scale();
+  return static_cast<std::int64_t>(static_cast<double>(deadline - now) / scale) + 1;
+}
+
+// --- VirtualClock -----------------------------------------------------------
+
+VirtualClock::VirtualClock(bool auto_advance) : auto_advance_(auto_advance) {}
+
+std::uint64_t VirtualClock::now_ns() const noexcept { return now_.load(std::memory_order_acquire); }
+
+void VirtualClock::advance_to(std::uint64_t t_ns) {
+  std::unique_lock lock(mutex_);
+  if (t_ns > now_.load(std::memory_order_relaxed)) now_.store(t_ns, std::memory_order_release);
+  changed_.notify_all();
+  // Wait for every sleeper now due to finish acting (its thread releases it
+  // after firing and waking), unless the clock is cancelled meanwhile.
+  released_.wait(lock, [&] {
+    return cancelled_ || due_.empty() || due_.begin()->first > now_.load(std::memory_order_relaxed);
+  });
+}
+
+void VirtualClock::advance_by(std::uint64_t dt_ns) { advance_to(now_ns() + dt_ns); }
+
+bool VirtualClock::next_deadline(std::uint64_t& out) const {
+  std::lock_guard lock(mutex_);
+  if (due_.empty()) return false;
+  out = due_.begin()->first;
+  return true;
+}
+
+void VirtualClock::wait_all_parked() {
+  std::unique_lock lock(mutex_);
+  released_.wait(lock, [&] { return cancelled_ || parked_ >= by_key_.size(); });
+}
+
+bool VirtualClock::on_idle() {
+  if (!auto_advance_) return false;
+  // Let every timer thread that exists reach its wait first, so virtual time
+  // never jumps past a thread that has not even started: its "started" and
+  // "waiting" events then carry the time it was armed, as they would for real.
+  wait_all_parked();
+  std::uint64_t next = 0;
+  if (!next_deadline(next)) return false;
+  advance_to(next);
+  return true;
+}
+
+} // namespace pollscope

@@ -1,0 +1,134 @@
+// Clock: where the runtime's time comes from, and how timer threads wait on it.
+//
+// Two clocks: RealClock (the steady clock, optionally slowed down by a time
+// scale for slow motion in the GUI) and VirtualClock (time moves only when
+// told: tests and `--clock virtual` advance it by hand, or let the executor
+// advance it to the next deadline when nothing else can run).
+//
+// Threading contract: every member may be called from any thread. Timer
+// threads block in `sleep_until`; `cancel_all` (reset, shutdown) and any
+// change of time (advance, a new time scale) wake them at once. A waiter is
+// registered *before* its thread starts (`Sleeper`), so a virtual clock never
+// advances past a timer it has not seen, and `advance_to` returns only after
+// every timer it made due has finished firing (its Sleeper is released), which
+// is what makes thread-per-timer tests deterministic without sleeps.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+#include <mutex>
+#include <string_view>
+
+namespace pollscope {
+
+enum class ClockKind : std::uint8_t { Real = 0, Virtual = 1 };
+std::string_view to_string(ClockKind k) noexcept;
+
+class Clock;
+
+// A registered wait for a deadline. Created on the thread that arms the timer,
+// moved into the timer thread, released when that thread has finished acting
+// on the deadline.
+class Sleeper {
+public:
+  Sleeper() = default;
+  Sleeper(Sleeper&& o) noexcept;
+  Sleeper& operator=(Sleeper&& o) noexcept;
+  ~Sleeper();
+  void release() noexcept; // idempotent
+  [[nodiscard]] std::uint64_t deadline() const noexcept { return deadline_; }
+
+private:
+  friend class Clock;
+  Clock* clock_ = nullptr;
+  std::uint64_t deadline_ = 0;
+  std::uint64_t key_ = 0;
+};
+
+class Clock {
+public:
+  virtual ~Clock() = default;
+  [[nodiscard]] virtual std::uint64_t now_ns() const noexcept = 0;
+  [[nodiscard]] virtual ClockKind kind() const noexcept = 0;
+
+  [[nodiscard]] Sleeper register_sleeper(std::uint64_t deadline_ns);
+  // Blocks until now_ns() >= deadline (true) or the clock is cancelled
+  // (false). Cancellation is sticky until `uncancel`.
+  bool sleep_until(std::uint64_t deadline_ns);
+  void cancel_all();
+  void uncancel();
+  [[nodiscard]] bool cancelled() const;
+  [[nodiscard]] std::size_t sleepers() const;
+
+  // The executor calls this when its queue is empty, before blocking. A
+  // VirtualClock in auto mode advances to the next deadline and returns true;
+  // every other clock returns false.
+  virtual bool on_idle() { return false; }
+
+protected:
+  // Real clock: how long to block for a wait until `deadline` (in ns of
+  // real time), or -1 to wait for a notification only.
+  [[nodiscard]] virtual std::int64_t real_wait_ns(std::uint64_t deadline) const noexcept = 0;
+  void notify_time_changed();
+  friend class Sleeper;
+  void release(std::uint64_t key) noexcept;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;  // time moved, or cancelled
+  std::condition_variable released_; // a sleeper was released, or a thread parked
+  std::multimap<std::uint64_t, std::uint64_t> due_; // deadline -> key, unreleased sleepers
+  std::map<std::uint64_t, std::uint64_t> by_key_;   // key -> deadline
+  std::uint64_t next_key_ = 1;
+  std::size_t parked_ = 0; // threads blocked in sleep_until right now
+  bool cancelled_ = false;
+};
+
+class RealClock final : public Clock {
+public:
+  explicit RealClock(double time_scale = 1.0);
+  [[nodiscard]] std::uint64_t now_ns() const noexcept override;
+  [[nodiscard]] ClockKind kind() const noexcept override { return ClockKind::Real; }
+  // 1.0 = real time, 0.25 = a quarter speed. Continuous: now_ns() does not jump.
+  void set_time_scale(double scale);
+  [[nodiscard]] double time_scale() const noexcept;
+
+private:
+  [[nodiscard]] std::int64_t real_wait_ns(std::uint64_t deadline) const noexcept override;
+  [[nodiscard]] std::uint64_t steady_ns() const noexcept;
+  // now = virt + (steady_now - steady) * scale, re-based on every scale
+  // change so time stays continuous. Readers (every poll, when logging) load
+  // one pointer; a scale change publishes a new Base and keeps the old ones
+  // alive until the clock dies, so a reader never sees a freed Base.
+  struct Base { std::uint64_t steady; std::uint64_t virt; double scale; };
+  std::mutex base_mutex_; // serialises writers only
+  std::vector<std::unique_ptr<Base>> bases_;
+  std::atomic<const Base*> base_{nullptr};
+};
+
+class VirtualClock final : public Clock {
+public:
+  explicit VirtualClock(bool auto_advance = true);
+  [[nodiscard]] std::uint64_t now_ns() const noexcept override;
+  [[nodiscard]] ClockKind kind() const noexcept override { return ClockKind::Virtual; }
+  // Moves time forward (never back) and waits until every sleeper that became
+  // due has been released by its thread.
+  void advance_to(std::uint64_t t_ns);
+  void advance_by(std::uint64_t dt_ns);
+  // The earliest unreleased deadline, if any.
+  [[nodiscard]] bool next_deadline(std::uint64_t& out) const;
+  bool on_idle() override;
+  // Blocks until every registered timer thread waits on this clock (or has
+  // finished): a quiescent point for tests and for on_idle.
+  void wait_all_parked();
+
+private:
+  [[nodiscard]] std::int64_t real_wait_ns(std::uint64_t) const noexcept override { return -1; }
+  std::atomic<std::uint64_t> now_{0};
+  bool auto_advance_;
+};
+
+} // namespace pollscope

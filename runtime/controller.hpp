@@ -1,0 +1,89 @@
+// Controller: runs a runtime on a worker thread and takes commands from any
+// thread — run, pause, step one poll, throttle, spawn, reset, shutdown.
+//
+// Threading contract
+//   - Every public member may be called from any thread, concurrently. No
+//     command blocks its caller: commands are queued (a mutex held for a push
+//     only) and carried out by the worker, which reports every effect as
+//     events in `log()`.
+//   - Spawning from the caller's thread uses the channel's try_send, so a full
+//     queue is reported (SpawnStatus::QueueFull, plus a TrySendFull event)
+//     instead of blocking a GUI frame.
+//   - `log()` and `strings()` live as long as the Controller and survive
+//     reset: one consumer thread drains the log (EventLog's contract).
+//   - The worker owns the executor; the runtime it tears down on reset is
+//     never touched by another thread afterwards.
+#pragma once
+
+#include "clock.hpp"
+#include "event.hpp"
+#include "event_log.hpp"
+#include "string_table.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace pollscope {
+
+struct ControllerOptions {
+  std::size_t queue_capacity = 10000;      // the run channel's bound (sync_channel)
+  ClockKind clock = ClockKind::Real;       // Virtual: time advances only when idle
+  double time_scale = 1.0;                 // real clock only: 0.25 = 4x slow motion
+  std::size_t log_capacity = std::size_t{1} << 20;
+  ExecutorMode initial_mode = ExecutorMode::Step;
+  double throttle_polls_per_second = 2.0;  // used in ExecutorMode::Throttle
+  std::string scenario = "hello-world";    // loaded at start and after reset; "" = none
+};
+
+enum class SpawnStatus : std::uint8_t {
+  Spawned,     // the task is on the run queue
+  QueueFull,   // the channel is at capacity: nothing was spawned
+  BadArgument, // e.g. a negative or absurd duration
+};
+std::string_view to_string(SpawnStatus s) noexcept;
+
+class Controller {
+public:
+  explicit Controller(ControllerOptions options = {});
+  ~Controller(); // shutdown: joins the worker and every timer thread
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+
+  // --- execution ---
+  void set_mode(ExecutorMode mode);
+  void step(unsigned polls = 1); // owes `polls` more polls; switches to Step mode
+  void set_throttle(double polls_per_second);
+  void set_time_scale(double scale); // real clock: 1 = real time
+  // Tears every task and timer thread down and starts a fresh runtime with
+  // `options` (capacity, scenario; the log and string table carry on).
+  void reset(ControllerOptions options);
+  void reset(); // same options as now
+
+  // --- spawning (never blocks) ---
+  // One task: print, await a TimerFuture of `duration`, print.
+  SpawnStatus spawn_timer(std::chrono::nanoseconds duration);
+  // `count` such tasks with durations uniform in [min, max], seeded.
+  SpawnStatus spawn_timers(unsigned count, std::chrono::nanoseconds min, std::chrono::nanoseconds max,
+                           std::uint64_t seed);
+  // Spawns a named scenario into the current runtime (see scenarios.hpp).
+  SpawnStatus load_scenario(std::string_view name);
+
+  // --- observation ---
+  [[nodiscard]] EventLog& log() noexcept;
+  [[nodiscard]] const StringTable& strings() const noexcept;
+  [[nodiscard]] std::uint64_t now_ns() const noexcept; // the runtime clock
+  [[nodiscard]] ExecutorMode mode() const noexcept;
+  [[nodiscard]] const ControllerOptions& options() const noexcept; // as last set
+
+  // Blocks until the worker has carried out every command sent before this
+  // call (tests and the headless CLI use it; the GUI never does).
+  void sync();
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace pollscope

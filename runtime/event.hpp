@@ -1,0 +1,131 @@
+// The event schema: the one vocabulary every layer of pollscope speaks.
+//
+// The runtime writes one fixed-size `Event` per step it takes; the fold turns
+// a prefix of that stream back into a picture of the runtime. Records are
+// trivially copyable and 40 bytes, so the log is a flat array that can be
+// copied, saved and replayed from any prefix (rewind and recordings build on
+// this). Strings (task names, output text, source locations) never live in a
+// record: they are interned once in a `StringTable` and referenced by id.
+//
+// Changing the meaning or layout of any field bumps `kEventSchemaVersion`.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+namespace pollscope {
+
+inline constexpr std::uint16_t kEventSchemaVersion = 1;
+
+using TaskId = std::uint32_t;   // 0 = no task
+using WakerId = std::uint32_t;  // 0 = no waker (e.g. the spawner pushed)
+using TimerId = std::uint32_t;  // 0 = no timer
+using StringId = std::uint32_t; // 0 = the empty string
+
+// Which thread wrote an event. Timer threads share one lane kind; the event's
+// `timer` field says which timer thread it was.
+enum class Lane : std::uint8_t {
+  Executor = 0, // the thread that runs Executor::run / the controller worker
+  Control = 1,  // the thread driving the controller (the GUI thread)
+  External = 2, // any other thread: main() spawning before run, tests
+  Timer = 3,    // a TimerFuture's own thread
+};
+
+// Every field not listed for a kind is 0. `t` is the runtime clock's time in
+// ns (virtual time under the virtual clock). "str" means a StringId.
+enum class EventKind : std::uint8_t {
+  // --- runtime lifecycle -------------------------------------------------
+  RuntimeStarted, // a = queue capacity, b = clock kind (0 real, 1 virtual)
+  RuntimeReset,   // everything before this belongs to a torn-down runtime
+  ChannelClosed,  // the last sender is gone: recv fails from now on
+
+  // --- tasks ---------------------------------------------------------------
+  TaskSpawned,   // task, a = name str, b = spawn location str
+  TaskCompleted, // task: its future returned Ready (flags & kFlagFailed: threw)
+  TaskDropped,   // task: the last reference is gone, the future destroyed
+
+  // --- the run queue (the bounded channel) --------------------------------
+  // a = ticket: the channel position of the entry, strictly increasing in
+  // push order, so the fold can rebuild the exact contents of the channel
+  // even when two senders race. b = queue length right after the operation.
+  QueuePush, // task, waker = the waker that pushed (0: the spawner)
+  QueuePop,  // task
+  SendBlocked,    // task: a sender found the queue full and now waits
+  SendUnblocked,  // task: that sender got its slot (a QueuePush follows)
+  TrySendFull,    // task: try_spawn refused because the queue is full
+
+  // --- the executor --------------------------------------------------------
+  ExecutorWaiting, // the queue is empty; the executor blocks on recv
+  ExecutorMode,    // a = ExecutorMode (run, pause, step, throttle)
+  StepRequested,   // a = steps now owed
+  PollBegin,       // task
+  PollEnd,         // task, flags & kFlagReady, a = poll duration ns,
+                   // b = str of the await the task is suspended at (Pending)
+  ExecutorDone,    // run() returned: channel closed and empty. a = polls
+
+  // --- wakers --------------------------------------------------------------
+  WakerCreated, // waker, task (0: not a task waker), a = WakerKind
+  WakerCloned,  // waker = the new waker, task, b = the waker cloned from
+  WakerWoken,   // waker, task, flags & kFlagByRef (wake_by_ref, not consumed)
+  WakerDropped, // waker, task
+  WakerStored,  // waker, timer: a future stored this waker (it is "registered")
+  WakerRemoved, // waker, timer: the future took the waker out again
+
+  // --- timers --------------------------------------------------------------
+  TimerCreated,       // timer, task, a = deadline ns, b = duration ns
+  TimerThreadStarted, // timer
+  TimerThreadWaiting, // timer, a = deadline ns
+  TimerFired,         // timer: deadline reached, completed = true
+  TimerThreadExited,  // timer (flags & kFlagCancelled: reset/shutdown)
+  TimerThreadFailed,  // timer: the OS refused a thread; the timer completes now
+
+  // --- output --------------------------------------------------------------
+  Output, // task, a = text str (the book's println!)
+
+  Count // not a kind: the number of kinds
+};
+
+enum class WakerKind : std::uint8_t {
+  Task = 0,     // a task's own waker (ArcWake): waking re-sends the task
+  Counting = 1, // counts wakes; used by tests
+  Manual = 2,   // held by the user, e.g. a future completed from the GUI
+};
+
+enum class ExecutorMode : std::uint8_t {
+  Run = 0,      // poll as fast as tasks arrive
+  Pause = 1,    // poll nothing until told
+  Step = 2,     // poll exactly once per step request
+  Throttle = 3, // poll at most N times per second
+};
+
+inline constexpr std::uint8_t kFlagReady = 1u << 0;     // PollEnd
+inline constexpr std::uint8_t kFlagByRef = 1u << 1;     // WakerWoken
+inline constexpr std::uint8_t kFlagCancelled = 1u << 2; // TimerThreadExited
+inline constexpr std::uint8_t kFlagFailed = 1u << 3;    // TaskCompleted
+
+struct Event {
+  std::uint64_t t = 0; // ns on the runtime clock
+  std::uint64_t a = 0; // payload, meaning per kind (see EventKind)
+  std::uint64_t b = 0; // payload, meaning per kind
+  TaskId task = 0;
+  WakerId waker = 0;
+  TimerId timer = 0;
+  EventKind kind = EventKind::Count;
+  Lane lane = Lane::External;
+  std::uint8_t flags = 0;
+  std::uint8_t reserved = 0;
+};
+
+static_assert(std::is_trivially_copyable_v<Event>);
+static_assert(std::is_standard_layout_v<Event>);
+static_assert(sizeof(Event) == 40, "Event is a fixed 40-byte record; bump kEventSchemaVersion if it changes");
+static_assert(static_cast<int>(EventKind::Count) < 256);
+
+// Stable names: used by the JSON export, the event log panel and the CLI.
+std::string_view to_string(EventKind k) noexcept;
+std::string_view to_string(Lane l) noexcept;
+std::string_view to_string(WakerKind k) noexcept;
+std::string_view to_string(ExecutorMode m) noexcept;
+
+} // namespace pollscope

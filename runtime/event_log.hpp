@@ -1,0 +1,71 @@
+// EventLog: a lossless, lock-free, many-producer / one-consumer log of Events.
+//
+// Threading contract
+//   - `append` may be called from any number of threads at once (executor,
+//     timer threads, the GUI thread). Each call claims the next sequence number
+//     with one fetch_add; the order of sequence numbers IS the log's order.
+//     Callers that need causal order (a push before its pop) append while the
+//     causing action is still unpublished (see channel.hpp): the claim then
+//     happens-before the effect, and so before any later claim that observes it.
+//   - `drain` / `try_read` are called by one consumer thread at a time.
+//   - Lossless: when the ring is full a producer waits (spinning, then
+//     yielding, then napping) until the consumer frees its slot. Nothing is
+//     ever dropped; `producer_waits()` counts those waits. Neither side
+//     notifies the other, so `append` costs one fetch_add and two stores.
+//
+// Each slot carries a sequence stamp (Vyukov's bounded queue): a producer with
+// ticket n may write slot n % capacity once its stamp equals n, and publishes by
+// setting the stamp to n + 1; the consumer reads ticket n once the stamp is
+// n + 1 and frees the slot by setting it to n + capacity.
+#pragma once
+
+#include "event.hpp"
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <vector>
+
+namespace pollscope {
+
+class EventLog {
+public:
+  // capacity is rounded up to a power of two.
+  explicit EventLog(std::size_t capacity = std::size_t{1} << 20);
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+
+  // Appends one event; blocks (never drops) while the ring is full.
+  void append(const Event& e) noexcept;
+
+  // Copies up to `max` published events, in log order, into `out` (appending)
+  // and frees their slots. Returns how many were read. Never blocks.
+  std::size_t drain(std::vector<Event>& out, std::size_t max = SIZE_MAX) noexcept;
+
+  // Waits up to `timeout_ms` for at least one event to be readable. Consumer only.
+  bool wait_readable(unsigned timeout_ms) noexcept;
+
+  [[nodiscard]] std::uint64_t appended() const noexcept;      // tickets claimed
+  [[nodiscard]] std::uint64_t consumed() const noexcept;      // events drained
+  [[nodiscard]] std::uint64_t producer_waits() const noexcept; // full-ring waits
+  [[nodiscard]] std::size_t capacity() const noexcept { return mask_ + 1; }
+
+private:
+  struct Slot {
+    std::atomic<std::uint64_t> stamp;
+    Event event;
+  };
+  static constexpr std::size_t kLine = 64;
+
+  std::unique_ptr<Slot[]> slots_;
+  std::size_t mask_;
+  // Producers hammer `tail_`, the consumer owns `head_`: separate cache lines
+  // so a drain does not steal the line every append needs.
+  alignas(kLine) std::atomic<std::uint64_t> tail_{0};
+  alignas(kLine) std::atomic<std::uint64_t> head_{0};
+  alignas(kLine) std::atomic<std::uint64_t> producer_waits_{0};
+};
+
+} // namespace pollscope

@@ -1,0 +1,161 @@
+#include "executor.hpp"
+
+namespace pollscope {
+
+// --- Spawner ----------------------------------------------------------------
+
+Spawner::Spawner(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch) : rt_(&rt), channel_(std::move(ch)) {
+  channel_->add_sender();
+}
+Spawner::Spawner(const Spawner& o) : rt_(o.rt_), channel_(o.channel_) {
+  if (channel_) channel_->add_sender();
+}
+Spawner& Spawner::operator=(const Spawner& o) {
+  if (this != &o) {
+    Spawner copy(o);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+Spawner::Spawner(Spawner&& o) noexcept : rt_(std::exchange(o.rt_, nullptr)), channel_(std::move(o.channel_)) {}
+Spawner& Spawner::operator=(Spawner&& o) noexcept {
+  if (this != &o) {
+    if (channel_) channel_->remove_sender();
+    rt_ = std::exchange(o.rt_, nullptr);
+    channel_ = std::move(o.channel_);
+  }
+  return *this;
+}
+Spawner::~Spawner() {
+  if (channel_) channel_->remove_sender();
+}
+
+SendResult Spawner::submit(Task* task, bool block) {
+  if (task == nullptr) return SendResult::Closed;
+  // The new task's only reference goes to the channel on success.
+  const SendResult r = block ? channel_->send(task, 0) : channel_->try_send(task, 0);
+  if (r != SendResult::Ok) task->release();
+  return r;
+}
+
+// --- Executor ---------------------------------------------------------------
+
+Executor::Executor(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch) : rt_(&rt), channel_(std::move(ch)) {}
+
+Executor::~Executor() = default;
+
+std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext& rt, std::size_t capacity) {
+  auto ch = std::make_shared<SyncChannel>(rt, capacity);
+  Event e;
+  e.kind = EventKind::RuntimeStarted;
+  e.a = capacity;
+  e.b = static_cast<std::uint64_t>(rt.clock().kind());
+  rt.emit(e);
+  return {Executor(rt, ch), Spawner(rt, ch)};
+}
+
+void Executor::poll_task(Task* task) {
+  waiting_logged_ = false;
+  if (task->done()) { // woken after it finished: nothing to poll (harmless)
+    task->release();
+    return;
+  }
+  const bool logging = rt_->logging();
+  const std::uint64_t t0 = logging ? rt_->clock().now_ns() : 0;
+  ++polls_;
+  StringId suspended_at = 0;
+  bool failed = false;
+  bool ready = false;
+  bool poll_ref = true;
+  {
+    PollScope scope(rt_, task->id(), t0);
+    if (logging) {
+      Event b;
+      b.kind = EventKind::PollBegin;
+      b.task = task->id();
+      rt_->emit(b);
+    }
+    // The book's waker_ref: a waker borrowed for this poll, no refcount.
+    const Waker waker = Waker::borrowed(task, &Task::kWakerVTable, task->waker_id());
+    Context cx(waker);
+    ready = task->poll_once(cx, suspended_at, failed, poll_ref);
+  }
+  if (logging) {
+    const std::uint64_t t1 = rt_->clock().now_ns();
+    Event e;
+    e.kind = EventKind::PollEnd;
+    e.task = task->id();
+    e.flags = ready ? kFlagReady : 0;
+    e.a = t1 > t0 ? t1 - t0 : 0;
+    e.b = suspended_at;
+    e.t = t1;
+    rt_->emit(e);
+    if (ready) {
+      Event c;
+      c.kind = EventKind::TaskCompleted;
+      c.task = task->id();
+      c.flags = failed ? kFlagFailed : 0;
+      rt_->emit(c);
+    }
+  }
+  if (poll_ref) task->release(); // else the queue holds it now
+}
+
+TickResult Executor::try_tick() {
+  // Whoever ticks the executor is the executor thread (for the events' lane).
+  RuntimeContext::set_thread_lane(Lane::Executor);
+  if (Task* t = channel_->try_recv()) {
+    poll_task(t);
+    return TickResult::Polled;
+  }
+  return channel_->closed() && channel_->size() == 0 ? TickResult::Closed : TickResult::Empty;
+}
+
+SyncChannel::WaitResult Executor::wait_for_work(std::chrono::nanoseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (channel_->size() > 0) {
+      // A claimed entry may still be unpublished; wait() sorts that out.
+      return channel_->wait(std::chrono::milliseconds(0)) == SyncChannel::WaitResult::Ready
+                 ? SyncChannel::WaitResult::Ready
+                 : channel_->wait(deadline - std::chrono::steady_clock::now());
+    }
+    if (channel_->closed()) return SyncChannel::WaitResult::Closed;
+    if (rt_->clock().on_idle()) continue; // virtual time jumped to the next deadline
+    if (!waiting_logged_) {
+      waiting_logged_ = true;
+      Event e;
+      e.kind = EventKind::ExecutorWaiting;
+      rt_->emit(e);
+    }
+    const auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::nanoseconds(0)) return SyncChannel::WaitResult::TimedOut;
+    return channel_->wait(left);
+  }
+}
+
+void Executor::interrupt() { channel_->interrupt(); }
+
+TickResult Executor::poll_one() {
+  for (;;) {
+    const TickResult r = try_tick();
+    if (r != TickResult::Empty) return r;
+    if (wait_for_work(std::chrono::hours(24)) == SyncChannel::WaitResult::Closed) {
+      if (try_tick() == TickResult::Polled) return TickResult::Polled;
+      return TickResult::Closed;
+    }
+  }
+}
+
+std::uint64_t Executor::run() {
+  const std::uint64_t before = polls_;
+  while (poll_one() == TickResult::Polled) {
+  }
+  Event e;
+  e.kind = EventKind::ExecutorDone;
+  e.a = polls_ - before;
+  rt_->emit(e);
+  return polls_ - before;
+}
+
+} // namespace pollscope

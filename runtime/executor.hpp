@@ -1,0 +1,116 @@
+// Executor and Spawner: the book's executor, made together over one bounded
+// channel by `executor_and_spawner(runtime, capacity)`.
+//
+//   auto [executor, spawner] = executor_and_spawner(rt);
+//   spawner.spawn(hello_world(), "hello-world");
+//   spawner = {};       // drop the spawner: run() can now finish
+//   executor.run();     // polls until every task is done and dropped
+//
+// Threading contract: the Executor (run, poll_one, try_tick) is used by one
+// thread at a time — the thread that polls. A Spawner may be used from any
+// thread; copies share the channel and each holds a sender, like a cloned
+// SyncSender. `spawn` blocks while the queue is full (sync_channel
+// semantics); `try_spawn` never blocks and reports Full instead.
+#pragma once
+
+#include "channel.hpp"
+#include "future.hpp"
+#include "runtime_context.hpp"
+#include "task.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <source_location>
+#include <string_view>
+#include <utility>
+
+namespace pollscope {
+
+class Spawner {
+public:
+  Spawner() = default; // no channel: spawning fails
+  Spawner(const Spawner& o);
+  Spawner& operator=(const Spawner& o);
+  Spawner(Spawner&& o) noexcept;
+  Spawner& operator=(Spawner&& o) noexcept;
+  ~Spawner();
+
+  // Spawns `future` as a task named `name`; blocks while the queue is full.
+  template <Future F>
+  SendResult spawn(F&& future, std::string_view name = "task",
+                   std::source_location where = std::source_location::current()) {
+    return submit(make_task(std::forward<F>(future), name, where), /*block=*/true);
+  }
+  // Never blocks: SendResult::Full (and a TrySendFull event) when the queue is full.
+  template <Future F>
+  SendResult try_spawn(F&& future, std::string_view name = "task",
+                       std::source_location where = std::source_location::current()) {
+    return submit(make_task(std::forward<F>(future), name, where), /*block=*/false);
+  }
+
+  [[nodiscard]] bool valid() const noexcept { return channel_ != nullptr; }
+  [[nodiscard]] RuntimeContext* runtime() const noexcept { return rt_; }
+
+private:
+  friend std::pair<class Executor, Spawner> executor_and_spawner(RuntimeContext&, std::size_t);
+  Spawner(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch);
+
+  template <Future F> Task* make_task(F&& future, std::string_view name, const std::source_location& where) {
+    if (channel_ == nullptr) return nullptr;
+    return new TaskWith<std::decay_t<F>>(*rt_, channel_, rt_->strings().intern(name),
+                                         rt_->strings().intern_location(where), std::forward<F>(future));
+  }
+  SendResult submit(Task* task, bool block);
+
+  RuntimeContext* rt_ = nullptr;
+  std::shared_ptr<SyncChannel> channel_;
+};
+
+enum class TickResult : std::uint8_t {
+  Polled, // one task was taken off the queue and polled once
+  Empty,  // nothing queued right now
+  Closed, // nothing queued and no sender left: all work is done
+};
+
+class Executor {
+public:
+  Executor(Executor&&) noexcept = default;
+  Executor& operator=(Executor&&) noexcept = default;
+  ~Executor();
+
+  // The book's run(): receive and poll until the channel is closed and empty.
+  // Returns the number of polls. Logs ExecutorDone at the end.
+  std::uint64_t run();
+  // Takes one task off the queue (blocking while it is empty, advancing a
+  // virtual clock when nothing else can happen) and polls it once.
+  // Returns Polled, or Closed when all work is done.
+  TickResult poll_one();
+  // Never blocks.
+  TickResult try_tick();
+  // Blocks until try_tick would not return Empty, `interrupt()` is called or
+  // `timeout` passes. Advances a virtual clock while idle.
+  SyncChannel::WaitResult wait_for_work(std::chrono::nanoseconds timeout);
+  void interrupt();
+
+  [[nodiscard]] std::uint64_t polls() const noexcept { return polls_; }
+  [[nodiscard]] SyncChannel& channel() noexcept { return *channel_; }
+  [[nodiscard]] RuntimeContext& runtime() noexcept { return *rt_; }
+
+private:
+  friend std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext&, std::size_t);
+  Executor(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch);
+  void poll_task(Task* task);
+
+  RuntimeContext* rt_;
+  std::shared_ptr<SyncChannel> channel_;
+  std::uint64_t polls_ = 0;
+  bool waiting_logged_ = false; // one ExecutorWaiting per idle stretch
+};
+
+inline constexpr std::size_t kDefaultQueueCapacity = 10000; // the book's sync_channel(10000)
+
+[[nodiscard]] std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext& rt,
+                                                                std::size_t capacity = kDefaultQueueCapacity);
+
+} // namespace pollscope

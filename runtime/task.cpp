@@ -1,0 +1,114 @@
+#include "task.hpp"
+
+#include "channel.hpp"
+#include "runtime_context.hpp"
+
+namespace pollscope {
+
+namespace {
+Task* as_task(void* p) { return static_cast<Task*>(p); }
+thread_local Task* t_polling = nullptr; // the task poll_once is polling on this thread
+} // namespace
+
+// The task's waker: data is the Task itself; a reference is a refcount.
+const RawWakerVTable Task::kWakerVTable = {
+    [](void* p) -> void* {
+      as_task(p)->retain();
+      return p;
+    },
+    [](void* p, WakerId by) {
+      Task::kWakerVTable.wake_by_ref(p, by);
+      as_task(p)->release();
+    },
+    [](void* p, WakerId by) {
+      // ArcWake::wake_by_ref: send a new reference to the task on the channel.
+      Task* t = as_task(p);
+      if (t == t_polling && t->poll_ref_donatable_) {
+        // Woken during its own poll: the executor's reference goes to the queue.
+        t->poll_ref_donatable_ = false;
+        if (t->channel_->send(t, by) != SendResult::Ok) t->poll_ref_donatable_ = true; // not taken: still the executor's
+        return;
+      }
+      t->retain();
+      // Receiver gone (runtime shutting down): the wake is lost, as the
+      // book's unwrap() would have panicked.
+      if (t->channel_->send(t, by) != SendResult::Ok) t->release();
+    },
+    [](void* p) { as_task(p)->release(); },
+    [](void* p) -> TaskId { return as_task(p)->id(); },
+    [](void* p) -> RuntimeContext* { return as_task(p)->rt_; },
+    WakerKind::Task,
+};
+
+Task::Task(RuntimeContext& rt, std::shared_ptr<SyncChannel> channel, StringId name, StringId location)
+    : id_(rt.next_task_id()), waker_id_(rt.next_waker_id()), name_(name), location_(location), rt_(&rt),
+      channel_(std::move(channel)) {
+  channel_->add_sender();
+  rt.task_born(this);
+  rt.waker_born(waker_id_);
+  if (rt.logging()) {
+    Event e;
+    e.kind = EventKind::TaskSpawned;
+    e.task = id_;
+    e.a = name_;
+    e.b = location_;
+    rt.emit(e);
+    Event w;
+    w.kind = EventKind::WakerCreated;
+    w.task = id_;
+    w.waker = waker_id_;
+    w.a = static_cast<std::uint64_t>(WakerKind::Task);
+    rt.emit(w);
+  }
+}
+
+Task::~Task() = default;
+
+bool Task::poll_once(Context& cx, StringId& suspended_at, bool& failed, bool& poll_ref) {
+  Poll<void> r = Pending;
+  Task* const outer = t_polling;
+  t_polling = this;
+  poll_ref_donatable_ = true;
+  try {
+    r = poll_future(cx);
+  } catch (...) {
+    // A task that throws is finished, like a Rust task that panicked: the
+    // executor carries on with the others.
+    failed = true;
+    r = Ready();
+  }
+  t_polling = outer;
+  poll_ref = poll_ref_donatable_;
+  poll_ref_donatable_ = false;
+  if (r.is_ready()) {
+    drop_future();
+    done_.store(true, std::memory_order_release);
+    return true;
+  }
+  if (rt_->logging()) {
+    if (const std::source_location* where = future_where()) suspended_at = rt_->strings().intern_location(*where);
+  }
+  return false;
+}
+
+void Task::destroy() noexcept {
+  RuntimeContext* rt = rt_;
+  if (rt->logging()) {
+    Event w;
+    w.kind = EventKind::WakerDropped;
+    w.task = id_;
+    w.waker = waker_id_;
+    rt->emit(w);
+    Event e;
+    e.kind = EventKind::TaskDropped;
+    e.task = id_;
+    rt->emit(e);
+  }
+  rt->waker_died(waker_id_);
+  rt->task_died(this);
+  std::shared_ptr<SyncChannel> channel = std::move(channel_);
+  delete this; // destroys the future (if still alive) before the sender goes
+  channel->remove_sender();
+}
+
+} // namespace pollscope

@@ -1,0 +1,119 @@
+// Task: a spawned future plus a sender of the run channel. A task is its own
+// waker: waking it sends the task back on the channel (the book's ArcWake).
+//
+// Lifetime: a task is reference counted like Rust's Arc<Task>. References are
+// held by the channel (one per queue entry: a task woken twice while queued is
+// queued twice), by every owned Waker made from it, and by the executor for
+// the duration of a poll. The last release destroys the task (TaskDropped)
+// and with it the channel sender it holds, which is how `run()` learns that
+// all work is done.
+//
+// Threading contract: `retain`/`release`/`wake_by_ref` may be called from any
+// thread (atomic refcount; sending is the channel's business). The future and
+// `done_` are touched only by the executor thread that polls the task, so the
+// future needs no mutex (the book's Mutex<BoxFuture> only satisfies Rust's
+// Sync bound); `done_` is atomic so introspection may read it at quiescent
+// points from another thread.
+#pragma once
+
+#include "event.hpp"
+#include "future.hpp"
+#include "poll.hpp"
+#include "waker.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <source_location>
+#include <utility>
+
+namespace pollscope {
+
+class RuntimeContext;
+class SyncChannel;
+
+class Task {
+public:
+  Task(const Task&) = delete;
+  Task& operator=(const Task&) = delete;
+
+  [[nodiscard]] TaskId id() const noexcept { return id_; }
+  [[nodiscard]] StringId name() const noexcept { return name_; }
+  [[nodiscard]] WakerId waker_id() const noexcept { return waker_id_; }
+  [[nodiscard]] bool done() const noexcept { return done_.load(std::memory_order_acquire); }
+
+  void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void release() noexcept {
+    // acq_rel: the thread that frees the task must see every write made by
+    // threads that released before it.
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy();
+  }
+
+  // Executor thread only: poll the future once. Returns true when it is done.
+  // `poll_ref` says whether the executor still owns the reference it popped
+  // (false: a wake_by_ref during the poll handed it to the queue).
+  bool poll_once(Context& cx, StringId& suspended_at, bool& failed, bool& poll_ref);
+
+  static const RawWakerVTable kWakerVTable;
+
+protected:
+  Task(RuntimeContext& rt, std::shared_ptr<SyncChannel> channel, StringId name, StringId location);
+  virtual ~Task();
+  virtual Poll<void> poll_future(Context& cx) = 0;
+  virtual const std::source_location* future_where() const noexcept = 0;
+  virtual void drop_future() noexcept = 0;
+
+private:
+  void destroy() noexcept;
+  friend class Spawner;
+
+  std::atomic<std::uint32_t> refs_{1};
+  std::atomic<bool> done_{false};
+  // Executor thread only, during poll_once: the executor's reference (popped
+  // off the queue) may be handed to the queue by the task's first
+  // wake_by_ref of this poll instead of taking a new one — a yield costs no
+  // refcount traffic, where Arc::clone + drop would cost two atomic RMWs.
+  bool poll_ref_donatable_ = false;
+  TaskId id_;
+  WakerId waker_id_; // the id of the waker the executor lends each poll
+  StringId name_;
+  StringId location_;
+  RuntimeContext* rt_;
+  std::shared_ptr<SyncChannel> channel_; // the task's sender (see SyncChannel::add_sender)
+};
+
+// The concrete task: the future lives inline, so a spawn allocates once
+// (plus the coroutine frame, for coroutines).
+template <Future F> class TaskWith final : public Task {
+public:
+  TaskWith(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch, StringId name, StringId location, F&& f)
+      : Task(rt, std::move(ch), name, location) {
+    new (&storage_) F(std::move(f));
+    alive_ = true;
+  }
+  ~TaskWith() override { TaskWith::drop_future(); }
+
+private:
+  F& future() noexcept { return *std::launder(reinterpret_cast<F*>(&storage_)); }
+  const F& future() const noexcept { return *std::launder(reinterpret_cast<const F*>(&storage_)); }
+  Poll<void> poll_future(Context& cx) override {
+    if constexpr (std::is_void_v<FutureOutput<F>>) {
+      return future().poll(cx);
+    } else {
+      return future().poll(cx).is_ready() ? Ready() : Poll<void>(Pending);
+    }
+  }
+  const std::source_location* future_where() const noexcept override {
+    return alive_ ? where_suspended(future()) : nullptr;
+  }
+  void drop_future() noexcept override {
+    if (alive_) {
+      alive_ = false;
+      future().~F();
+    }
+  }
+  alignas(F) unsigned char storage_[sizeof(F)];
+  bool alive_ = false;
+};
+
+} // namespace pollscope

@@ -1,0 +1,119 @@
+#include "timer_future.hpp"
+
+#include "runtime_context.hpp"
+#include "timer_threads.hpp"
+
+#include <stdexcept>
+
+namespace pollscope {
+
+struct TimerFuture::Shared {
+  std::mutex mutex;
+  bool completed = false; // guarded by mutex
+  Waker waker;            // guarded by mutex; the registered waker, if any
+  TimerId id = 0;
+  RuntimeContext* rt = nullptr;
+
+  void emit(EventKind kind, WakerId waker_id = 0, std::uint64_t a = 0, std::uint8_t flags = 0) const {
+    Event e;
+    e.kind = kind;
+    e.timer = id;
+    e.waker = waker_id;
+    e.a = a;
+    e.flags = flags;
+    rt->emit(e);
+  }
+};
+
+namespace {
+
+RuntimeContext& current_runtime() {
+  RuntimeContext* rt = RuntimeContext::current();
+  if (rt == nullptr) throw std::logic_error("TimerFuture: create it inside a task, or pass a RuntimeContext");
+  return *rt;
+}
+
+// The timer thread's whole life.
+void timer_thread_main(const std::shared_ptr<TimerFuture::Shared>& s, std::uint64_t deadline);
+
+} // namespace
+
+TimerFuture::TimerFuture(std::chrono::nanoseconds duration) : TimerFuture(current_runtime(), duration) {}
+
+TimerFuture::TimerFuture(RuntimeContext& rt, std::chrono::nanoseconds duration)
+    : shared_(std::make_shared<Shared>()) {
+  shared_->rt = &rt;
+  shared_->id = rt.next_timer_id();
+  const std::uint64_t d = duration.count() > 0 ? static_cast<std::uint64_t>(duration.count()) : 0;
+  const std::uint64_t deadline = rt.clock().now_ns() + d;
+  {
+    Event e;
+    e.kind = EventKind::TimerCreated;
+    e.timer = shared_->id;
+    e.task = RuntimeContext::current_task();
+    e.a = deadline;
+    e.b = d;
+    rt.emit(e);
+  }
+  // Registered here, before the thread exists, so a virtual clock cannot
+  // advance past this deadline without waiting for the thread to fire.
+  Sleeper sleeper = rt.clock().register_sleeper(deadline);
+  auto body = [s = shared_, deadline] { timer_thread_main(s, deadline); };
+  if (!rt.timers().start(shared_->id, std::move(body), std::move(sleeper))) {
+    shared_->emit(EventKind::TimerThreadFailed);
+    std::lock_guard lock(shared_->mutex);
+    shared_->completed = true; // carry on without a thread rather than hang
+  }
+}
+
+TimerId TimerFuture::id() const noexcept { return shared_->id; }
+
+Poll<void> TimerFuture::poll(Context& cx) {
+  std::lock_guard lock(shared_->mutex);
+  if (shared_->completed) return Ready();
+  // As in the book: store a clone of the current waker on every Pending poll,
+  // replacing (and dropping) the one stored before.
+  Waker fresh = cx.waker().clone();
+  if (!shared_->waker.empty()) {
+    shared_->emit(EventKind::WakerRemoved, shared_->waker.id());
+    shared_->waker.reset();
+  }
+  shared_->emit(EventKind::WakerStored, fresh.id());
+  shared_->waker = std::move(fresh);
+  return Pending;
+}
+
+namespace {
+
+void timer_thread_main(const std::shared_ptr<TimerFuture::Shared>& s, std::uint64_t deadline) {
+  RuntimeContext::set_thread_lane(Lane::Timer, s->id);
+  s->emit(EventKind::TimerThreadStarted);
+  s->emit(EventKind::TimerThreadWaiting, 0, deadline);
+  const bool fired = s->rt->clock().sleep_until(deadline);
+  Waker orphan; // on cancellation: dropped outside the lock (it may free the task)
+  {
+    std::lock_guard lock(s->mutex);
+    if (fired) {
+      s->completed = true;
+      s->emit(EventKind::TimerFired);
+    }
+    if (!s->waker.empty()) {
+      s->emit(EventKind::WakerRemoved, s->waker.id());
+      Waker w = std::move(s->waker);
+      if (fired) {
+        std::move(w).wake(); // the book: waker.wake() while holding the lock
+      } else {
+        orphan = std::move(w);
+      }
+    }
+  }
+  orphan.reset();
+  // TimerThreads releases the sleeper after this returns: a virtual clock's
+  // advance_to then returns with the woken task already queued.
+  s->emit(EventKind::TimerThreadExited, 0, 0, fired ? 0 : kFlagCancelled);
+  RuntimeContext::set_thread_lane(Lane::External);
+}
+
+} // namespace
+
+} // namespace pollscope

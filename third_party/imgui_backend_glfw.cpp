@@ -1,0 +1,2 @@
+// Compiles Dear ImGui's GLFW backend from libimgui-dev's examples folder.
+#include <imgui_impl_glfw.cpp>
