@@ -109,6 +109,15 @@ SendResult SyncChannel::send(Task* task, WakerId by) {
     not_full_.wait_for(lock, std::chrono::milliseconds(1));
   }
   blocked_senders_.fetch_sub(1, std::memory_order_relaxed);
+  if (c == Claim::Closed) {
+    // Gave up: the runtime is shutting down. Still unlist the sender.
+    Event u;
+    u.kind = EventKind::SendUnblocked;
+    u.task = task->id();
+    u.waker = by;
+    u.flags = kFlagCancelled;
+    rt_.emit(u);
+  }
   return c == Claim::Ok ? SendResult::Ok : SendResult::Closed;
 }
 

@@ -52,7 +52,8 @@ enum class EventKind : std::uint8_t {
   QueuePush, // task, waker = the waker that pushed (0: the spawner)
   QueuePop,  // task
   SendBlocked,    // task: a sender found the queue full and now waits
-  SendUnblocked,  // task: that sender got its slot (a QueuePush follows)
+  SendUnblocked,  // task: that sender got its slot (a QueuePush follows), or
+                  // gave up because the runtime shut down (flags & kFlagCancelled)
   TrySendFull,    // task: try_spawn refused because the queue is full
 
   // --- the executor --------------------------------------------------------
@@ -101,7 +102,7 @@ enum class ExecutorMode : std::uint8_t {
 
 inline constexpr std::uint8_t kFlagReady = 1u << 0;     // PollEnd
 inline constexpr std::uint8_t kFlagByRef = 1u << 1;     // WakerWoken
-inline constexpr std::uint8_t kFlagCancelled = 1u << 2; // TimerThreadExited
+inline constexpr std::uint8_t kFlagCancelled = 1u << 2; // TimerThreadExited, SendUnblocked
 inline constexpr std::uint8_t kFlagFailed = 1u << 3;    // TaskCompleted
 
 struct Event {

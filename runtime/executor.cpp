@@ -42,7 +42,28 @@ SendResult Spawner::submit(Task* task, bool block) {
 
 Executor::Executor(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch) : rt_(&rt), channel_(std::move(ch)) {}
 
-Executor::~Executor() = default;
+// Like dropping Rust's Receiver: later sends fail, and the tasks still queued
+// lose the queue's references (otherwise queue and tasks, which hold the
+// channel, would keep each other alive forever).
+Executor::~Executor() { close(); }
+
+Executor& Executor::operator=(Executor&& o) noexcept {
+  if (this != &o) {
+    close();
+    rt_ = o.rt_;
+    channel_ = std::move(o.channel_);
+    polls_ = o.polls_;
+    waiting_logged_ = o.waiting_logged_;
+  }
+  return *this;
+}
+
+void Executor::close() noexcept {
+  if (!channel_) return; // moved from
+  channel_->shut_down();
+  while (Task* t = channel_->try_recv()) t->release();
+  channel_.reset();
+}
 
 std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext& rt, std::size_t capacity) {
   auto ch = std::make_shared<SyncChannel>(rt, capacity);

@@ -76,8 +76,8 @@ enum class TickResult : std::uint8_t {
 class Executor {
 public:
   Executor(Executor&&) noexcept = default;
-  Executor& operator=(Executor&&) noexcept = default;
-  ~Executor();
+  Executor& operator=(Executor&& o) noexcept;
+  ~Executor(); // releases every task still queued; sends fail from then on
 
   // The book's run(): receive and poll until the channel is closed and empty.
   // Returns the number of polls. Logs ExecutorDone at the end.
@@ -101,6 +101,7 @@ private:
   friend std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext&, std::size_t);
   Executor(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch);
   void poll_task(Task* task);
+  void close() noexcept;
 
   RuntimeContext* rt_;
   std::shared_ptr<SyncChannel> channel_;

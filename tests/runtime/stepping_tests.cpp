@@ -10,12 +10,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-Async<void> hello_world() {
-  print("Hello");
-  co_await TimerFuture(2s);
-  print("World");
-}
-
 Async<void> yield_times(int n) {
   for (int i = 0; i < n; ++i) co_await yield_now();
 }
@@ -49,7 +43,7 @@ TEST_CASE("each poll_one takes one task off the queue and polls it exactly once"
 TEST_CASE("stepping the book's test walks its flow one poll at a time on a hand-driven clock") {
   test::TestRuntime t(/*auto_advance=*/false);
   auto [executor, spawner] = executor_and_spawner(t.rt);
-  REQUIRE(spawner.spawn(hello_world(), "hello") == SendResult::Ok);
+  REQUIRE(spawner.spawn(test::hello_world(), "hello") == SendResult::Ok);
   spawner = Spawner{};
 
   // Step 1: Hello, Pending, the waker stored in the timer.

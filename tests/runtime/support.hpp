@@ -8,6 +8,7 @@
 #include "runtime/executor.hpp"
 #include "runtime/runtime_context.hpp"
 #include "runtime/string_table.hpp"
+#include "runtime/timer_future.hpp"
 #include "runtime/timer_threads.hpp"
 
 #include <memory>
@@ -15,6 +16,14 @@
 #include <vector>
 
 namespace pollscope::test {
+
+// The book's test task: print Hello, await a 2 s timer, print World.
+inline Async<void> hello_world() {
+  using namespace std::chrono_literals;
+  print("Hello");
+  co_await TimerFuture(2s);
+  print("World");
+}
 
 // A runtime on a virtual clock with a log big enough for a test; `events()`
 // drains it (the test thread is the single consumer).
