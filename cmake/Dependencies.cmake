@@ -43,6 +43,17 @@ if(POLLSCOPE_BUILD_GUI)
   if(NOT glfw3_FOUND)
     pollscope_missing("GLFW 3.3" "libglfw3 libglfw3-dev")
   endif()
+  # libglfw3-dev is also satisfied by libglfw3-wayland, whose library has the
+  # same name but cannot open an X display (Xvfb, ssh -X): insist on the X11 build.
+  find_program(DPKG_QUERY_EXECUTABLE dpkg-query)
+  mark_as_advanced(DPKG_QUERY_EXECUTABLE)
+  if(DPKG_QUERY_EXECUTABLE)
+    execute_process(COMMAND ${DPKG_QUERY_EXECUTABLE} -W -f=\${Status} libglfw3
+                    OUTPUT_VARIABLE glfw_x11_status ERROR_QUIET)
+    if(NOT glfw_x11_status STREQUAL "install ok installed")
+      pollscope_missing("GLFW's X11 build" libglfw3)
+    endif()
+  endif()
   pkg_check_modules(IMGUI QUIET IMPORTED_TARGET imgui)
   if(NOT IMGUI_FOUND)
     pollscope_missing("Dear ImGui (pkg-config module imgui)" "libimgui-dev libstb-dev")

@@ -62,7 +62,7 @@ public:
   void reset(); // same options as now
 
   // --- spawning (never blocks) ---
-  // One task: print, await a TimerFuture of `duration`, print.
+  // One task: await a TimerFuture of `duration`, then print that it is done.
   SpawnStatus spawn_timer(std::chrono::nanoseconds duration);
   // `count` such tasks with durations uniform in [min, max], seeded.
   SpawnStatus spawn_timers(unsigned count, std::chrono::nanoseconds min, std::chrono::nanoseconds max,

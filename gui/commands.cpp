@@ -1,0 +1,137 @@
+#include "gui/commands.hpp"
+
+#include "fold/describe.hpp"
+#include "runtime/controller.hpp"
+#include "runtime/scenarios.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+namespace pollscope::gui {
+namespace {
+
+void set_status(ControlsState& st, std::string text, bool error) {
+  st.status = std::move(text);
+  st.status_is_error = error;
+  st.status_time = ImGui::GetTime();
+}
+
+std::string queue_full_message(const Controller& c) {
+  return "The run queue is full (capacity " + std::to_string(c.options().queue_capacity) +
+         "): nothing was spawned. Run the executor to drain it, or Reset with a larger capacity.";
+}
+
+void report_spawn(Controller& c, ControlsState& st, SpawnStatus s, const std::string& what) {
+  switch (s) {
+  case SpawnStatus::Spawned: set_status(st, "Spawned " + what + ".", false); break;
+  case SpawnStatus::QueueFull: set_status(st, queue_full_message(c), true); break;
+  case SpawnStatus::BadArgument: set_status(st, "Cannot spawn " + what + ": bad argument.", true); break;
+  }
+}
+
+// GLFW's key codes for letters are their upper-case ASCII codes, and Dear
+// ImGui 1.86's GLFW backend stores GLFW key codes in io.KeysDown.
+bool letter_pressed(char upper) { return ImGui::IsKeyPressed(static_cast<unsigned char>(upper), false); }
+
+} // namespace
+
+void cmd_run(Controller& c, ControlsState& st) {
+  if (st.limit_speed) {
+    c.set_throttle(st.polls_per_second);
+    c.set_mode(ExecutorMode::Throttle);
+    set_status(st, "Running at up to " + std::to_string(static_cast<int>(st.polls_per_second + 0.5f)) +
+                       " polls per second.", false);
+  } else {
+    c.set_mode(ExecutorMode::Run);
+    set_status(st, "Running: the executor polls tasks as fast as they arrive.", false);
+  }
+}
+
+void cmd_pause(Controller& c, ControlsState& st) {
+  c.set_mode(ExecutorMode::Pause);
+  set_status(st, "Paused: nothing is polled. Timer threads keep counting down.", false);
+}
+
+void cmd_toggle_run(Controller& c, const FrameView& view, ControlsState& st) {
+  const ExecutorMode m = view.state.executor.mode;
+  if (m == ExecutorMode::Run || m == ExecutorMode::Throttle)
+    cmd_pause(c, st);
+  else
+    cmd_run(c, st);
+}
+
+void cmd_step(Controller& c, ControlsState& st) {
+  c.step(1);
+  set_status(st, "Step: the executor takes one task off the queue and polls it once.", false);
+}
+
+void cmd_spawn_timer(Controller& c, ControlsState& st) {
+  const int ms = std::clamp(st.duration_ms, 0, 3'600'000);
+  const auto s = c.spawn_timer(std::chrono::milliseconds(ms));
+  report_spawn(c, st, s, "a task awaiting a " + fold::format_duration(std::uint64_t(ms) * 1'000'000) + " timer");
+}
+
+void cmd_spawn_timers(Controller& c, ControlsState& st) {
+  const unsigned n = static_cast<unsigned>(std::clamp(st.spawn_count, 1, 100'000));
+  const int lo = std::clamp(std::min(st.min_ms, st.max_ms), 0, 3'600'000);
+  const int hi = std::clamp(std::max(st.min_ms, st.max_ms), 0, 3'600'000);
+  const auto s = c.spawn_timers(n, std::chrono::milliseconds(lo), std::chrono::milliseconds(hi), st.seed++);
+  report_spawn(c, st, s, std::to_string(n) + " timer tasks");
+}
+
+void cmd_reset(Controller& c, ControlsState& st) {
+  ControllerOptions o = c.options();
+  o.queue_capacity = static_cast<std::size_t>(std::clamp(st.capacity, 1, 1'000'000));
+  o.scenario = std::string(scenario_name(st.scenario));
+  o.initial_mode = ExecutorMode::Step;
+  o.time_scale = st.time_scale;
+  c.reset(o);
+  set_status(st,
+             o.scenario.empty() ? std::string("Reset: a fresh, empty runtime, paused in step mode.")
+                                : "Reset: a fresh runtime with " + o.scenario + " loaded, paused in step mode.",
+             false);
+}
+
+void cmd_add_scenario(Controller& c, ControlsState& st) {
+  const std::string_view name = scenario_name(st.scenario);
+  if (name.empty()) return;
+  report_spawn(c, st, c.load_scenario(name), "the " + std::string(name) + " scenario's tasks");
+}
+
+int scenario_choices() { return static_cast<int>(scenarios().size()) + 1; }
+
+std::string_view scenario_name(int index) {
+  const auto all = scenarios();
+  return index >= 0 && static_cast<std::size_t>(index) < all.size() ? all[index].name : std::string_view{};
+}
+
+std::string_view scenario_summary(int index) {
+  const auto all = scenarios();
+  if (index >= 0 && static_cast<std::size_t>(index) < all.size()) return all[index].summary;
+  return "No tasks at all: spawn your own timers.";
+}
+
+int scenario_index(std::string_view name) {
+  const auto all = scenarios();
+  if (name.empty()) return static_cast<int>(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (all[i].name == name) return static_cast<int>(i);
+  return 0;
+}
+
+void handle_shortcuts(Controller& c, const FrameView& view, ControlsState& st) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) cmd_toggle_run(c, view, st);
+  // Holding the step key repeats it: a quick way to walk many polls.
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), true) ||
+      ImGui::IsKeyPressed(static_cast<unsigned char>('S'), true))
+    cmd_step(c, st);
+  if (letter_pressed('T')) cmd_spawn_timer(c, st);
+  if (letter_pressed('R')) cmd_reset(c, st);
+}
+
+} // namespace pollscope::gui

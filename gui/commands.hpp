@@ -1,0 +1,44 @@
+// What the buttons and the keyboard shortcuts do. Both go through these
+// functions, so Space and the Run button can never disagree. Every command
+// is a non-blocking Controller call; its outcome (spawned, queue full, ...)
+// is written to ControlsState::status for the controls panel to show.
+#pragma once
+
+#include "gui/panels.hpp"
+
+namespace pollscope {
+class Controller;
+}
+
+namespace pollscope::gui {
+
+// The keys, for tooltips and the Help menu.
+namespace keys {
+inline constexpr const char* kRunPause = "Space";
+inline constexpr const char* kStep = "Right arrow or S";
+inline constexpr const char* kSpawn = "T";
+inline constexpr const char* kReset = "R";
+} // namespace keys
+
+void cmd_run(Controller& c, ControlsState& st);
+void cmd_pause(Controller& c, ControlsState& st);
+void cmd_toggle_run(Controller& c, const FrameView& view, ControlsState& st);
+void cmd_step(Controller& c, ControlsState& st);
+void cmd_spawn_timer(Controller& c, ControlsState& st);
+void cmd_spawn_timers(Controller& c, ControlsState& st);
+// Tears the runtime down and starts a fresh one with the picked scenario and
+// queue capacity, paused in step mode.
+void cmd_reset(Controller& c, ControlsState& st);
+// Spawns the picked scenario's tasks into the running runtime.
+void cmd_add_scenario(Controller& c, ControlsState& st);
+
+// The picker's entries: every scenario, then "empty" (a runtime with no tasks).
+[[nodiscard]] int scenario_choices();
+[[nodiscard]] std::string_view scenario_name(int index);    // "" for empty
+[[nodiscard]] std::string_view scenario_summary(int index);
+[[nodiscard]] int scenario_index(std::string_view name);    // 0 if unknown
+
+// Space, Right/S, T and R, unless a text field has the keyboard.
+void handle_shortcuts(Controller& c, const FrameView& view, ControlsState& st);
+
+} // namespace pollscope::gui

@@ -1,0 +1,105 @@
+// FoldPump: drains the controller's event log on its own thread, folds every
+// event, keeps it in an EventStore, and hands the UI consistent snapshots.
+//
+// Why a thread: the log is bounded and lossless, so a producer waits when it
+// is full. If the UI drained it once per frame, a slow frame, a minimised
+// window or a modal drag would throttle the executor. The pump drains
+// continuously, whatever the UI is doing.
+//
+// Threading contract
+//   - The pump thread is the log's one consumer (EventLog's contract) and the
+//     only thread that touches the Fold, the EventStore's writer side and the
+//     event sink.
+//   - `latest()` is for one UI thread. It returns a Snapshot that the pump
+//     never touches until the UI calls `latest()` again: a triple buffer.
+//     The pump copies the fold's state into its private back buffer, then,
+//     under `mutex_`, swaps it with the shared middle buffer; the UI swaps the
+//     middle with its front buffer under the same mutex. The mutex is held for
+//     pointer swaps only, so neither side ever waits on the other's work.
+//   - The pump copies only after the UI took the previous snapshot (`want_`),
+//     so it does at most one copy per UI frame, and none while minimised.
+//   - A snapshot's EventsView covers events [0, count) of the store; the
+//     mutex hand-off makes those (and their chunks) visible to the UI.
+//   - Counters in `stats()` are relaxed atomics: figures for display only.
+#pragma once
+
+#include "fold/fold.hpp"
+#include "gui/event_store.hpp"
+#include "runtime/event_log.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <thread>
+#include <vector>
+
+namespace pollscope::gui {
+
+struct Snapshot {
+  fold::FoldState state;
+  EventsView events;        // every event the state was folded from
+  std::uint64_t folded = 0;  // log events folded into `state` (kept or not)
+  std::uint64_t serial = 0;  // 0: nothing published yet; +1 per publication
+};
+
+struct PumpStats {
+  std::uint64_t events = 0;  // folded so far
+  std::uint64_t fold_ns = 0; // time spent in Fold::apply, total
+  std::uint64_t copy_ns = 0; // time spent copying state into snapshots, total
+};
+
+class FoldPump {
+public:
+  // Called on the pump thread with each drained batch, after it was folded
+  // (the --events JSON writer, which flushes per batch so a reader of the
+  // file sees events as they happen).
+  using EventSink = std::function<void(std::span<const Event>)>;
+
+  explicit FoldPump(EventLog& log, EventSink sink = {});
+  ~FoldPump(); // stops and joins the thread; events still in the log stay there
+  FoldPump(const FoldPump&) = delete;
+  FoldPump& operator=(const FoldPump&) = delete;
+
+  // UI thread: the newest published snapshot. Valid and unchanged until the
+  // next call.
+  [[nodiscard]] const Snapshot& latest();
+
+  // UI thread, tests: blocks until every event appended to the log before
+  // this call has been folded and is in a snapshot `latest()` returns.
+  // The interactive GUI never calls it.
+  void flush();
+
+  [[nodiscard]] PumpStats stats() const noexcept;
+
+private:
+  void run();
+  void publish_if_wanted();
+
+  EventLog& log_;
+  EventSink sink_;
+  fold::Fold fold_;           // pump thread only
+  EventStore store_;          // writer: pump thread
+  std::size_t runtime_begin_ = 0;
+  bool reset_seen_ = false;   // a RuntimeReset opened the current runtime
+  bool dirty_ = false;        // folded since the last publication
+
+  // The triple buffer. back_: pump only; front_: UI only; middle_: shared.
+  std::unique_ptr<Snapshot> back_, middle_, front_;
+  std::mutex mutex_;                // guards middle_, fresh_, want_
+  std::condition_variable wake_;    // to the pump: UI wants a snapshot, or stop
+  std::condition_variable published_; // to flush(): a snapshot was published
+  bool fresh_ = false;              // middle_ is newer than front_
+  bool want_ = true;                // the UI took the last one: publish again
+  std::uint64_t serial_ = 0;        // pump only
+  std::uint64_t folded_ = 0;        // pump only
+
+  std::atomic<std::uint64_t> events_{0}, fold_ns_{0}, copy_ns_{0};
+  std::atomic<bool> stop_{false};
+  std::thread thread_; // last: starts after every member above exists
+};
+
+} // namespace pollscope::gui

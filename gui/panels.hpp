@@ -1,0 +1,150 @@
+// The panels: one free function per window, one file per panel, each taking
+// `bool* p_open` and returning early when the window is collapsed.
+//
+// Every panel draws from a FrameView, the fold's state as of one snapshot.
+// None of them reads a live runtime object; the controls panel sends commands
+// to the Controller, which answers only through events.
+//
+// Per-panel view state (filters, scroll, cached rows) lives in one struct per
+// panel, owned by the App; `PanelsOpen` says which windows are shown.
+#pragma once
+
+#include "fold/state.hpp"
+#include "fold/view.hpp"
+#include "gui/event_store.hpp"
+#include "runtime/string_table.hpp"
+
+#include <imgui.h>
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace pollscope {
+class Controller;
+}
+
+namespace pollscope::gui {
+
+// Which windows are shown (the View menu toggles them).
+struct PanelsOpen {
+  bool diagram = true;
+  bool controls = true;
+  bool run_queue = true;
+  bool tasks = true;
+  bool wakers = true;
+  bool timers = true;
+  bool event_log = true;
+  bool output = true;
+  bool metrics = false; // Dear ImGui's own Metrics window, for the curious
+};
+
+// What every panel draws from, for one frame.
+struct FrameView {
+  const fold::FoldState& state;
+  EventsView events;
+  const StringTable& strings;
+  std::uint64_t now_ns = 0;  // the runtime clock now: progress bars, times in progress
+  std::uint64_t serial = 0;  // the snapshot's serial: changes whenever the state does
+};
+
+// Clicking a task anywhere selects it everywhere (rows, chips, the log filter).
+struct Selection {
+  TaskId task = 0;
+};
+
+// --- per-panel view state ------------------------------------------------------
+
+struct DiagramState {
+  // Where each visible task chip is drawn now; chips glide toward their
+  // target slot so a task visibly moves from the queue to the executor.
+  // Key: task id, plus (n - 1) << 32 for its n-th entry in the queue.
+  struct Chip {
+    ImVec2 pos;
+    std::uint64_t frame = 0; // last frame it was placed
+  };
+  std::unordered_map<std::uint64_t, Chip> chips;
+  std::uint64_t frame = 0;
+  // Which of the book's nine steps each task has taken (bit k = step k+1),
+  // updated from the events appended since the last frame.
+  std::vector<std::uint16_t> book_steps; // index: task id
+  std::size_t scanned = 0;               // events of the current runtime scanned
+  std::size_t runtime_begin = SIZE_MAX;  // to notice a reset
+  // The last wake, for the timer -> queue arrow, which fades out.
+  TimerId wake_timer = 0;
+  TaskId wake_task = 0;
+  double wake_time = -1e9; // ImGui time when it was seen
+  std::uint64_t wake_event_t = 0;
+};
+
+struct TasksPanelState {
+  fold::TaskQuery query;
+  char text[128] = {};
+  std::vector<std::uint32_t> rows; // cached task_rows
+  std::uint64_t rows_serial = 0;
+  double rows_time = -1;
+  bool query_changed = true;
+};
+
+struct WakersPanelState {
+  bool show_dropped = false;
+  std::vector<std::uint32_t> rows;
+  std::uint64_t rows_serial = 0;
+};
+
+struct TimersPanelState {
+  bool show_exited = false; // finished threads would push the running ones out of view
+};
+
+struct EventLogState {
+  fold::EventFilter filter;
+  fold::FilteredEvents filtered;
+  std::size_t runtime_begin = SIZE_MAX; // the filtered rows are for this runtime
+  bool follow = true;    // auto-scroll: pinned to the newest event
+  bool filtering = false; // any filter active (else rows are the events themselves)
+  std::size_t last_rows = 0;
+  float last_scroll_y = 0;
+};
+
+struct OutputPanelState {
+  bool follow = true;
+};
+
+// Screen rectangles (ImGui coordinates) of the main controls, for the
+// --print-ready line the end-to-end test clicks through.
+struct ControlRects {
+  ImVec4 spawn_timer, step, run, pause, reset; // x, y, w, h
+  bool valid = false;
+};
+
+struct ControlsState {
+  int duration_ms = 2000;
+  int spawn_count = 10;
+  int min_ms = 200;
+  int max_ms = 3000;
+  std::uint64_t seed = 1;
+  int scenario = 0; // index into scenarios()
+  bool limit_speed = false;
+  float polls_per_second = 2.0f;
+  float time_scale = 1.0f;
+  int capacity = 10000;
+  // The last command's outcome, shown under the buttons.
+  std::string status;
+  bool status_is_error = false;
+  double status_time = -1e9;
+  ControlRects rects;
+};
+
+// --- the panels ----------------------------------------------------------------
+
+void draw_diagram(const FrameView& view, DiagramState& st, Selection& sel, bool* p_open);
+void draw_run_queue(const FrameView& view, Selection& sel, bool* p_open);
+void draw_tasks(const FrameView& view, TasksPanelState& st, Selection& sel, bool* p_open);
+void draw_wakers(const FrameView& view, WakersPanelState& st, Selection& sel, bool* p_open);
+void draw_timers(const FrameView& view, TimersPanelState& st, Selection& sel, bool* p_open);
+void draw_event_log(const FrameView& view, EventLogState& st, Selection& sel, bool* p_open);
+void draw_output(const FrameView& view, OutputPanelState& st, bool* p_open);
+void draw_controls(const FrameView& view, Controller& controller, ControlsState& st, bool* p_open);
+
+} // namespace pollscope::gui

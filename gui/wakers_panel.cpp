@@ -1,0 +1,127 @@
+// Wakers: every live waker — its id, the task it wakes, who holds it now (the
+// executor's Context during a poll, a timer's shared state while the task is
+// parked), and its clones / wakes so far. Dropped wakers on request.
+#include "gui/layout.hpp"
+#include "gui/panels.hpp"
+#include "gui/widgets.hpp"
+
+#include "fold/describe.hpp"
+#include "fold/view.hpp"
+
+#include <imgui.h>
+
+#include <string>
+
+namespace pollscope::gui {
+namespace {
+
+std::string_view holder_help(fold::WakerHolder h) {
+  switch (h) {
+  case fold::WakerHolder::None: return "Nobody keeps it right now: a clone in flight, or it is gone.";
+  case fold::WakerHolder::ExecutorContext:
+    return "The executor made it for the Context of a poll (waker_ref); it lives as long as that poll.";
+  case fold::WakerHolder::Timer:
+    return "A TimerFuture stored this clone in its shared state; the timer thread wakes it at the deadline.";
+  case fold::WakerHolder::User: return "Held outside the runtime (a manual or counting waker).";
+  }
+  return "";
+}
+
+void holder_cell(const fold::WakerView& w) {
+  if (!w.alive) {
+    text_dim("dropped");
+    tooltip_for_last_item(fold::help(fold::Concept::Drop));
+    return;
+  }
+  // Short words: the column is narrow; the tooltip says it in full.
+  switch (w.holder) {
+  case fold::WakerHolder::Timer:
+    text_colored(color_of(fold::TimerState::Waiting), "timer " + std::to_string(w.holder_timer));
+    break;
+  case fold::WakerHolder::ExecutorContext: text("executor"); break;
+  case fold::WakerHolder::User: text("user"); break;
+  case fold::WakerHolder::None: text_dim("-"); break;
+  }
+  tooltip_for_last_item(holder_help(w.holder));
+}
+
+void table(const FrameView& view, WakersPanelState& st, Selection& sel) {
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
+                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("wakers", 6, flags)) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("id", ImGuiTableColumnFlags_WidthStretch, 0.7f);
+  ImGui::TableSetupColumn("wakes task", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+  ImGui::TableSetupColumn("held by", ImGuiTableColumnFlags_WidthStretch, 1.5f);
+  ImGui::TableSetupColumn("clones", ImGuiTableColumnFlags_WidthStretch, 0.8f);
+  ImGui::TableSetupColumn("wakes", ImGuiTableColumnFlags_WidthStretch, 0.8f);
+  ImGui::TableSetupColumn("from", ImGuiTableColumnFlags_WidthStretch, 0.8f);
+  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+  const char* help[] = {"The waker's id.",
+                        "The task this waker re-sends to the run queue when woken.",
+                        "Who keeps this waker alive right now.",
+                        fold::help(fold::Concept::Clone).data(),
+                        "How many times it was woken (wake, or wake_by_ref which keeps it alive).",
+                        "The waker it was cloned from (blank: made fresh by the executor)."};
+  for (int c = 0; c < 6; ++c) {
+    ImGui::TableSetColumnIndex(c);
+    ImGui::TableHeader(ImGui::TableGetColumnName(c));
+    tooltip_for_last_item(help[c]);
+  }
+
+  const auto items = view.state.wakers.items();
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(st.rows.size()));
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const std::uint32_t index = st.rows[static_cast<std::size_t>(i)];
+      if (index >= items.size()) continue;
+      const fold::WakerView& w = items[index];
+      ImGui::PushID(static_cast<int>(w.id));
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      if (w.alive)
+        ImGui::Text("%u", w.id);
+      else
+        ImGui::TextDisabled("%u", w.id);
+      ImGui::TableNextColumn();
+      task_link(view, w.task, sel, true);
+      ImGui::TableNextColumn();
+      holder_cell(w);
+      ImGui::TableNextColumn();
+      ImGui::Text("%u", w.clones);
+      ImGui::TableNextColumn();
+      if (w.wakes > 0)
+        ImGui::TextColored(kAccent, "%u", w.wakes);
+      else
+        ImGui::Text("0");
+      ImGui::TableNextColumn();
+      if (w.cloned_from != 0) ImGui::Text("%u", w.cloned_from);
+      ImGui::PopID();
+    }
+  }
+  ImGui::EndTable();
+}
+
+} // namespace
+
+void draw_wakers(const FrameView& view, WakersPanelState& st, Selection& sel, bool* p_open) {
+  if (!begin_panel(title::kWakers, p_open)) {
+    ImGui::End();
+    return;
+  }
+  if (view.serial != st.rows_serial || st.rows_serial == 0) {
+    st.rows = fold::waker_rows(view.state, st.show_dropped);
+    st.rows_serial = view.serial;
+  }
+  concept_label("Wakers", fold::Concept::Waker);
+  ImGui::SameLine();
+  ImGui::Text("%llu live", (unsigned long long)view.state.counters.live_wakers);
+  ImGui::SameLine();
+  if (ImGui::Checkbox("show dropped", &st.show_dropped)) st.rows_serial = 0;
+  tooltip_for_last_item("Also list wakers that were dropped, or consumed by wake().");
+  table(view, st, sel);
+  ImGui::End();
+}
+
+} // namespace pollscope::gui

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""End-to-end test of the desktop app, as a user would drive it.
+
+Run under a virtual display (ctest does: xvfb-run -a -s "-screen 0 1280x800x24
+-noreset" python3 gui_e2e.py APP OUTDIR). It launches the app with
+--print-ready and --events, waits for the ready line, clicks "Spawn timer"
+with xdotool, clicks Step until that task is Ready, then checks in the events
+file that the spawn, the polls and the wake happened, and that a screenshot of
+the screen is not blank.
+
+  gui_e2e.py APP OUTDIR            the test above (needs a display)
+  gui_e2e.py --no-display APP      `DISPLAY= APP` exits 2 naming --headless and xvfb-run
+  gui_e2e.py --skip REASON         exit 77: ctest's SKIP_RETURN_CODE
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+SKIP = 77
+TIMEOUT_S = 90  # the machine may be busy: generous, but bounded
+
+
+def fail(msg):
+    print("FAIL: " + msg, flush=True)
+    sys.exit(1)
+
+
+def no_display(app):
+    env = dict(os.environ)
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    p = subprocess.run([app], env=env, capture_output=True, text=True, timeout=30)
+    if p.returncode != 2:
+        fail("expected exit status 2 without a display, got %d" % p.returncode)
+    for word in ("--headless", "xvfb-run"):
+        if word not in p.stderr:
+            fail("the no-display message does not mention %s:\n%s" % (word, p.stderr))
+    print("ok: no display -> exit 2 with:\n" + p.stderr)
+
+
+def read_events(path):
+    events = []
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.endswith("\n"):  # a line still being written is skipped
+                    events.append(json.loads(line))
+    except FileNotFoundError:
+        pass
+    return events
+
+
+def wait_for(predicate, what, timeout=TIMEOUT_S):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.1)
+    fail("timed out waiting for " + what)
+
+
+def center(rect):
+    x, y, w, h = (int(v) for v in rect.split(","))
+    return str(x + w // 2), str(y + h // 2)
+
+
+def click(rect):
+    x, y = center(rect)
+    subprocess.run(["xdotool", "mousemove", x, y, "click", "1"], check=True)
+
+
+def main(app, outdir):
+    for tool in ("xdotool", "import", "identify"):
+        if shutil.which(tool) is None:
+            print("SKIP: %s not found" % tool)
+            return SKIP
+    os.makedirs(outdir, exist_ok=True)
+    events_path = os.path.join(outdir, "events.jsonl")
+    env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(outdir, "config"))
+    proc = subprocess.Popen([app, "--print-ready", "--events", events_path], env=env,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        ready = proc.stdout.readline()  # blocks until the first frames are drawn
+        if not ready.startswith("pollscope-ready "):
+            fail("no ready line; got %r" % ready)
+        rects = dict(kv.split("=") for kv in ready.split()[1:])
+        print("ready: " + ready.strip(), flush=True)
+
+        # The app opens on hello-world (task 1), paused in step mode.
+        first = wait_for(lambda: [e for e in read_events(events_path) if e["kind"] == "task_spawned"],
+                         "hello-world's spawn")
+        if first[0].get("name") != "hello-world":
+            fail("the first task is not hello-world: %r" % first[0])
+
+        click(rects["spawn_timer"])
+        spawned = wait_for(lambda: [e for e in read_events(events_path)
+                                    if e["kind"] == "task_spawned" and e["task"] != first[0]["task"]],
+                           "the clicked task's spawn")
+        task = spawned[0]["task"]
+        print("spawned task %d by clicking Spawn timer" % task, flush=True)
+
+        def ready_poll():
+            return [e for e in read_events(events_path)
+                    if e["kind"] == "poll_end" and e["task"] == task and e["flags"] & 1]
+
+        deadline = time.monotonic() + TIMEOUT_S
+        clicks = 0
+        while not ready_poll():
+            if time.monotonic() > deadline:
+                fail("task %d never became Ready after %d Step clicks" % (task, clicks))
+            polls_before = sum(1 for e in read_events(events_path) if e["kind"] == "poll_end")
+            click(rects["step"])
+            clicks += 1
+            # One click owes one poll; it happens once a task is queued (the
+            # timers take 2 s of runtime clock to wake theirs).
+            wait_for(lambda: sum(1 for e in read_events(events_path) if e["kind"] == "poll_end") > polls_before,
+                     "the poll owed by Step click %d" % clicks)
+        print("task %d Ready after %d Step clicks" % (task, clicks), flush=True)
+
+        ev = read_events(events_path)
+        mine = [e for e in ev if e.get("task") == task]
+        kinds = [e["kind"] for e in mine]
+        checks = {
+            "spawned": "task_spawned" in kinds,
+            "pushed by the spawner": any(e["kind"] == "queue_push" and e["waker"] == 0 for e in mine),
+            "polled twice": kinds.count("poll_begin") >= 2,
+            "first poll Pending": any(e["kind"] == "poll_end" and not e["flags"] & 1 for e in mine),
+            "woken": "waker_woken" in kinds,
+            "pushed again by a waker": any(e["kind"] == "queue_push" and e["waker"] != 0 for e in mine),
+            "polled Ready": any(e["kind"] == "poll_end" and e["flags"] & 1 for e in mine),
+        }
+        timer_ids = {e["timer"] for e in ev if e["kind"] == "timer_created" and e["task"] == task}
+        checks["its timer fired"] = any(e["kind"] == "timer_fired" and e["timer"] in timer_ids for e in ev)
+        for name, ok in checks.items():
+            print(("ok: " if ok else "MISSING: ") + name)
+        if not all(checks.values()):
+            fail("the book's flow is incomplete for task %d" % task)
+
+        time.sleep(0.5)  # a few frames so the screen shows the final state
+        shot = os.path.join(outdir, "screen.png")
+        subprocess.run(["import", "-window", "root", shot], check=True)
+        colors = int(subprocess.run(["identify", "-format", "%k", shot], check=True,
+                                    capture_output=True, text=True).stdout.strip())
+        print("screenshot %s: %d distinct colours" % (shot, colors))
+        if colors < 32:
+            fail("the screenshot looks blank (%d colours)" % colors)
+    finally:
+        proc.send_signal(signal.SIGTERM)  # the app ends its loop cleanly on SIGTERM
+        try:
+            code = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            fail("the app did not exit after SIGTERM")
+    if code != 0:
+        fail("the app exited with status %d" % code)
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "--skip":
+        print("SKIP: " + " ".join(sys.argv[2:]))
+        sys.exit(SKIP)
+    if len(sys.argv) == 3 and sys.argv[1] == "--no-display":
+        no_display(sys.argv[2])
+        sys.exit(0)
+    if len(sys.argv) != 3:
+        print(__doc__)
+        sys.exit(2)
+    sys.exit(main(sys.argv[1], sys.argv[2]))
