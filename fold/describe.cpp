@@ -24,7 +24,8 @@ std::string describe(const Event& e, const StringTable& strings, const FoldState
   auto str = [&](std::uint64_t id) { return strings.get(static_cast<StringId>(id)); };
   switch (e.kind) {
   case EventKind::RuntimeStarted:
-    return fmt::format("runtime started: queue capacity {}, {} clock", e.a, e.b == 1 ? "virtual" : "real");
+    return fmt::format("runtime started: queue capacity {}, {} clock", e.a,
+                       e.b == 1 ? "virtual" : "real");
   case EventKind::RuntimeReset: return "runtime reset: every task and timer thread torn down";
   case EventKind::ChannelClosed: return "channel closed: every sender is gone";
   case EventKind::TaskSpawned:
@@ -34,29 +35,38 @@ std::string describe(const Event& e, const StringTable& strings, const FoldState
   case EventKind::TaskDropped: return fmt::format("{} dropped", task());
   case EventKind::QueuePush:
     return fmt::format("{} pushed onto the queue by {} (ticket {}, length {})", task(),
-                       e.waker == 0 ? std::string("the spawner") : fmt::format("waker {}", e.waker), e.a, e.b);
-  case EventKind::QueuePop: return fmt::format("executor popped {} (ticket {}, length {})", task(), e.a, e.b);
+                       e.waker == 0 ? std::string("the spawner") : fmt::format("waker {}", e.waker),
+                       e.a, e.b);
+  case EventKind::QueuePop:
+    return fmt::format("executor popped {} (ticket {}, length {})", task(), e.a, e.b);
   case EventKind::SendBlocked:
-    return fmt::format("sending {} blocked: the queue is full ({} thread)", task(), to_string(e.lane));
-  case EventKind::SendUnblocked: return fmt::format("sending {} unblocked: a slot came free", task());
-  case EventKind::TrySendFull: return fmt::format("try_spawn of {} refused: the queue is full", task());
+    return fmt::format("sending {} blocked: the queue is full ({} thread)", task(),
+                       to_string(e.lane));
+  case EventKind::SendUnblocked:
+    return fmt::format("sending {} unblocked: a slot came free", task());
+  case EventKind::TrySendFull:
+    return fmt::format("try_spawn of {} refused: the queue is full", task());
   case EventKind::ExecutorWaiting: return "executor waiting: the queue is empty";
   case EventKind::ExecutorMode:
     return fmt::format("executor mode: {}", to_string(static_cast<ExecutorMode>(e.a)));
   case EventKind::StepRequested: return fmt::format("step requested ({} owed)", e.a);
   case EventKind::PollBegin: return fmt::format("executor polling {}", task());
   case EventKind::PollEnd:
-    if (e.flags & kFlagReady) return fmt::format("{} polled: Ready ({})", task(), format_duration(e.a));
-    if (e.b != 0) return fmt::format("{} polled: Pending at {} ({})", task(), str(e.b), format_duration(e.a));
+    if (e.flags & kFlagReady)
+      return fmt::format("{} polled: Ready ({})", task(), format_duration(e.a));
+    if (e.b != 0)
+      return fmt::format("{} polled: Pending at {} ({})", task(), str(e.b), format_duration(e.a));
     return fmt::format("{} polled: Pending ({})", task(), format_duration(e.a));
   case EventKind::ExecutorDone: return fmt::format("executor done after {} polls", e.a);
   case EventKind::WakerCreated:
     return e.task != 0 ? fmt::format("waker {} created for {} ({} waker)", e.waker, task(),
                                      to_string(static_cast<WakerKind>(e.a)))
-                       : fmt::format("waker {} created ({} waker)", e.waker, to_string(static_cast<WakerKind>(e.a)));
+                       : fmt::format("waker {} created ({} waker)", e.waker,
+                                     to_string(static_cast<WakerKind>(e.a)));
   case EventKind::WakerCloned: return fmt::format("waker {} cloned from waker {}", e.waker, e.b);
   case EventKind::WakerWoken:
-    return fmt::format("waker {} woke {}{}", e.waker, task(), (e.flags & kFlagByRef) ? " (by ref)" : "");
+    return fmt::format("waker {} woke {}{}", e.waker, task(),
+                       (e.flags & kFlagByRef) ? " (by ref)" : "");
   case EventKind::WakerDropped: return fmt::format("waker {} dropped", e.waker);
   case EventKind::WakerStored: return fmt::format("timer {} stored waker {}", e.timer, e.waker);
   case EventKind::WakerRemoved: return fmt::format("timer {} took waker {} out", e.timer, e.waker);
@@ -67,11 +77,13 @@ std::string describe(const Event& e, const StringTable& strings, const FoldState
     return fmt::format("timer {} thread waiting until {}", e.timer, format_duration(e.a));
   case EventKind::TimerFired: return fmt::format("timer {} fired", e.timer);
   case EventKind::TimerThreadExited:
-    return fmt::format("timer {} thread exited{}", e.timer, (e.flags & kFlagCancelled) ? " (cancelled)" : "");
+    return fmt::format("timer {} thread exited{}", e.timer,
+                       (e.flags & kFlagCancelled) ? " (cancelled)" : "");
   case EventKind::TimerThreadFailed:
     return fmt::format("timer {} could not start a thread; it completed at once", e.timer);
   case EventKind::Output:
-    return e.task != 0 ? fmt::format("{} printed \"{}\"", task(), str(e.a)) : fmt::format("printed \"{}\"", str(e.a));
+    return e.task != 0 ? fmt::format("{} printed \"{}\"", task(), str(e.a))
+                       : fmt::format("printed \"{}\"", str(e.a));
   case EventKind::Count: break;
   }
   return fmt::format("unknown event kind {}", static_cast<int>(e.kind));
@@ -84,7 +96,8 @@ std::string flow_line(const FoldState& state, const StringTable& strings);
 std::string describe_flow(const FoldState& state, const StringTable& strings) {
   std::string line = flow_line(state, strings);
   // Some lines start with a task label ("task 1 ... completed"): a sentence.
-  if (!line.empty() && line[0] >= 'a' && line[0] <= 'z') line[0] = static_cast<char>(line[0] - 'a' + 'A');
+  if (!line.empty() && line[0] >= 'a' && line[0] <= 'z')
+    line[0] = static_cast<char>(line[0] - 'a' + 'A');
   return line;
 }
 
@@ -98,13 +111,17 @@ std::string flow_line(const FoldState& state, const StringTable& strings) {
   case FlowStep::Queued: return fmt::format("Spawner sent {} to the run queue", task);
   case FlowStep::Popped: return fmt::format("Executor took {} off the run queue", task);
   case FlowStep::PollStarted: return fmt::format("Executor is polling {}", task);
-  case FlowStep::WakerStored: return fmt::format("Timer {} stored a clone of {}'s waker", f.timer, task);
+  case FlowStep::WakerStored:
+    return fmt::format("Timer {} stored a clone of {}'s waker", f.timer, task);
   case FlowStep::PolledPending: return fmt::format("Executor polled {}: Pending", task);
-  case FlowStep::TimerWaiting: return fmt::format("Timer thread {} waits for its deadline", f.timer);
+  case FlowStep::TimerWaiting:
+    return fmt::format("Timer thread {} waits for its deadline", f.timer);
   case FlowStep::TimerFired: return fmt::format("Timer {} fired: completed = true", f.timer);
-  case FlowStep::WakerTaken: return fmt::format("Timer {} took the stored waker out to wake it", f.timer);
+  case FlowStep::WakerTaken:
+    return fmt::format("Timer {} took the stored waker out to wake it", f.timer);
   case FlowStep::Woken: return fmt::format("Waker {} woke {}", f.waker, task);
-  case FlowStep::QueuedAgain: return fmt::format("Waker {} sent {} back to the run queue", f.waker, task);
+  case FlowStep::QueuedAgain:
+    return fmt::format("Waker {} sent {} back to the run queue", f.waker, task);
   case FlowStep::PolledReady: return fmt::format("Executor polled {}: Ready", task);
   case FlowStep::Completed: return fmt::format("{} completed", task);
   case FlowStep::Dropped: return fmt::format("{} dropped: its future is destroyed", task);
@@ -136,23 +153,31 @@ std::string_view to_string(Concept c) noexcept {
 std::string_view help(Concept c) noexcept {
   switch (c) {
   case Concept::Waker:
-    return "A handle that says 'poll this task again': waking it sends the task back onto the run queue.";
+    return "A handle that says 'poll this task again': waking it sends the task back onto the run "
+           "queue.";
   case Concept::Pending:
-    return "poll's answer 'not done yet': the future has arranged for a waker to be woken when it can progress.";
-  case Concept::Ready: return "poll's answer 'done', with the value; the task completes and is never polled again.";
+    return "poll's answer 'not done yet': the future has arranged for a waker to be woken when it "
+           "can progress.";
+  case Concept::Ready:
+    return "poll's answer 'done', with the value; the task completes and is never polled again.";
   case Concept::RunQueue:
     return "A bounded channel of tasks ready to be polled; sending blocks when it is full.";
-  case Concept::Spawner: return "Wraps a future in a task and sends it onto the run queue for the first poll.";
+  case Concept::Spawner:
+    return "Wraps a future in a task and sends it onto the run queue for the first poll.";
   case Concept::Executor: return "Takes tasks off the run queue one at a time and polls each once.";
   case Concept::Task: return "A boxed future plus a sender of the run queue; it is its own waker.";
   case Concept::TimerThread:
-    return "One thread per TimerFuture: it waits for the deadline, sets completed, and wakes the stored waker.";
+    return "One thread per TimerFuture: it waits for the deadline, sets completed, and wakes the "
+           "stored waker.";
   case Concept::Poll:
     return "Asks a future to make progress: it returns Ready(value) or Pending, never blocking.";
-  case Concept::WakeByRef: return "Wakes the task without giving up the waker, so it can be woken again later.";
+  case Concept::WakeByRef:
+    return "Wakes the task without giving up the waker, so it can be woken again later.";
   case Concept::Clone:
-    return "Makes another waker for the same task; a future stores a clone because the Context's is borrowed.";
-  case Concept::Drop: return "Releases a waker (or task); the last drop of a task destroys its future.";
+    return "Makes another waker for the same task; a future stores a clone because the Context's "
+           "is borrowed.";
+  case Concept::Drop:
+    return "Releases a waker (or task); the last drop of a task destroys its future.";
   }
   return "";
 }

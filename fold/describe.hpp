@@ -17,10 +17,12 @@ namespace pollscope::fold {
 // "timer 1 fired", "waker 3 woke task 1, by ref". With `state`, task names are
 // looked up in it (the current runtime: describing an event from before a
 // reset may name the wrong task, so the event log passes nullptr for those).
-[[nodiscard]] std::string describe(const Event& e, const StringTable& strings, const FoldState* state = nullptr);
+[[nodiscard]] std::string describe(const Event& e, const StringTable& strings,
+                                   const FoldState* state = nullptr);
 
 // "task 1" or "task 1 (hello-world)" when the name is known.
-[[nodiscard]] std::string task_label(TaskId task, const StringTable& strings, const FoldState* state);
+[[nodiscard]] std::string task_label(TaskId task, const StringTable& strings,
+                                     const FoldState* state);
 
 // The "what just happened" line: "Executor polled task 1 (hello-world): Pending".
 [[nodiscard]] std::string describe_flow(const FoldState& state, const StringTable& strings);

@@ -55,18 +55,20 @@ void Fold::forget_finished() {
   if (s_.tasks.size() - c.live_tasks > kLimit) {
     // A dropped task still queued or in the executor's hands (only in a
     // malformed log) is kept: forgetting it would unbalance the queue.
-    c.forgotten_tasks += s_.tasks.forget_oldest(s_.tasks.size() - c.live_tasks, kKeepFinished, [](const TaskView& t) {
-      return t.dropped && t.queue_entries == 0 && !t.polling;
-    });
+    c.forgotten_tasks += s_.tasks.forget_oldest(
+        s_.tasks.size() - c.live_tasks, kKeepFinished,
+        [](const TaskView& t) { return t.dropped && t.queue_entries == 0 && !t.polling; });
   }
   if (s_.wakers.size() - c.live_wakers > kLimit) {
     c.forgotten_wakers += s_.wakers.forget_oldest(s_.wakers.size() - c.live_wakers, kKeepFinished,
                                                   [](const WakerView& w) { return !w.alive; });
   }
   if (c.finished_timers > kLimit) {
-    const std::size_t n = s_.timers.forget_oldest(c.finished_timers, kKeepFinished, [](const TimerView& t) {
-      return (t.state == TimerState::Exited || t.state == TimerState::Failed) && t.stored_waker == 0;
-    });
+    const std::size_t n =
+        s_.timers.forget_oldest(c.finished_timers, kKeepFinished, [](const TimerView& t) {
+          return (t.state == TimerState::Exited || t.state == TimerState::Failed) &&
+                 t.stored_waker == 0;
+        });
     c.finished_timers -= n;
     c.forgotten_timers += n;
   }
@@ -146,13 +148,20 @@ void Fold::settle(TaskView& v, std::uint64_t t) {
 void Fold::settle_executor() {
   // The precedence documented on ExecutorActivity.
   auto& x = s_.executor;
-  if (x.done) x.activity = ExecutorActivity::Done;
-  else if (x.blocked) x.activity = ExecutorActivity::Blocked;
-  else if (x.current_task != 0) x.activity = ExecutorActivity::Polling;
-  else if (x.mode == ExecutorMode::Pause) x.activity = ExecutorActivity::Paused;
-  else if (x.mode == ExecutorMode::Step && x.steps_owed == 0) x.activity = ExecutorActivity::Stepping;
-  else if (x.waiting) x.activity = ExecutorActivity::Waiting;
-  else x.activity = ExecutorActivity::Idle;
+  if (x.done)
+    x.activity = ExecutorActivity::Done;
+  else if (x.blocked)
+    x.activity = ExecutorActivity::Blocked;
+  else if (x.current_task != 0)
+    x.activity = ExecutorActivity::Polling;
+  else if (x.mode == ExecutorMode::Pause)
+    x.activity = ExecutorActivity::Paused;
+  else if (x.mode == ExecutorMode::Step && x.steps_owed == 0)
+    x.activity = ExecutorActivity::Stepping;
+  else if (x.waiting)
+    x.activity = ExecutorActivity::Waiting;
+  else
+    x.activity = ExecutorActivity::Idle;
 }
 
 void Fold::set_flow(FlowStep step, const Event& e, TaskId task) {

@@ -80,16 +80,16 @@ private:
   WakerView* waker(WakerId id, std::uint64_t t);
   TimerView* timer(TimerId id, std::uint64_t t);
 
-  void clear_runtime(const Event& e);     // what a start or reset forgets
+  void clear_runtime(const Event& e);           // what a start or reset forgets
   void settle(TaskView& task, std::uint64_t t); // re-derive TaskState
-  void settle_executor();                  // re-derive ExecutorActivity
+  void settle_executor();                       // re-derive ExecutorActivity
   void kill_waker(WakerView& w, std::uint64_t t);
-  void release_from_timer(WakerId waker); // the timer no longer holds it
+  void release_from_timer(WakerId waker);              // the timer no longer holds it
   void hand_to_executor(TaskId task, std::uint64_t t); // becomes current_task
-  void release_current(std::uint64_t t);                // no current_task
+  void release_current(std::uint64_t t);               // no current_task
   void set_flow(FlowStep step, const Event& e, TaskId task);
   void set_timer_state(TimerView& timer, TimerState state); // keeps finished_timers
-  void forget_finished(); // see kKeepFinished
+  void forget_finished();                                   // see kKeepFinished
 
   FoldState s_;
 };

@@ -47,8 +47,9 @@ void Fold::on_queue_push(const Event& e) {
   if (q.entries.empty() || q.entries.back().ticket < entry.ticket) {
     q.entries.push_back(entry);
   } else {
-    auto at = std::upper_bound(q.entries.begin(), q.entries.end(), entry.ticket,
-                               [](std::uint64_t ticket, const QueueEntry& x) { return ticket < x.ticket; });
+    auto at = std::upper_bound(
+        q.entries.begin(), q.entries.end(), entry.ticket,
+        [](std::uint64_t ticket, const QueueEntry& x) { return ticket < x.ticket; });
     q.entries.insert(at, entry);
   }
   ++q.pushes;
@@ -69,8 +70,9 @@ void Fold::on_queue_pop(const Event& e) {
   if (!q.entries.empty() && q.entries.front().ticket == e.a && q.entries.front().task == e.task) {
     q.entries.pop_front();
   } else {
-    auto it = std::find_if(q.entries.begin(), q.entries.end(),
-                           [&](const QueueEntry& x) { return x.ticket == e.a && x.task == e.task; });
+    auto it = std::find_if(q.entries.begin(), q.entries.end(), [&](const QueueEntry& x) {
+      return x.ticket == e.a && x.task == e.task;
+    });
     removed = it != q.entries.end();
     if (removed) q.entries.erase(it);
   }
@@ -108,12 +110,14 @@ void Fold::on_send_blocked(const Event& e) {
 
 void Fold::on_send_unblocked(const Event& e) {
   auto& blocked = s_.queue.blocked;
-  auto it = std::find_if(blocked.begin(), blocked.end(),
-                         [&](const BlockedSender& b) { return b.task == e.task && b.lane == e.lane; });
+  auto it = std::find_if(blocked.begin(), blocked.end(), [&](const BlockedSender& b) {
+    return b.task == e.task && b.lane == e.lane;
+  });
   if (it != blocked.end()) blocked.erase(it);
   if (e.lane == Lane::Executor) {
-    s_.executor.blocked = std::any_of(blocked.begin(), blocked.end(),
-                                      [](const BlockedSender& b) { return b.lane == Lane::Executor; });
+    s_.executor.blocked = std::any_of(blocked.begin(), blocked.end(), [](const BlockedSender& b) {
+      return b.lane == Lane::Executor;
+    });
     settle_executor();
   }
 }

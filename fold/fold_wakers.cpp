@@ -28,7 +28,8 @@ void Fold::release_from_timer(WakerId id) {
   // Keeps the two sides of "timer T holds waker W" in step: both or neither.
   WakerView* w = s_.wakers.find(id);
   if (w == nullptr || w->holder != WakerHolder::Timer) return;
-  if (TimerView* tm = s_.timers.find(w->holder_timer); tm != nullptr && tm->stored_waker == id) tm->stored_waker = 0;
+  if (TimerView* tm = s_.timers.find(w->holder_timer); tm != nullptr && tm->stored_waker == id)
+    tm->stored_waker = 0;
   w->holder = WakerHolder::None;
   w->holder_timer = 0;
 }
@@ -95,7 +96,8 @@ void Fold::on_waker_removed(const Event& e) {
   timer(e.timer, e.t);
   WakerView* w = waker(e.waker, e.t);
   // Now in the hands of the timer thread that is about to wake it.
-  if (w != nullptr && w->holder == WakerHolder::Timer && w->holder_timer == e.timer) release_from_timer(w->id);
+  if (w != nullptr && w->holder == WakerHolder::Timer && w->holder_timer == e.timer)
+    release_from_timer(w->id);
   TaskId t = e.task != 0 ? e.task : (w != nullptr ? w->task : 0);
   set_flow(FlowStep::WakerTaken, e, t);
 }
@@ -105,8 +107,10 @@ void Fold::on_waker_removed(const Event& e) {
 void Fold::set_timer_state(TimerView& tm, TimerState state) {
   auto finished = [](TimerState s) { return s == TimerState::Exited || s == TimerState::Failed; };
   if (finished(tm.state) != finished(state)) {
-    if (finished(state)) ++s_.counters.finished_timers;
-    else --s_.counters.finished_timers;
+    if (finished(state))
+      ++s_.counters.finished_timers;
+    else
+      --s_.counters.finished_timers;
   }
   tm.state = state;
 }

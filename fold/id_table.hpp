@@ -22,7 +22,8 @@
 
 namespace pollscope::fold {
 
-template <class T> class IdTable {
+template <class T>
+class IdTable {
 public:
   // The item with this id, or nullptr if no event has mentioned it yet (or it
   // was forgotten).

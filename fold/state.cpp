@@ -64,11 +64,13 @@ std::string_view to_string(ExecutorActivity a) noexcept {
 std::string_view describe(ExecutorActivity a) noexcept {
   switch (a) {
   case ExecutorActivity::Idle: return "the executor is between polls";
-  case ExecutorActivity::Waiting: return "the run queue is empty; the executor blocks in recv until a task is sent";
+  case ExecutorActivity::Waiting:
+    return "the run queue is empty; the executor blocks in recv until a task is sent";
   case ExecutorActivity::Polling: return "the executor is inside a task's poll()";
   case ExecutorActivity::Paused: return "the controller has paused the executor; nothing is polled";
   case ExecutorActivity::Stepping: return "step mode: the executor polls exactly one task per Step";
-  case ExecutorActivity::Blocked: return "the executor thread is sending a task into a full queue and waits for room";
+  case ExecutorActivity::Blocked:
+    return "the executor thread is sending a task into a full queue and waits for room";
   case ExecutorActivity::Done: return "run() returned: every sender is gone and the queue is empty";
   }
   return "";
@@ -109,10 +111,12 @@ std::string_view to_string(WakerHolder h) noexcept {
 
 std::string_view describe(WakerHolder h) noexcept {
   switch (h) {
-  case WakerHolder::None: return "nobody stores it: a clone in flight, one being woken, or it is gone";
+  case WakerHolder::None:
+    return "nobody stores it: a clone in flight, one being woken, or it is gone";
   case WakerHolder::ExecutorContext:
     return "the task's own waker: it lives as long as the task, and each poll's Context borrows it";
-  case WakerHolder::Timer: return "a TimerFuture stored it; the timer thread wakes it at the deadline";
+  case WakerHolder::Timer:
+    return "a TimerFuture stored it; the timer thread wakes it at the deadline";
   case WakerHolder::User: return "held outside the runtime (a manual or counting waker)";
   }
   return "";

@@ -99,23 +99,23 @@ inline constexpr std::size_t kExecutorActivityCount = 7;
 // The last step of the book's flow that any task took. Events outside the flow
 // (clones, drops, output, mode changes) leave it as it was.
 enum class FlowStep : std::uint8_t {
-  None,         // nothing yet since the runtime started
-  Spawned,      // TaskSpawned
-  Queued,       // QueuePush by the spawner
-  Popped,       // QueuePop: the executor took the task off the queue
-  PollStarted,  // PollBegin
-  WakerStored,  // WakerStored: a future kept a clone of the waker
-  PolledPending,// PollEnd(Pending)
-  TimerWaiting, // TimerThreadWaiting
-  TimerFired,   // TimerFired
-  WakerTaken,   // WakerRemoved: the timer took its stored waker out
-  Woken,        // WakerWoken
-  QueuedAgain,  // QueuePush by a waker
-  PolledReady,  // PollEnd(Ready)
-  Completed,    // TaskCompleted
-  Dropped,      // TaskDropped
-  SendBlocked,  // SendBlocked: a sender waits for room in the queue
-  ExecutorDone, // ExecutorDone
+  None,          // nothing yet since the runtime started
+  Spawned,       // TaskSpawned
+  Queued,        // QueuePush by the spawner
+  Popped,        // QueuePop: the executor took the task off the queue
+  PollStarted,   // PollBegin
+  WakerStored,   // WakerStored: a future kept a clone of the waker
+  PolledPending, // PollEnd(Pending)
+  TimerWaiting,  // TimerThreadWaiting
+  TimerFired,    // TimerFired
+  WakerTaken,    // WakerRemoved: the timer took its stored waker out
+  Woken,         // WakerWoken
+  QueuedAgain,   // QueuePush by a waker
+  PolledReady,   // PollEnd(Ready)
+  Completed,     // TaskCompleted
+  Dropped,       // TaskDropped
+  SendBlocked,   // SendBlocked: a sender waits for room in the queue
+  ExecutorDone,  // ExecutorDone
 };
 inline constexpr std::size_t kFlowStepCount = 17;
 [[nodiscard]] std::string_view to_string(FlowStep s) noexcept; // short label
@@ -157,8 +157,8 @@ struct TaskView {
   StringId suspended_at = 0; // the await it is parked on (PollEnd.b); 0 after Ready
   std::uint64_t spawned_t = 0;
   std::uint64_t last_change_t = 0; // when `state` last changed
-  bool failed = false;     // completed by throwing (TaskCompleted kFlagFailed)
-  bool seen_spawn = false; // false: first met mid-run (a log prefix), no name
+  bool failed = false;             // completed by throwing (TaskCompleted kFlagFailed)
+  bool seen_spawn = false;         // false: first met mid-run (a log prefix), no name
   // Facts the state is derived from (see TaskState).
   bool polling = false;   // in the executor's hands: popped, or inside poll
   bool completed = false; // PollEnd(Ready) or TaskCompleted seen
@@ -186,7 +186,7 @@ struct QueueView {
   // Channel order: sorted by ticket. Senders that race may log their pushes
   // out of ticket order; each push is inserted where its ticket belongs.
   std::deque<QueueEntry> entries;
-  std::uint64_t capacity = 0; // RuntimeStarted.a; 0 = not known
+  std::uint64_t capacity = 0;         // RuntimeStarted.a; 0 = not known
   std::vector<BlockedSender> blocked; // in the order they blocked
   bool closed = false;                // ChannelClosed
   std::uint64_t max_length = 0;       // the longest the queue has been
@@ -292,7 +292,7 @@ struct LogStats {
 
 // --- 6. FoldState ------------------------------------------------------------
 struct FoldState {
-  IdTable<TaskView> tasks;   // first-seen (= spawn) order
+  IdTable<TaskView> tasks; // first-seen (= spawn) order
   // Task id -> name for every task spawned in this runtime, forgotten ones
   // included: the event log names tasks long after they are gone. 0 = unknown.
   std::vector<StringId> task_names;

@@ -1,8 +1,8 @@
 #include "fold/view.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 
 namespace pollscope::fold {
 
@@ -32,7 +32,9 @@ std::string_view to_string(TaskColumn c) noexcept {
 
 namespace {
 
-char lower(char c) noexcept { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+char lower(char c) noexcept {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
 
 // `needle` is already lower case.
 bool contains_folded(std::string_view hay, std::string_view needle) noexcept {
@@ -53,9 +55,11 @@ bool less_folded(std::string_view a, std::string_view b) noexcept {
 bool matches_text(const TaskView& t, const StringTable& strings, std::string_view needle) {
   char digits[16];
   auto [end, ec] = std::to_chars(digits, digits + sizeof digits, t.id);
-  if (ec == std::errc{} && contains_folded(std::string_view(digits, static_cast<std::size_t>(end - digits)), needle))
+  if (ec == std::errc{} &&
+      contains_folded(std::string_view(digits, static_cast<std::size_t>(end - digits)), needle))
     return true;
-  return contains_folded(strings.get(t.name), needle) || contains_folded(strings.get(t.location), needle);
+  return contains_folded(strings.get(t.name), needle) ||
+         contains_folded(strings.get(t.location), needle);
 }
 
 std::uint64_t numeric_key(const TaskView& t, TaskColumn c, std::uint64_t now) noexcept {
@@ -74,7 +78,8 @@ std::uint64_t numeric_key(const TaskView& t, TaskColumn c, std::uint64_t now) no
 
 } // namespace
 
-std::vector<std::uint32_t> task_rows(const FoldState& state, const StringTable& strings, const TaskQuery& query) {
+std::vector<std::uint32_t> task_rows(const FoldState& state, const StringTable& strings,
+                                     const TaskQuery& query) {
   const auto items = state.tasks.items();
   std::string needle(query.text);
   std::transform(needle.begin(), needle.end(), needle.begin(), lower);
@@ -105,8 +110,9 @@ std::vector<std::uint32_t> task_rows(const FoldState& state, const StringTable& 
   std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;
   keyed.reserve(rows.size());
   for (auto i : rows) keyed.emplace_back(numeric_key(items[i], query.sort, now), i);
-  std::stable_sort(keyed.begin(), keyed.end(),
-                   [desc](const auto& a, const auto& b) { return desc ? b.first < a.first : a.first < b.first; });
+  std::stable_sort(keyed.begin(), keyed.end(), [desc](const auto& a, const auto& b) {
+    return desc ? b.first < a.first : a.first < b.first;
+  });
   for (std::size_t k = 0; k < keyed.size(); ++k) rows[k] = keyed[k].second;
   return rows;
 }
@@ -188,7 +194,9 @@ void remember(std::vector<TaskId>& map, std::uint32_t id, TaskId task) {
   if (id >= map.size()) map.resize(std::size_t{id} + 1 + map.size() / 2, 0);
   map[id] = task;
 }
-TaskId recall(const std::vector<TaskId>& map, std::uint32_t id) { return id < map.size() ? map[id] : 0; }
+TaskId recall(const std::vector<TaskId>& map, std::uint32_t id) {
+  return id < map.size() ? map[id] : 0;
+}
 } // namespace
 
 TaskId FilteredEvents::owner(const Event& e) {

@@ -36,9 +36,13 @@ struct TaskTimes {
 // A set of task states (the state filter's checkboxes).
 class TaskStateSet {
 public:
-  [[nodiscard]] static constexpr TaskStateSet all() noexcept { return TaskStateSet((1u << kTaskStateCount) - 1); }
+  [[nodiscard]] static constexpr TaskStateSet all() noexcept {
+    return TaskStateSet((1u << kTaskStateCount) - 1);
+  }
   [[nodiscard]] static constexpr TaskStateSet none() noexcept { return TaskStateSet(0); }
-  [[nodiscard]] constexpr bool contains(TaskState s) const noexcept { return (bits_ >> bit(s)) & 1u; }
+  [[nodiscard]] constexpr bool contains(TaskState s) const noexcept {
+    return (bits_ >> bit(s)) & 1u;
+  }
   constexpr void set(TaskState s, bool on) noexcept {
     bits_ = on ? (bits_ | (1u << bit(s))) : (bits_ & ~(1u << bit(s)));
   }
@@ -50,7 +54,16 @@ private:
   std::uint32_t bits_;
 };
 
-enum class TaskColumn : std::uint8_t { Id, Name, State, Polls, Wakes, Busy, Idle, Scheduled };
+enum class TaskColumn : std::uint8_t {
+  Id,
+  Name,
+  State,
+  Polls,
+  Wakes,
+  Busy,
+  Idle,
+  Scheduled
+};
 [[nodiscard]] std::string_view to_string(TaskColumn c) noexcept; // column header
 
 struct TaskQuery {
@@ -67,8 +80,8 @@ struct TaskQuery {
 
 // Indices into state.tasks.items() that pass the query, sorted (stably: ties
 // keep id order) by the query's column.
-[[nodiscard]] std::vector<std::uint32_t> task_rows(const FoldState& state, const StringTable& strings,
-                                                   const TaskQuery& query);
+[[nodiscard]] std::vector<std::uint32_t>
+task_rows(const FoldState& state, const StringTable& strings, const TaskQuery& query);
 
 // --- 2. Queue rows -------------------------------------------------------------
 
@@ -94,8 +107,8 @@ struct QueueRow {
 // --- 4. Timer rows -------------------------------------------------------------
 
 struct TimerRow {
-  std::uint32_t index = 0;  // into state.timers.items()
-  double progress = 0;      // 0 at creation .. 1 at the deadline (1 once fired)
+  std::uint32_t index = 0;        // into state.timers.items()
+  double progress = 0;            // 0 at creation .. 1 at the deadline (1 once fired)
   std::uint64_t remaining_ns = 0; // until the deadline; 0 once reached
 };
 // Every timer in creation order, exited ones only if `show_exited`.
@@ -137,7 +150,8 @@ struct EventFilter {
 
 // Indices of the events that pass, in log order. The log may hold more than
 // one runtime; ids are resolved per runtime (they restart after a reset).
-[[nodiscard]] std::vector<std::uint32_t> filter_events(std::span<const Event> events, const EventFilter& filter);
+[[nodiscard]] std::vector<std::uint32_t> filter_events(std::span<const Event> events,
+                                                       const EventFilter& filter);
 
 // The same, incremental for a log that only grows: each `update` scans only
 // the events appended since the last one. A new filter, or a log shorter than

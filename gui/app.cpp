@@ -18,15 +18,19 @@ ControllerOptions controller_options(const CliOptions& cli) {
   o.clock = cli.clock == "virtual" ? ClockKind::Virtual : ClockKind::Real;
   o.time_scale = cli.time_scale;
   o.scenario = cli.scenario;
-  o.initial_mode = cli.mode == "run" ? ExecutorMode::Run : cli.mode == "pause" ? ExecutorMode::Pause : ExecutorMode::Step;
+  o.initial_mode = cli.mode == "run"     ? ExecutorMode::Run
+                   : cli.mode == "pause" ? ExecutorMode::Pause
+                                         : ExecutorMode::Step;
   return o;
 }
 
 App::App(const CliOptions& cli, EventsFile* events)
-    : controller_(std::make_unique<Controller>(controller_options(cli))) {
+    : controller_(std::make_unique<Controller>(controller_options(cli))), events_(events) {
   FoldPump::EventSink sink;
   if (events && events->is_open())
-    sink = [events, strings = &controller_->strings()](std::span<const Event> batch) { events->write(batch, *strings); };
+    sink = [events, strings = &controller_->strings()](std::span<const Event> batch) {
+      events->write(batch, *strings);
+    };
   pump_ = std::make_unique<FoldPump>(controller_->log(), std::move(sink));
   controls_.capacity = static_cast<int>(cli.capacity);
   controls_.time_scale = static_cast<float>(cli.time_scale);
@@ -42,7 +46,8 @@ App::~App() {
 
 void App::draw() {
   const Snapshot& snap = pump_->latest();
-  const FrameView view{snap.state, snap.events, controller_->strings(), controller_->now_ns(), snap.serial};
+  const FrameView view{snap.state, snap.events, controller_->strings(), controller_->now_ns(),
+                       snap.serial};
   if (snap.serial != last_serial_) {
     last_serial_ = snap.serial;
     last_change_time_ = ImGui::GetTime();
@@ -62,7 +67,8 @@ void App::draw() {
   if (open_.metrics) ImGui::ShowMetricsWindow(&open_.metrics);
 
   if (show_keys_) {
-    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
     if (ImGui::Begin("Keyboard shortcuts", &show_keys_, ImGuiWindowFlags_AlwaysAutoResize)) {
       if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
         const char* rows[][2] = {{keys::kRunPause, "Run / Pause the executor"},
@@ -116,10 +122,16 @@ void App::draw_menu_bar(const FrameView& view) {
     text_dim("pollscope: the Rust async book's executor, rebuilt in C++20.");
     ImGui::EndMenu();
   }
+  // A failed --events write must not go unnoticed while the user works on.
+  if (events_ != nullptr && events_->failed()) {
+    ImGui::TextColored(kWarnText, "--events file incomplete");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", events_->error().c_str());
+  }
   // Right-aligned status: the executor at a glance, and the log's size.
   const fold::ExecutorView& ex = view.state.executor;
   char status[160];
-  std::snprintf(status, sizeof status, "%s  |  %s  |  %zu events", std::string(to_string(ex.mode)).c_str(),
+  std::snprintf(status, sizeof status, "%s  |  %s  |  %zu events",
+                std::string(to_string(ex.mode)).c_str(),
                 std::string(fold::to_string(ex.activity)).c_str(), view.events.count);
   const float w = ImGui::CalcTextSize(status).x + ImGui::GetStyle().ItemSpacing.x * 2;
   ImGui::SetCursorPosX(ImGui::GetWindowWidth() - w);

@@ -48,6 +48,7 @@ private:
   // the controller's log) stops before the controller goes away.
   std::unique_ptr<Controller> controller_;
   std::unique_ptr<FoldPump> pump_;
+  const EventsFile* events_ = nullptr; // --events, to show a failed write
 
   PanelsOpen open_;
   Selection selection_;

@@ -28,13 +28,17 @@ void report_spawn(Controller& c, ControlsState& st, SpawnStatus s, const std::st
   switch (s) {
   case SpawnStatus::Spawned: set_status(st, "Spawned " + what + ".", false); break;
   case SpawnStatus::QueueFull: set_status(st, queue_full_message(c), true); break;
-  case SpawnStatus::BadArgument: set_status(st, "Cannot spawn " + what + ": bad argument.", true); break;
+  case SpawnStatus::BadArgument:
+    set_status(st, "Cannot spawn " + what + ": bad argument.", true);
+    break;
   }
 }
 
 // GLFW's key codes for letters are their upper-case ASCII codes, and Dear
 // ImGui 1.86's GLFW backend stores GLFW key codes in io.KeysDown.
-bool letter_pressed(char upper) { return ImGui::IsKeyPressed(static_cast<unsigned char>(upper), false); }
+bool letter_pressed(char upper) {
+  return ImGui::IsKeyPressed(static_cast<unsigned char>(upper), false);
+}
 
 } // namespace
 
@@ -42,8 +46,10 @@ void cmd_run(Controller& c, ControlsState& st) {
   if (st.limit_speed) {
     c.set_throttle(st.polls_per_second);
     c.set_mode(ExecutorMode::Throttle);
-    set_status(st, "Running at up to " + std::to_string(static_cast<int>(st.polls_per_second + 0.5f)) +
-                       " polls per second.", false);
+    set_status(st,
+               "Running at up to " + std::to_string(static_cast<int>(st.polls_per_second + 0.5f)) +
+                   " polls per second.",
+               false);
   } else {
     c.set_mode(ExecutorMode::Run);
     set_status(st, "Running: the executor polls tasks as fast as they arrive.", false);
@@ -71,14 +77,17 @@ void cmd_step(Controller& c, ControlsState& st) {
 void cmd_spawn_timer(Controller& c, ControlsState& st) {
   const int ms = std::clamp(st.duration_ms, 0, 3'600'000);
   const auto s = c.spawn_timer(std::chrono::milliseconds(ms));
-  report_spawn(c, st, s, "a task awaiting a " + fold::format_duration(std::uint64_t(ms) * 1'000'000) + " timer");
+  report_spawn(c, st, s,
+               "a task awaiting a " + fold::format_duration(std::uint64_t(ms) * 1'000'000) +
+                   " timer");
 }
 
 void cmd_spawn_timers(Controller& c, ControlsState& st) {
   const unsigned n = static_cast<unsigned>(std::clamp(st.spawn_count, 1, 100'000));
   const int lo = std::clamp(std::min(st.min_ms, st.max_ms), 0, 3'600'000);
   const int hi = std::clamp(std::max(st.min_ms, st.max_ms), 0, 3'600'000);
-  const auto s = c.spawn_timers(n, std::chrono::milliseconds(lo), std::chrono::milliseconds(hi), st.seed++);
+  const auto s =
+      c.spawn_timers(n, std::chrono::milliseconds(lo), std::chrono::milliseconds(hi), st.seed++);
   report_spawn(c, st, s, std::to_string(n) + " timer tasks");
 }
 
@@ -90,8 +99,9 @@ void cmd_reset(Controller& c, ControlsState& st) {
   o.time_scale = st.time_scale;
   c.reset(o);
   set_status(st,
-             o.scenario.empty() ? std::string("Reset: a fresh, empty runtime, paused in step mode.")
-                                : "Reset: a fresh runtime with " + o.scenario + " loaded, paused in step mode.",
+             o.scenario.empty()
+                 ? std::string("Reset: a fresh, empty runtime, paused in step mode.")
+                 : "Reset: a fresh runtime with " + o.scenario + " loaded, paused in step mode.",
              false);
 }
 
@@ -105,7 +115,8 @@ int scenario_choices() { return static_cast<int>(scenarios().size()) + 1; }
 
 std::string_view scenario_name(int index) {
   const auto all = scenarios();
-  return index >= 0 && static_cast<std::size_t>(index) < all.size() ? all[index].name : std::string_view{};
+  return index >= 0 && static_cast<std::size_t>(index) < all.size() ? all[index].name
+                                                                    : std::string_view{};
 }
 
 std::string_view scenario_summary(int index) {

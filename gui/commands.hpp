@@ -34,9 +34,9 @@ void cmd_add_scenario(Controller& c, ControlsState& st);
 
 // The picker's entries: every scenario, then "empty" (a runtime with no tasks).
 [[nodiscard]] int scenario_choices();
-[[nodiscard]] std::string_view scenario_name(int index);    // "" for empty
+[[nodiscard]] std::string_view scenario_name(int index); // "" for empty
 [[nodiscard]] std::string_view scenario_summary(int index);
-[[nodiscard]] int scenario_index(std::string_view name);    // 0 if unknown
+[[nodiscard]] int scenario_index(std::string_view name); // 0 if unknown
 
 // Space, Right/S, T and R, unless a text field has the keyboard.
 void handle_shortcuts(Controller& c, const FrameView& view, ControlsState& st);

@@ -44,24 +44,29 @@ void executor_section(const FrameView& view, Controller& c, ControlsState& st) {
   const float w = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
   if (ImGui::Button("Run", ImVec2(w, 0))) cmd_run(c, st);
   st.rects.run = item_rect();
-  tooltip_for_last_item("Poll tasks as fast as they arrive (or at the speed limit below).  Key: Space");
+  tooltip_for_last_item(
+      "Poll tasks as fast as they arrive (or at the speed limit below).  Key: Space");
   ImGui::SameLine();
   if (ImGui::Button("Pause", ImVec2(w, 0))) cmd_pause(c, st);
   st.rects.pause = item_rect();
-  tooltip_for_last_item("Stop polling. Timer threads keep running and may wake tasks onto the queue.  Key: Space");
+  tooltip_for_last_item(
+      "Stop polling. Timer threads keep running and may wake tasks onto the queue.  Key: Space");
   ImGui::SameLine();
   if (ImGui::Button("Step", ImVec2(w, 0))) cmd_step(c, st);
   st.rects.step = item_rect();
-  tooltip_for_last_item("Poll exactly one task: pop the front of the run queue and call poll() once. "
-                        "If the queue is empty, the step waits for the next task.  Key: Right arrow or S");
+  tooltip_for_last_item(
+      "Poll exactly one task: pop the front of the run queue and call poll() once. "
+      "If the queue is empty, the step waits for the next task.  Key: Right arrow or S");
 
   // While running, a new limit (or none) applies at once.
   const bool running = ex.mode == ExecutorMode::Throttle || ex.mode == ExecutorMode::Run;
   if (ImGui::Checkbox("Limit speed", &st.limit_speed) && running) cmd_run(c, st);
-  tooltip_for_last_item("Run at most this many polls per second, to watch a busy runtime at a readable pace.");
+  tooltip_for_last_item(
+      "Run at most this many polls per second, to watch a busy runtime at a readable pace.");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
-  if (ImGui::SliderFloat("##pps", &st.polls_per_second, 0.5f, 200.0f, "%.1f polls/s", ImGuiSliderFlags_Logarithmic) &&
+  if (ImGui::SliderFloat("##pps", &st.polls_per_second, 0.5f, 200.0f, "%.1f polls/s",
+                         ImGuiSliderFlags_Logarithmic) &&
       st.limit_speed && running)
     cmd_run(c, st);
   tooltip_for_last_item("Speed limit for Run, in polls per second.");
@@ -69,10 +74,12 @@ void executor_section(const FrameView& view, Controller& c, ControlsState& st) {
   ImGui::TextUnformatted("Time scale");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
-  if (ImGui::SliderFloat("##timescale", &st.time_scale, 0.05f, 4.0f, "%.2fx", ImGuiSliderFlags_Logarithmic))
+  if (ImGui::SliderFloat("##timescale", &st.time_scale, 0.05f, 4.0f, "%.2fx",
+                         ImGuiSliderFlags_Logarithmic))
     c.set_time_scale(st.time_scale);
-  tooltip_for_last_item("Slow motion for the runtime clock: 0.25x makes a 2 s timer take 8 real seconds. "
-                        "Only timers feel it; polling speed is set above.");
+  tooltip_for_last_item(
+      "Slow motion for the runtime clock: 0.25x makes a 2 s timer take 8 real seconds. "
+      "Only timers feel it; polling speed is set above.");
 }
 
 void spawn_section(Controller& c, ControlsState& st) {
@@ -81,12 +88,14 @@ void spawn_section(Controller& c, ControlsState& st) {
   concept_label("(?)", fold::Concept::Spawner);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
   ImGui::InputInt("ms##duration", &st.duration_ms, 100, 1000);
-  tooltip_for_last_item("How long the new task's TimerFuture waits before its thread fires and wakes the task.");
+  tooltip_for_last_item(
+      "How long the new task's TimerFuture waits before its thread fires and wakes the task.");
   ImGui::SameLine();
   if (ImGui::Button("Spawn timer", ImVec2(-1, 0))) cmd_spawn_timer(c, st);
   st.rects.spawn_timer = item_rect();
-  tooltip_for_last_item("Spawn a task like the book's: print, await a TimerFuture of this duration, print. "
-                        "Never blocks: a full queue is reported instead.  Key: T");
+  tooltip_for_last_item(
+      "Spawn a task like the book's: print, await a TimerFuture of this duration, print. "
+      "Never blocks: a full queue is reported instead.  Key: T");
 
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4.5f);
   ImGui::InputInt("##count", &st.spawn_count, 0);
@@ -102,13 +111,15 @@ void spawn_section(Controller& c, ControlsState& st) {
   ImGui::InputInt("ms##max", &st.max_ms, 0);
   tooltip_for_last_item("Each task's timer gets a random duration in this range.");
   if (ImGui::Button("Spawn N timers", ImVec2(-1, 0))) cmd_spawn_timers(c, st);
-  tooltip_for_last_item("Spawn that many timer tasks with random durations: one thread per timer, as in the book.");
+  tooltip_for_last_item(
+      "Spawn that many timer tasks with random durations: one thread per timer, as in the book.");
 }
 
 void scenario_section(Controller& c, ControlsState& st) {
   section("Scenario");
   ImGui::SetNextItemWidth(-1);
-  const std::string current(scenario_name(st.scenario).empty() ? "empty" : scenario_name(st.scenario));
+  const std::string current(scenario_name(st.scenario).empty() ? "empty"
+                                                               : scenario_name(st.scenario));
   if (ImGui::BeginCombo("##scenario", current.c_str())) {
     for (int i = 0; i < scenario_choices(); ++i) {
       const std::string name(scenario_name(i).empty() ? "empty" : scenario_name(i));
@@ -123,7 +134,8 @@ void scenario_section(Controller& c, ControlsState& st) {
   tooltip_for_last_item("Start a fresh runtime with this scenario, paused in step mode.");
   ImGui::SameLine();
   if (ImGui::Button("Add its tasks", ImVec2(w, 0))) cmd_add_scenario(c, st);
-  tooltip_for_last_item("Spawn this scenario's tasks into the running runtime, next to what is there.");
+  tooltip_for_last_item(
+      "Spawn this scenario's tasks into the running runtime, next to what is there.");
 }
 
 void runtime_section(const FrameView& view, Controller& c, ControlsState& st) {
@@ -131,11 +143,13 @@ void runtime_section(const FrameView& view, Controller& c, ControlsState& st) {
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
   ImGui::InputInt("queue capacity", &st.capacity, 100, 1000);
   if (st.capacity < 1) st.capacity = 1;
-  tooltip_for_last_item("The run queue's bound (the book's sync_channel(10000)). Takes effect at the next Reset.");
+  tooltip_for_last_item(
+      "The run queue's bound (the book's sync_channel(10000)). Takes effect at the next Reset.");
   if (ImGui::Button("Reset", ImVec2(-1, 0))) cmd_reset(c, st);
   st.rects.reset = item_rect();
-  tooltip_for_last_item("Tear down every task and timer thread and start a fresh runtime with the picked "
-                        "scenario and capacity, paused in step mode.  Key: R");
+  tooltip_for_last_item(
+      "Tear down every task and timer thread and start a fresh runtime with the picked "
+      "scenario and capacity, paused in step mode.  Key: R");
 
   const fold::QueueView& q = view.state.queue;
   if (q.capacity > 0 && q.entries.size() >= q.capacity) {
@@ -152,7 +166,8 @@ void status_line(const ControlsState& st) {
   const double age = ImGui::GetTime() - st.status_time;
   if (!st.status_is_error && age > 6.0) return;
   ImGui::PushTextWrapPos(0.0f);
-  text_colored(st.status_is_error ? kWarnText : with_alpha(kGoodText, age > 5.0 ? float(6.0 - age) : 1.0f),
+  text_colored(st.status_is_error ? kWarnText
+                                  : with_alpha(kGoodText, age > 5.0 ? float(6.0 - age) : 1.0f),
                st.status);
   ImGui::PopTextWrapPos();
 }
@@ -172,13 +187,16 @@ void draw_controls(const FrameView& view, Controller& controller, ControlsState&
   ImGui::Separator();
   runtime_section(view, controller, st);
   status_line(st);
-  const bool status_shown = !st.status.empty() && (st.status_is_error || ImGui::GetTime() - st.status_time <= 6.0);
+  const bool status_shown =
+      !st.status.empty() && (st.status_is_error || ImGui::GetTime() - st.status_time <= 6.0);
   if (!status_shown && view.state.executor.total_polls == 0 && view.state.tasks.size() <= 1) {
     // First run: say where to start.
     ImGui::Separator();
     ImGui::PushTextWrapPos(0.0f);
-    text_dim("Start here: press Step (or the Right arrow) to poll the hello-world task once and watch the "
-             "diagram. Step again after its 2 s timer fires. Hover any dotted word or (?) for an explanation.");
+    text_dim("Start here: press Step (or the Right arrow) to poll the hello-world task once and "
+             "watch the "
+             "diagram. Step again after its 2 s timer fires. Hover any dotted word or (?) for an "
+             "explanation.");
     ImGui::PopTextWrapPos();
   }
   st.rects.valid = true;

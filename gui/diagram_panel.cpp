@@ -35,7 +35,8 @@ using fold::TaskState;
 ImDrawList* dl() { return ImGui::GetWindowDrawList(); }
 
 bool is_wake_step(FlowStep s) {
-  return s == FlowStep::TimerFired || s == FlowStep::WakerTaken || s == FlowStep::Woken || s == FlowStep::QueuedAgain;
+  return s == FlowStep::TimerFired || s == FlowStep::WakerTaken || s == FlowStep::Woken ||
+         s == FlowStep::QueuedAgain;
 }
 
 // Remembers the latest wake so its arrow can outlive the step by a moment.
@@ -56,7 +57,9 @@ void update_wake(DiagramState& st, const FrameView& view) {
   }
 }
 
-void text_at(ImVec2 p, ImU32 col, std::string_view s) { dl()->AddText(p, col, s.data(), s.data() + s.size()); }
+void text_at(ImVec2 p, ImU32 col, std::string_view s) {
+  dl()->AddText(p, col, s.data(), s.data() + s.size());
+}
 
 void what_just_happened(const FrameView& view) {
   const int step = diagram::book_step(view.state.flow.step);
@@ -66,8 +69,9 @@ void what_just_happened(const FrameView& view) {
   else
     ImGui::TextColored(kDimText, "What just happened");
   ImGui::PopFont();
-  tooltip_for_last_item("The latest step of the book's flow that any task took. The numbered strip at the bottom "
-                        "shows all nine for the focused task (the selected one, else the one that just moved).");
+  tooltip_for_last_item(
+      "The latest step of the book's flow that any task took. The numbered strip at the bottom "
+      "shows all nine for the focused task (the selected one, else the one that just moved).");
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
   text(fold::describe_flow(view.state, view.strings));
@@ -114,8 +118,10 @@ Box body(const Box& b, float top) {
   return {ImVec2(b.min.x + pad, top), ImVec2(b.max.x - pad, b.max.y - pad * 0.5f)};
 }
 
-void draw_spawner(const Layout& l, FlowStep step, DiagramState& st, const FrameView& view, Selection& sel) {
-  const float top = diagram::draw_box(l.spawner, "Spawner", step == FlowStep::Spawned, fold::Concept::Spawner);
+void draw_spawner(const Layout& l, FlowStep step, DiagramState& st, const FrameView& view,
+                  Selection& sel) {
+  const float top =
+      diagram::draw_box(l.spawner, "Spawner", step == FlowStep::Spawned, fold::Concept::Spawner);
   diagram::ChipFlow chips(body(l.spawner, top), st, view, sel);
   std::size_t more = 0;
   for (const fold::TaskView& t : view.state.tasks.items())
@@ -123,14 +129,19 @@ void draw_spawner(const Layout& l, FlowStep step, DiagramState& st, const FrameV
   chips.more(more);
 }
 
-void draw_queue(const Layout& l, FlowStep step, DiagramState& st, const FrameView& view, Selection& sel) {
+void draw_queue(const Layout& l, FlowStep step, DiagramState& st, const FrameView& view,
+                Selection& sel) {
   const fold::QueueView& q = view.state.queue;
   char title[64];
-  std::snprintf(title, sizeof title, "Run queue  %zu / %llu", q.entries.size(), (unsigned long long)q.capacity);
+  std::snprintf(title, sizeof title, "Run queue  %zu / %llu", q.entries.size(),
+                (unsigned long long)q.capacity);
   const bool full = q.capacity > 0 && q.entries.size() >= q.capacity;
-  const float top = diagram::draw_box(l.queue, title, step == FlowStep::Queued || step == FlowStep::QueuedAgain,
-                                      fold::Concept::RunQueue);
-  if (full) text_at(ImVec2(l.queue.max.x - ImGui::CalcTextSize("FULL").x - 8, l.queue.min.y + 3), u32(kWarnText), "FULL");
+  const float top =
+      diagram::draw_box(l.queue, title, step == FlowStep::Queued || step == FlowStep::QueuedAgain,
+                        fold::Concept::RunQueue);
+  if (full)
+    text_at(ImVec2(l.queue.max.x - ImGui::CalcTextSize("FULL").x - 8, l.queue.min.y + 3),
+            u32(kWarnText), "FULL");
   diagram::ChipFlow chips(body(l.queue, top), st, view, sel);
   // Chips in channel order, front first; a task queued twice shows twice.
   std::vector<std::uint32_t> seen(64, 0);
@@ -152,16 +163,19 @@ void draw_queue(const Layout& l, FlowStep step, DiagramState& st, const FrameVie
   if (q.entries.empty()) text_at(body(l.queue, top).min, u32(kDimText), "empty");
 }
 
-void draw_executor(const Layout& l, FlowStep step, DiagramState& st, const FrameView& view, Selection& sel) {
+void draw_executor(const Layout& l, FlowStep step, DiagramState& st, const FrameView& view,
+                   Selection& sel) {
   const fold::ExecutorView& ex = view.state.executor;
-  const float top = diagram::draw_box(l.executor, "Executor", step == FlowStep::Popped || step == FlowStep::PollStarted,
+  const float top = diagram::draw_box(l.executor, "Executor",
+                                      step == FlowStep::Popped || step == FlowStep::PollStarted,
                                       fold::Concept::Executor);
   const float em = ImGui::GetFontSize();
   const ImVec2 p(l.executor.min.x + em * 0.4f, top);
   const std::string line = executor_line(ex);
   dl()->AddText(nullptr, 0, p, u32(color_of(ex.activity)), line.data(), line.data() + line.size(),
                 l.executor.width() - em * 0.8f);
-  if (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(p, ImVec2(l.executor.max.x, top + em * 2.3f))) {
+  if (ImGui::IsWindowHovered() &&
+      ImGui::IsMouseHoveringRect(p, ImVec2(l.executor.max.x, top + em * 2.3f))) {
     ImGui::BeginTooltip();
     text(fold::describe(ex.activity));
     ImGui::EndTooltip();
@@ -171,7 +185,8 @@ void draw_executor(const Layout& l, FlowStep step, DiagramState& st, const Frame
                 (unsigned long long)ex.total_polls);
   text_at(ImVec2(p.x, l.executor.max.y - em * 1.3f), u32(kDimText), polls);
   if (ex.current_task != 0) {
-    Box chip_area{ImVec2(l.executor.max.x - em * 3.4f, l.executor.max.y - em * 1.45f), l.executor.max};
+    Box chip_area{ImVec2(l.executor.max.x - em * 3.4f, l.executor.max.y - em * 1.45f),
+                  l.executor.max};
     diagram::ChipFlow chips(chip_area, st, view, sel);
     chips.add(ex.current_task, ex.current_task, TaskState::Polling);
   }
@@ -185,7 +200,8 @@ void draw_future(const Layout& l, FlowStep step, const FrameView& view) {
     std::snprintf(title, sizeof title, "Future of #%u", task);
   else
     std::snprintf(title, sizeof title, "Future");
-  const bool lit = step == FlowStep::PolledPending || step == FlowStep::PolledReady || step == FlowStep::Completed;
+  const bool lit = step == FlowStep::PolledPending || step == FlowStep::PolledReady ||
+                   step == FlowStep::Completed;
   const float top = diagram::draw_box(l.future, title, lit, fold::Concept::Poll);
   const float em = ImGui::GetFontSize();
   const ImVec2 p(l.future.min.x + em * 0.4f, top);
@@ -203,13 +219,15 @@ void draw_future(const Layout& l, FlowStep step, const FrameView& view) {
   }
   if (t->suspended_at != 0) {
     const std::string at = "at " + std::string(view.strings.get(t->suspended_at));
-    dl()->AddText(nullptr, 0, ImVec2(p.x, p.y + em * 1.2f), u32(kDimText), at.data(), at.data() + at.size(),
-                  l.future.width() - em * 0.8f);
+    dl()->AddText(nullptr, 0, ImVec2(p.x, p.y + em * 1.2f), u32(kDimText), at.data(),
+                  at.data() + at.size(), l.future.width() - em * 0.8f);
   }
 }
 
-void draw_parked(const Layout& l, FlowStep step, DiagramState& st, const FrameView& view, Selection& sel) {
-  const float top = diagram::draw_box(l.parked, "Parked (Pending)", step == FlowStep::WakerStored, fold::Concept::Pending);
+void draw_parked(const Layout& l, FlowStep step, DiagramState& st, const FrameView& view,
+                 Selection& sel) {
+  const float top = diagram::draw_box(l.parked, "Parked (Pending)", step == FlowStep::WakerStored,
+                                      fold::Concept::Pending);
   diagram::ChipFlow chips(body(l.parked, top), st, view, sel);
   std::size_t more = 0, parked = 0;
   for (const fold::TaskView& t : view.state.tasks.items())
@@ -222,7 +240,8 @@ void draw_parked(const Layout& l, FlowStep step, DiagramState& st, const FrameVi
 }
 
 // Returns the screen point of the wake arrow's start (the waking timer's row).
-ImVec2 draw_timers(const Layout& l, FlowStep step, const DiagramState& st, const FrameView& view, Selection& sel) {
+ImVec2 draw_timers(const Layout& l, FlowStep step, const DiagramState& st, const FrameView& view,
+                   Selection& sel) {
   char title[64];
   std::snprintf(title, sizeof title, "Timer threads  %llu live",
                 (unsigned long long)view.state.counters.live_timer_threads);
@@ -233,9 +252,12 @@ ImVec2 draw_timers(const Layout& l, FlowStep step, const DiagramState& st, const
   ImVec2 wake_from(l.timers.max.x, l.timers.min.y + em);
   const std::vector<fold::TimerRow> rows = fold::timer_rows(view.state, view.now_ns, false);
   const auto items = view.state.timers.items();
-  const std::size_t fit = static_cast<std::size_t>(std::max(0.0f, (b.max.y - b.min.y - row_h) / row_h));
+  const std::size_t fit =
+      static_cast<std::size_t>(std::max(0.0f, (b.max.y - b.min.y - row_h) / row_h));
   // Room for the widest task id on screen ("#10000").
-  const float label_w = ImGui::CalcTextSize(rows.size() > 0 && view.state.tasks.size() >= 1000 ? "#00000 " : "#000 ").x;
+  const float label_w =
+      ImGui::CalcTextSize(rows.size() > 0 && view.state.tasks.size() >= 1000 ? "#00000 " : "#000 ")
+          .x;
   float y = b.min.y;
   for (std::size_t i = 0; i < rows.size() && i < fit; ++i, y += row_h) {
     const fold::TimerView& t = items[rows[i].index];
@@ -247,15 +269,19 @@ ImVec2 draw_timers(const Layout& l, FlowStep step, const DiagramState& st, const
     const ImVec2 a(x0, y + em * 0.2f), z(x1, y + em * 0.95f);
     dl()->AddRectFilled(a, z, IM_COL32(50, 54, 64, 255), 3.0f);
     const float p = static_cast<float>(rows[i].progress);
-    dl()->AddRectFilled(a, ImVec2(x0 + (x1 - x0) * p, z.y), u32(t.fired ? kAccent : color_of(fold::TimerState::Waiting)),
-                        3.0f);
-    const std::string left = t.fired ? std::string("fired") : fold::format_duration(rows[i].remaining_ns);
+    dl()->AddRectFilled(a, ImVec2(x0 + (x1 - x0) * p, z.y),
+                        u32(t.fired ? kAccent : color_of(fold::TimerState::Waiting)), 3.0f);
+    const std::string left =
+        t.fired ? std::string("fired") : fold::format_duration(rows[i].remaining_ns);
     text_at(ImVec2(x1 + em * 0.3f, y), u32(kDimText), left);
     if (t.id == st.wake_timer) wake_from = ImVec2(x1, (a.y + z.y) / 2);
-    if (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(ImVec2(b.min.x, y), ImVec2(b.max.x, y + row_h))) {
-      ImGui::SetTooltip("Timer %u for task %u: %s, %s.\nIts thread sleeps until the deadline, then sets completed "
+    if (ImGui::IsWindowHovered() &&
+        ImGui::IsMouseHoveringRect(ImVec2(b.min.x, y), ImVec2(b.max.x, y + row_h))) {
+      ImGui::SetTooltip("Timer %u for task %u: %s, %s.\nIts thread sleeps until the deadline, then "
+                        "sets completed "
                         "and wakes the stored waker.",
-                        t.id, t.task, fold::format_duration(t.duration_ns).c_str(), std::string(fold::to_string(t.state)).c_str());
+                        t.id, t.task, fold::format_duration(t.duration_ns).c_str(),
+                        std::string(fold::to_string(t.state)).c_str());
       if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) sel.task = t.task;
     }
   }
@@ -273,29 +299,34 @@ void draw_arrows(const Layout& l, FlowStep step, const DiagramState& st, ImVec2 
   const float em = ImGui::GetFontSize();
   const float mid1 = l.spawner.center().y;
   diagram::draw_arrow(ImVec2(l.spawner.max.x, mid1), ImVec2(l.queue.min.x, mid1),
-                      step == FlowStep::Spawned || step == FlowStep::Queued, "send", ImVec2(-em, -em * 1.2f));
-  diagram::draw_arrow(ImVec2(l.queue.max.x, mid1), ImVec2(l.executor.min.x, mid1), step == FlowStep::Popped, "recv",
+                      step == FlowStep::Spawned || step == FlowStep::Queued, "send",
                       ImVec2(-em, -em * 1.2f));
+  diagram::draw_arrow(ImVec2(l.queue.max.x, mid1), ImVec2(l.executor.min.x, mid1),
+                      step == FlowStep::Popped, "recv", ImVec2(-em, -em * 1.2f));
   const float ex_x = l.executor.center().x;
-  diagram::draw_arrow(ImVec2(ex_x, l.executor.max.y), ImVec2(ex_x, l.future.min.y), step == FlowStep::PollStarted,
-                      "poll(cx)", ImVec2(em * 0.4f, -em * 0.5f));
+  diagram::draw_arrow(ImVec2(ex_x, l.executor.max.y), ImVec2(ex_x, l.future.min.y),
+                      step == FlowStep::PollStarted, "poll(cx)", ImVec2(em * 0.4f, -em * 0.5f));
   const float mid2 = l.parked.center().y;
-  diagram::draw_arrow(ImVec2(l.future.min.x, mid2), ImVec2(l.parked.max.x, mid2), step == FlowStep::WakerStored,
-                      "stores\nwaker", ImVec2(-em * 1.6f, -em * 2.5f));
+  diagram::draw_arrow(ImVec2(l.future.min.x, mid2), ImVec2(l.parked.max.x, mid2),
+                      step == FlowStep::WakerStored, "stores\nwaker",
+                      ImVec2(-em * 1.6f, -em * 2.5f));
   const float up_x = l.parked.center().x;
   diagram::draw_arrow(ImVec2(up_x, l.parked.min.y), ImVec2(up_x, l.queue.max.y),
-                      step == FlowStep::Woken || step == FlowStep::QueuedAgain, "wake(): send", ImVec2(em * 0.4f, -em * 0.5f));
-  diagram::draw_arrow(ImVec2(l.timers.max.x, mid2), ImVec2(l.parked.min.x, mid2), step == FlowStep::WakerTaken,
-                      "", ImVec2(0, 0));
+                      step == FlowStep::Woken || step == FlowStep::QueuedAgain, "wake(): send",
+                      ImVec2(em * 0.4f, -em * 0.5f));
+  diagram::draw_arrow(ImVec2(l.timers.max.x, mid2), ImVec2(l.parked.min.x, mid2),
+                      step == FlowStep::WakerTaken, "", ImVec2(0, 0));
 
   // The wake: from the timer thread that fired, up into the queue. Full
   // strength while the flow is in its wake steps, then it fades out.
   const double age = ImGui::GetTime() - st.wake_time;
-  const float alpha = is_wake_step(step) ? 1.0f : static_cast<float>(std::clamp(1.0 - age / 1.5, 0.0, 1.0));
+  const float alpha =
+      is_wake_step(step) ? 1.0f : static_cast<float>(std::clamp(1.0 - age / 1.5, 0.0, 1.0));
   if (alpha > 0.01f && st.wake_timer != 0) {
     const ImVec2 to(l.queue.min.x + em * 1.5f, l.queue.max.y);
-    diagram::draw_curve_arrow(wake_from, ImVec2(wake_from.x + em * 4, wake_from.y), ImVec2(to.x, to.y + em * 4), to,
-                              u32(with_alpha(kAccent, alpha)), 3.0f);
+    diagram::draw_curve_arrow(wake_from, ImVec2(wake_from.x + em * 4, wake_from.y),
+                              ImVec2(to.x, to.y + em * 4), to, u32(with_alpha(kAccent, alpha)),
+                              3.0f);
     char label[40];
     std::snprintf(label, sizeof label, "wake task %u", st.wake_task);
     text_at(ImVec2(to.x + em * 0.3f, to.y + em * 1.4f), u32(with_alpha(kAccent, alpha)), label);
@@ -305,7 +336,8 @@ void draw_arrows(const Layout& l, FlowStep step, const DiagramState& st, ImVec2 
 } // namespace
 
 void draw_diagram(const FrameView& view, DiagramState& st, Selection& sel, bool* p_open) {
-  if (!begin_panel(title::kDiagram, p_open, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+  if (!begin_panel(title::kDiagram, p_open,
+                   ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
     return;
   }

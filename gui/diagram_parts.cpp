@@ -16,7 +16,9 @@ const ImU32 kLine = IM_COL32(150, 156, 168, 255);
 const ImU32 kBoxFill = IM_COL32(30, 33, 40, 255);
 const ImU32 kBoxBorder = IM_COL32(90, 96, 110, 255);
 
-bool hovering(ImVec2 a, ImVec2 b) { return ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(a, b); }
+bool hovering(ImVec2 a, ImVec2 b) {
+  return ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(a, b);
+}
 
 void tooltip_lines(std::string_view title, std::string_view body) {
   ImGui::BeginTooltip();
@@ -44,9 +46,11 @@ constexpr std::string_view kStepDetail[kBookSteps + 1] = {
     "",
     "TaskSpawned: the async block becomes a coroutine frame boxed in a Task.",
     "QueuePush by the spawner: the task is sent into the bounded run queue.",
-    "QueuePop, PollBegin, PollEnd(Pending): the coroutine ran up to its first co_await and suspended.",
+    "QueuePop, PollBegin, PollEnd(Pending): the coroutine ran up to its first co_await and "
+    "suspended.",
     "WakerStored: TimerFuture::poll cloned cx.waker() into its shared state.",
-    "TimerThreadWaiting, TimerFired: the timer's own thread slept until the deadline, then set completed.",
+    "TimerThreadWaiting, TimerFired: the timer's own thread slept until the deadline, then set "
+    "completed.",
     "WakerRemoved: the timer thread took the stored waker out to wake it.",
     "WakerWoken: the task's wake sends a clone of the task back through its sender.",
     "QueuePush by a waker: the task is back in the run queue.",
@@ -55,8 +59,12 @@ constexpr std::string_view kStepDetail[kBookSteps + 1] = {
 
 } // namespace
 
-std::string_view book_step_text(int step) { return step >= 1 && step <= kBookSteps ? kStepText[step] : ""; }
-std::string_view book_step_detail(int step) { return step >= 1 && step <= kBookSteps ? kStepDetail[step] : ""; }
+std::string_view book_step_text(int step) {
+  return step >= 1 && step <= kBookSteps ? kStepText[step] : "";
+}
+std::string_view book_step_detail(int step) {
+  return step >= 1 && step <= kBookSteps ? kStepDetail[step] : "";
+}
 
 int book_step(fold::FlowStep s) noexcept {
   using fold::FlowStep;
@@ -91,7 +99,8 @@ void update_book_steps(DiagramState& st, const FrameView& view) {
   }
   auto mark = [&](TaskId task, int step) {
     if (task == 0) return;
-    if (task >= st.book_steps.size()) st.book_steps.resize(std::size_t{task} + 1 + st.book_steps.size() / 2, 0);
+    if (task >= st.book_steps.size())
+      st.book_steps.resize(std::size_t{task} + 1 + st.book_steps.size() / 2, 0);
     st.book_steps[task] = static_cast<std::uint16_t>(st.book_steps[task] | (1u << (step - 1)));
   };
   // Timer and waker events name only the timer / waker: the fold knows whose.
@@ -124,9 +133,10 @@ float draw_box(const Box& b, std::string_view title, bool lit, fold::Concept abo
   const ImVec2 pad(ImGui::GetFontSize() * 0.4f, ImGui::GetFontSize() * 0.25f);
   const ImVec2 tp(b.min.x + pad.x, b.min.y + pad.y);
   ImFont* bold = bold_font();
-  dl()->AddText(bold, bold->FontSize, tp, lit ? u32(kAccent) : IM_COL32(225, 228, 235, 255), title.data(),
-                title.data() + title.size());
-  const ImVec2 ts = bold->CalcTextSizeA(bold->FontSize, 1e9f, 0, title.data(), title.data() + title.size());
+  dl()->AddText(bold, bold->FontSize, tp, lit ? u32(kAccent) : IM_COL32(225, 228, 235, 255),
+                title.data(), title.data() + title.size());
+  const ImVec2 ts =
+      bold->CalcTextSizeA(bold->FontSize, 1e9f, 0, title.data(), title.data() + title.size());
   if (hovering(tp, ImVec2(tp.x + ts.x, tp.y + ts.y)))
     tooltip_lines(fold::to_string(about), fold::help(about));
   return tp.y + ts.y + pad.y;
@@ -146,7 +156,8 @@ void draw_arrow(ImVec2 a, ImVec2 b, bool lit, std::string_view label, ImVec2 lab
                           ImVec2(base.x + uy * head * 0.5f, base.y - ux * head * 0.5f), col);
   if (!label.empty()) {
     const ImVec2 mid((a.x + b.x) / 2 + label_offset.x, (a.y + b.y) / 2 + label_offset.y);
-    dl()->AddText(mid, lit ? u32(kAccent) : u32(kDimText), label.data(), label.data() + label.size());
+    dl()->AddText(mid, lit ? u32(kAccent) : u32(kDimText), label.data(),
+                  label.data() + label.size());
   }
 }
 
@@ -162,14 +173,16 @@ void draw_curve_arrow(ImVec2 a, ImVec2 c1, ImVec2 c2, ImVec2 b, ImU32 color, flo
 
 ChipFlow::ChipFlow(const Box& area, DiagramState& st, const FrameView& view, Selection& sel)
     : area_(area), st_(st), view_(view), sel_(sel), cursor_(area.min) {
-  chip_ = ImVec2(ImGui::CalcTextSize("#0000").x + ImGui::GetFontSize() * 0.5f, ImGui::GetFontSize() + 4.0f);
+  chip_ = ImVec2(ImGui::CalcTextSize("#0000").x + ImGui::GetFontSize() * 0.5f,
+                 ImGui::GetFontSize() + 4.0f);
 }
 
 bool ChipFlow::add(std::uint64_t key, TaskId task, fold::TaskState state) {
   const float gap = 4.0f;
   if (cursor_.x + chip_.x > area_.max.x) cursor_ = ImVec2(area_.min.x, cursor_.y + chip_.y + gap);
   // Keep the last slot free for "+N more".
-  if (cursor_.y + 2 * chip_.y + gap > area_.max.y && cursor_.x + 2 * chip_.x + gap > area_.max.x) return false;
+  if (cursor_.y + 2 * chip_.y + gap > area_.max.y && cursor_.x + 2 * chip_.x + gap > area_.max.x)
+    return false;
   if (cursor_.y + chip_.y > area_.max.y) return false;
   const ImVec2 target = cursor_;
   cursor_.x += chip_.x + gap;
@@ -188,12 +201,14 @@ bool ChipFlow::add(std::uint64_t key, TaskId task, fold::TaskState state) {
   const bool selected = sel_.task == task;
   const ImVec4 col = color_of(state);
   dl()->AddRectFilled(a, b, u32(with_alpha(col, 0.85f)), 4.0f);
-  if (selected) dl()->AddRect(ImVec2(a.x - 2, a.y - 2), ImVec2(b.x + 2, b.y + 2), IM_COL32_WHITE, 5.0f, 0, 2.0f);
+  if (selected)
+    dl()->AddRect(ImVec2(a.x - 2, a.y - 2), ImVec2(b.x + 2, b.y + 2), IM_COL32_WHITE, 5.0f, 0,
+                  2.0f);
   char label[16];
   const int n = std::snprintf(label, sizeof label, "#%u", task);
   const ImVec2 ts = ImGui::CalcTextSize(label, label + n);
-  dl()->AddText(ImVec2(a.x + (chip_.x - ts.x) / 2, a.y + (chip_.y - ts.y) / 2), IM_COL32(15, 16, 20, 255), label,
-                label + n);
+  dl()->AddText(ImVec2(a.x + (chip_.x - ts.x) / 2, a.y + (chip_.y - ts.y) / 2),
+                IM_COL32(15, 16, 20, 255), label, label + n);
   if (hovering(a, b)) {
     task_tooltip(view_, task);
     if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) sel_.task = selected ? 0 : task;
@@ -213,7 +228,8 @@ void forget_unplaced_chips(DiagramState& st) {
   ++st.frame;
 }
 
-float draw_book_strip(ImVec2 origin, float width, const DiagramState& st, const FrameView& view, TaskId focus) {
+float draw_book_strip(ImVec2 origin, float width, const DiagramState& st, const FrameView& view,
+                      TaskId focus) {
   const float em = ImGui::GetFontSize();
   const float r = em * 0.72f;
   const float step_w = width / kBookSteps;
@@ -225,17 +241,19 @@ float draw_book_strip(ImVec2 origin, float width, const DiagramState& st, const 
   for (int s = 1; s <= kBookSteps; ++s) {
     const ImVec2 c(origin.x + step_w * (static_cast<float>(s) - 0.5f), cy);
     if (s < kBookSteps)
-      dl()->AddLine(ImVec2(c.x + r, c.y), ImVec2(c.x + step_w - r, c.y), (done >> s) & 1u ? u32(kGoodText) : kLine,
-                    1.5f);
+      dl()->AddLine(ImVec2(c.x + r, c.y), ImVec2(c.x + step_w - r, c.y),
+                    (done >> s) & 1u ? u32(kGoodText) : kLine, 1.5f);
     const bool taken = (done >> (s - 1)) & 1u;
     const bool lit = s == current && current_is_focus;
     dl()->AddCircleFilled(c, r, taken ? u32(with_alpha(kGoodText, 0.75f)) : kBoxFill);
-    dl()->AddCircle(c, r, lit ? u32(kAccent) : (taken ? u32(kGoodText) : kBoxBorder), 0, lit ? 3.0f : 1.5f);
+    dl()->AddCircle(c, r, lit ? u32(kAccent) : (taken ? u32(kGoodText) : kBoxBorder), 0,
+                    lit ? 3.0f : 1.5f);
     if (lit) dl()->AddCircle(c, r + 4, u32(with_alpha(kAccent, 0.45f)), 0, 2.0f);
     char n[4];
     std::snprintf(n, sizeof n, "%d", s);
     const ImVec2 ts = ImGui::CalcTextSize(n);
-    dl()->AddText(ImVec2(c.x - ts.x / 2, c.y - ts.y / 2), taken ? IM_COL32(15, 16, 20, 255) : IM_COL32_WHITE, n);
+    dl()->AddText(ImVec2(c.x - ts.x / 2, c.y - ts.y / 2),
+                  taken ? IM_COL32(15, 16, 20, 255) : IM_COL32_WHITE, n);
     if (hovering(ImVec2(c.x - step_w / 2, c.y - r), ImVec2(c.x + step_w / 2, c.y + r))) hovered = s;
   }
   // The caption: the hovered step, else the current one.
@@ -246,10 +264,11 @@ float draw_book_strip(ImVec2 origin, float width, const DiagramState& st, const 
     std::snprintf(head, sizeof head, "%d. ", shown);
     const std::string_view t = book_step_text(shown);
     dl()->AddText(ImVec2(origin.x, ty), u32(kAccent), head);
-    dl()->AddText(ImVec2(origin.x + ImGui::CalcTextSize(head).x, ty), IM_COL32_WHITE, t.data(), t.data() + t.size());
+    dl()->AddText(ImVec2(origin.x + ImGui::CalcTextSize(head).x, ty), IM_COL32_WHITE, t.data(),
+                  t.data() + t.size());
     const std::string_view d = book_step_detail(shown);
-    dl()->AddText(nullptr, 0.0f, ImVec2(origin.x, ty + em * 1.25f), u32(kDimText), d.data(), d.data() + d.size(),
-                  width);
+    dl()->AddText(nullptr, 0.0f, ImVec2(origin.x, ty + em * 1.25f), u32(kDimText), d.data(),
+                  d.data() + d.size(), width);
   } else {
     const char* hint = "The book's nine steps: hover a number. Filled = taken by the focused task.";
     dl()->AddText(ImVec2(origin.x, ty), u32(kDimText), hint);

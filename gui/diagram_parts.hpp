@@ -40,7 +40,8 @@ struct Box {
 float draw_box(const Box& b, std::string_view title, bool lit, fold::Concept about);
 
 // A straight arrow from a to b with a label beside its middle.
-void draw_arrow(ImVec2 a, ImVec2 b, bool lit, std::string_view label, ImVec2 label_offset = ImVec2(4, -18));
+void draw_arrow(ImVec2 a, ImVec2 b, bool lit, std::string_view label,
+                ImVec2 label_offset = ImVec2(4, -18));
 // A curved arrow (cubic Bezier) with an arrow head at `b`.
 void draw_curve_arrow(ImVec2 a, ImVec2 c1, ImVec2 c2, ImVec2 b, ImU32 color, float thickness);
 
@@ -70,6 +71,7 @@ void forget_unplaced_chips(DiagramState& st);
 
 // The strip of nine numbered steps along the bottom: the current one lit,
 // the focus task's completed ones filled. Returns the height used.
-float draw_book_strip(ImVec2 origin, float width, const DiagramState& st, const FrameView& view, TaskId focus);
+float draw_book_strip(ImVec2 origin, float width, const DiagramState& st, const FrameView& view,
+                      TaskId focus);
 
 } // namespace pollscope::gui::diagram

@@ -49,7 +49,8 @@ ImVec4 kind_color(EventKind k) {
 
 void kind_filter_popup(EventLogState& st) {
   int on = 0;
-  for (int k = 0; k < static_cast<int>(EventKind::Count); ++k) on += st.filter.kinds.contains(EventKind(k));
+  for (int k = 0; k < static_cast<int>(EventKind::Count); ++k)
+    on += st.filter.kinds.contains(EventKind(k));
   char label[48];
   std::snprintf(label, sizeof label, "Kinds %d/%d", on, static_cast<int>(EventKind::Count));
   if (ImGui::Button(label)) ImGui::OpenPopup("kinds");
@@ -61,9 +62,9 @@ void kind_filter_popup(EventLogState& st) {
   ImGui::SameLine();
   if (ImGui::SmallButton("the book's flow")) {
     st.filter.kinds = fold::EventKindSet::none();
-    for (EventKind k : {EventKind::TaskSpawned, EventKind::QueuePush, EventKind::QueuePop, EventKind::PollEnd,
-                        EventKind::WakerStored, EventKind::TimerFired, EventKind::WakerWoken, EventKind::TaskCompleted,
-                        EventKind::Output})
+    for (EventKind k : {EventKind::TaskSpawned, EventKind::QueuePush, EventKind::QueuePop,
+                        EventKind::PollEnd, EventKind::WakerStored, EventKind::TimerFired,
+                        EventKind::WakerWoken, EventKind::TaskCompleted, EventKind::Output})
       st.filter.kinds.set(k, true);
   }
   ImGui::Separator();
@@ -87,9 +88,11 @@ void toolbar(const FrameView& view, EventLogState& st, const Selection& sel, std
   ImGui::SameLine();
   int task = static_cast<int>(st.filter.task);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
-  if (ImGui::InputInt("##task", &task, 1, 10)) st.filter.task = static_cast<TaskId>(task < 0 ? 0 : task);
-  tooltip_for_last_item("Show only the events about this task (0: every task), including its timers' and "
-                        "wakers' events.");
+  if (ImGui::InputInt("##task", &task, 1, 10))
+    st.filter.task = static_cast<TaskId>(task < 0 ? 0 : task);
+  tooltip_for_last_item(
+      "Show only the events about this task (0: every task), including its timers' and "
+      "wakers' events.");
   ImGui::SameLine();
   ImGui::BeginDisabled(sel.task == 0 || sel.task == st.filter.task);
   if (ImGui::SmallButton("selected")) st.filter.task = sel.task;
@@ -122,7 +125,8 @@ void row(const FrameView& view, std::size_t index, const Event& e, Selection& se
   std::snprintf(buf, sizeof buf, "%zu", index);
   ImGui::PushID(static_cast<int>(index));
   if (ImGui::Selectable(buf, e.task != 0 && e.task == sel.task,
-                        ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap) &&
+                        ImGuiSelectableFlags_SpanAllColumns |
+                            ImGuiSelectableFlags_AllowItemOverlap) &&
       e.task != 0)
     sel.task = sel.task == e.task ? 0 : e.task;
   ImGui::PopID();
@@ -155,9 +159,10 @@ void draw_event_log(const FrameView& view, EventLogState& st, Selection& sel, bo
   const std::size_t count = st.filtering ? st.filtered.rows().size() : events.size();
   toolbar(view, st, sel, count);
 
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
-                                ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
-                                ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Hideable;
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_ScrollX | ImGuiTableFlags_BordersInnerV |
+                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit |
+                                ImGuiTableFlags_Hideable;
   if (ImGui::BeginTable("events", 5, flags)) {
     const float em = ImGui::GetFontSize();
     ImGui::TableSetupScrollFreeze(0, 1);
@@ -166,14 +171,17 @@ void draw_event_log(const FrameView& view, EventLogState& st, Selection& sel, bo
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, em * 3.0f);
     ImGui::TableSetupColumn("time (s)", ImGuiTableColumnFlags_WidthFixed, em * 4.4f);
     ImGui::TableSetupColumn("what happened", ImGuiTableColumnFlags_WidthFixed, em * 30.0f);
-    ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultHide, em * 8.5f);
-    ImGui::TableSetupColumn("thread", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultHide, em * 3.8f);
+    ImGui::TableSetupColumn(
+        "kind", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultHide, em * 8.5f);
+    ImGui::TableSetupColumn(
+        "thread", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultHide, em * 3.8f);
     ImGui::TableHeadersRow();
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(count));
     while (clipper.Step()) {
       for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-        const std::size_t index = st.filtering ? st.filtered.rows()[static_cast<std::size_t>(i)] : std::size_t(i);
+        const std::size_t index =
+            st.filtering ? st.filtered.rows()[static_cast<std::size_t>(i)] : std::size_t(i);
         row(view, index, events[index], sel);
       }
     }

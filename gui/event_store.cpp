@@ -12,7 +12,8 @@ constexpr std::size_t kBytes = EventStore::kMaxEvents * sizeof(Event);
 EventStore::EventStore() {
   // Address space only: MAP_NORESERVE plus the kernel's lazy paging mean a
   // page costs memory once an event is written into it.
-  void* p = ::mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void* p = ::mmap(nullptr, kBytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   events_ = static_cast<Event*>(p);
 }

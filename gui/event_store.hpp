@@ -39,7 +39,9 @@ public:
   bool push(const Event& e) noexcept;
 
   // Any thread: events [0, count) for a count published by the writer.
-  [[nodiscard]] std::span<const Event> first(std::size_t count) const noexcept { return {events_, count}; }
+  [[nodiscard]] std::span<const Event> first(std::size_t count) const noexcept {
+    return {events_, count};
+  }
 
   // Writer only: readers use the count published with their snapshot.
   [[nodiscard]] std::size_t writer_size() const noexcept { return size_; }
@@ -63,7 +65,9 @@ struct EventsView {
     return store ? store->first(count) : std::span<const Event>{};
   }
   // The events of the runtime on screen (since the last reset).
-  [[nodiscard]] std::span<const Event> current_runtime() const noexcept { return all().subspan(runtime_begin); }
+  [[nodiscard]] std::span<const Event> current_runtime() const noexcept {
+    return all().subspan(runtime_begin);
+  }
 };
 
 } // namespace pollscope::gui

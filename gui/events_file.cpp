@@ -12,19 +12,28 @@ EventsFile::~EventsFile() {
 }
 
 bool EventsFile::open(const std::string& path, std::string& error) {
+  path_ = path;
   file_ = std::fopen(path.c_str(), "w");
   if (!file_) error = "cannot write " + path + ": " + std::strerror(errno);
   return file_ != nullptr;
 }
 
 void EventsFile::write(std::span<const Event> events, const StringTable& strings) {
-  if (!file_) return;
+  if (!file_ || failed()) return;
+  const std::uint64_t first = seq_;
+  bool ok = true;
   for (const Event& e : events) {
     const std::string line = event_to_json(e, seq_++, strings);
-    std::fwrite(line.data(), 1, line.size(), file_);
-    std::fputc('\n', file_);
+    ok = std::fwrite(line.data(), 1, line.size(), file_) == line.size() &&
+         std::fputc('\n', file_) != EOF;
+    if (!ok) break;
   }
-  std::fflush(file_);
+  if (ok) ok = std::fflush(file_) == 0;
+  if (!ok) {
+    error_ = "writing " + path_ + " failed (" + std::strerror(errno) +
+             "); it holds at most the first " + std::to_string(first) + " events";
+    failed_.store(true, std::memory_order_release);
+  }
 }
 
 } // namespace pollscope::gui

@@ -17,14 +17,18 @@ constexpr auto kIdleNap = std::chrono::milliseconds(2);
 
 std::uint64_t ns_since(std::chrono::steady_clock::time_point t0) {
   return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+          .count());
 }
 
 } // namespace
 
 FoldPump::FoldPump(EventLog& log, EventSink sink)
-    : log_(log), sink_(std::move(sink)), back_(std::make_unique<Snapshot>()),
-      middle_(std::make_unique<Snapshot>()), front_(std::make_unique<Snapshot>()) {
+    : log_(log),
+      sink_(std::move(sink)),
+      back_(std::make_unique<Snapshot>()),
+      middle_(std::make_unique<Snapshot>()),
+      front_(std::make_unique<Snapshot>()) {
   front_->events.store = &store_;
   thread_ = std::thread([this] { run(); });
 }
@@ -125,7 +129,8 @@ void FoldPump::flush() {
 }
 
 PumpStats FoldPump::stats() const noexcept {
-  return PumpStats{events_.load(std::memory_order_relaxed), fold_ns_.load(std::memory_order_relaxed),
+  return PumpStats{events_.load(std::memory_order_relaxed),
+                   fold_ns_.load(std::memory_order_relaxed),
                    copy_ns_.load(std::memory_order_relaxed)};
 }
 

@@ -42,8 +42,8 @@ namespace pollscope::gui {
 struct Snapshot {
   fold::FoldState state;
   EventsView events;        // every event the state was folded from
-  std::uint64_t folded = 0;  // log events folded into `state` (kept or not)
-  std::uint64_t serial = 0;  // 0: nothing published yet; +1 per publication
+  std::uint64_t folded = 0; // log events folded into `state` (kept or not)
+  std::uint64_t serial = 0; // 0: nothing published yet; +1 per publication
 };
 
 struct PumpStats {
@@ -81,21 +81,21 @@ private:
 
   EventLog& log_;
   EventSink sink_;
-  fold::Fold fold_;           // pump thread only
-  EventStore store_;          // writer: pump thread
+  fold::Fold fold_;  // pump thread only
+  EventStore store_; // writer: pump thread
   std::size_t runtime_begin_ = 0;
-  bool reset_seen_ = false;   // a RuntimeReset opened the current runtime
-  bool dirty_ = false;        // folded since the last publication
+  bool reset_seen_ = false; // a RuntimeReset opened the current runtime
+  bool dirty_ = false;      // folded since the last publication
 
   // The triple buffer. back_: pump only; front_: UI only; middle_: shared.
   std::unique_ptr<Snapshot> back_, middle_, front_;
-  std::mutex mutex_;                // guards middle_, fresh_, want_
-  std::condition_variable wake_;    // to the pump: UI wants a snapshot, or stop
+  std::mutex mutex_;                  // guards middle_, fresh_, want_
+  std::condition_variable wake_;      // to the pump: UI wants a snapshot, or stop
   std::condition_variable published_; // to flush(): a snapshot was published
-  bool fresh_ = false;              // middle_ is newer than front_
-  bool want_ = true;                // the UI took the last one: publish again
-  std::uint64_t serial_ = 0;        // pump only
-  std::uint64_t folded_ = 0;        // pump only
+  bool fresh_ = false;                // middle_ is newer than front_
+  bool want_ = true;                  // the UI took the last one: publish again
+  std::uint64_t serial_ = 0;          // pump only
+  std::uint64_t folded_ = 0;          // pump only
 
   std::atomic<std::uint64_t> events_{0}, fold_ns_{0}, copy_ns_{0};
   std::atomic<bool> stop_{false};

@@ -36,11 +36,13 @@ void print_ready_line(const pollscope::gui::App& app, GLFWwindow* window) {
   pollscope::gui::window_origin(window, wx, wy);
   const pollscope::gui::ControlRects& r = app.control_rects();
   auto rect = [&](const ImVec4& v) {
-    return std::to_string(wx + static_cast<int>(v.x)) + "," + std::to_string(wy + static_cast<int>(v.y)) + "," +
+    return std::to_string(wx + static_cast<int>(v.x)) + "," +
+           std::to_string(wy + static_cast<int>(v.y)) + "," +
            std::to_string(static_cast<int>(v.z)) + "," + std::to_string(static_cast<int>(v.w));
   };
-  std::printf("pollscope-ready spawn_timer=%s step=%s run=%s pause=%s reset=%s\n", rect(r.spawn_timer).c_str(),
-              rect(r.step).c_str(), rect(r.run).c_str(), rect(r.pause).c_str(), rect(r.reset).c_str());
+  std::printf("pollscope-ready spawn_timer=%s step=%s run=%s pause=%s reset=%s\n",
+              rect(r.spawn_timer).c_str(), rect(r.step).c_str(), rect(r.run).c_str(),
+              rect(r.pause).c_str(), rect(r.reset).c_str());
   std::fflush(stdout);
 }
 
@@ -93,7 +95,8 @@ int main(int argc, char** argv) {
       ImGui::NewFrame();
       gui::release_latched_keys(); // after NewFrame saw the taps as presses
       app.draw();
-      if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('Q', false)) glfwSetWindowShouldClose(win.window, 1);
+      if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('Q', false))
+        glfwSetWindowShouldClose(win.window, 1);
       ImGui::Render();
 
       int fb_w = 0, fb_h = 0;
@@ -113,6 +116,12 @@ int main(int argc, char** argv) {
       }
       glfwSwapBuffers(win.window);
     }
+  }
+
+  // The App (and its pump, the file's writer) is gone: report a failed write.
+  if (events.failed()) {
+    std::fprintf(stderr, "pollscope: --events: %s\n", events.error().c_str());
+    if (exit_code == 0) exit_code = 1;
   }
 
   // 4. Cleanup, in reverse order of setup.

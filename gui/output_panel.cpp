@@ -19,10 +19,12 @@ void draw_output(const FrameView& view, OutputPanelState& st, bool* p_open) {
   }
   const auto& lines = view.state.output;
   ImGui::Text("%zu line%s printed", lines.size(), lines.size() == 1 ? "" : "s");
-  tooltip_for_last_item("What the tasks printed, like the book's println!. The time is the runtime clock's.");
+  tooltip_for_last_item(
+      "What the tasks printed, like the book's println!. The time is the runtime clock's.");
   if (lines.empty()) {
     ImGui::PushTextWrapPos(0.0f);
-    text_dim("Nothing printed yet. Step or Run the executor: hello-world prints Hello on its first poll.");
+    text_dim("Nothing printed yet. Step or Run the executor: hello-world prints Hello on its first "
+             "poll.");
     ImGui::PopTextWrapPos();
     ImGui::End();
     return;
@@ -35,7 +37,8 @@ void draw_output(const FrameView& view, OutputPanelState& st, bool* p_open) {
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
       const fold::OutputLine& l = lines[static_cast<std::size_t>(i)];
       char prefix[48];
-      std::snprintf(prefix, sizeof prefix, "%9.3f s  #%u", double(l.t > t0 ? l.t - t0 : 0) / 1e9, l.task);
+      std::snprintf(prefix, sizeof prefix, "%9.3f s  #%u", double(l.t > t0 ? l.t - t0 : 0) / 1e9,
+                    l.task);
       text_dim(prefix);
       ImGui::SameLine();
       text(view.strings.get(l.text));

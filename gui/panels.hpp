@@ -45,8 +45,8 @@ struct FrameView {
   const fold::FoldState& state;
   EventsView events;
   const StringTable& strings;
-  std::uint64_t now_ns = 0;  // the runtime clock now: progress bars, times in progress
-  std::uint64_t serial = 0;  // the snapshot's serial: changes whenever the state does
+  std::uint64_t now_ns = 0; // the runtime clock now: progress bars, times in progress
+  std::uint64_t serial = 0; // the snapshot's serial: changes whenever the state does
 };
 
 // Clicking a task anywhere selects it everywhere (rows, chips, the log filter).
@@ -101,8 +101,8 @@ struct EventLogState {
   fold::EventFilter filter;
   fold::FilteredEvents filtered;
   std::size_t runtime_begin = SIZE_MAX; // the filtered rows are for this runtime
-  bool follow = true;    // auto-scroll: pinned to the newest event
-  bool filtering = false; // any filter active (else rows are the events themselves)
+  bool follow = true;                   // auto-scroll: pinned to the newest event
+  bool filtering = false;               // any filter active (else rows are the events themselves)
   std::size_t last_rows = 0;
   float last_scroll_y = 0;
 };

@@ -7,9 +7,9 @@
 #include <imgui_impl_glfw.h>
 
 #include <algorithm>
-#include <vector>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace pollscope::gui {
 namespace {
@@ -53,8 +53,8 @@ std::vector<HeldRelease> g_held_releases;
 void latch_key_callback(GLFWwindow* window, int key, int scancode, int action, int mods) {
   note_input();
   if (action == GLFW_PRESS) g_pressed_this_frame.push_back(key);
-  if (action == GLFW_RELEASE &&
-      std::find(g_pressed_this_frame.begin(), g_pressed_this_frame.end(), key) != g_pressed_this_frame.end()) {
+  if (action == GLFW_RELEASE && std::find(g_pressed_this_frame.begin(), g_pressed_this_frame.end(),
+                                          key) != g_pressed_this_frame.end()) {
     g_held_releases.push_back({window, key, scancode, mods});
     return;
   }
@@ -77,7 +77,8 @@ void install_key_latch(GLFWwindow* window) { glfwSetKeyCallback(window, latch_ke
 
 void release_latched_keys() {
   g_pressed_this_frame.clear();
-  for (const HeldRelease& r : g_held_releases) ImGui_ImplGlfw_KeyCallback(r.window, r.key, r.scancode, GLFW_RELEASE, r.mods);
+  for (const HeldRelease& r : g_held_releases)
+    ImGui_ImplGlfw_KeyCallback(r.window, r.key, r.scancode, GLFW_RELEASE, r.mods);
   g_held_releases.clear();
 }
 
@@ -110,11 +111,12 @@ OpenedWindow open_window(const char* title, int width, int height) {
 
   GLFWwindow* window = glfwCreateWindow(width, height, title, nullptr, nullptr);
   if (!window) {
-    std::fprintf(stderr,
-                 "pollscope: cannot create an OpenGL 3.3 core window: %s\n"
-                 "  The app needs OpenGL 3.3 (Mesa's llvmpipe software renderer is enough:\n"
-                 "  apt-get install libgl1-mesa-dri). To run without a window: pollscope --headless\n",
-                 g_last_glfw_error.c_str());
+    std::fprintf(
+        stderr,
+        "pollscope: cannot create an OpenGL 3.3 core window: %s\n"
+        "  The app needs OpenGL 3.3 (Mesa's llvmpipe software renderer is enough:\n"
+        "  apt-get install libgl1-mesa-dri). To run without a window: pollscope --headless\n",
+        g_last_glfw_error.c_str());
     glfwTerminate();
     return {nullptr, 1};
   }
@@ -143,7 +145,8 @@ float content_scale(GLFWwindow* window) {
 
 void window_origin(GLFWwindow* window, int& x, int& y) { glfwGetWindowPos(window, &x, &y); }
 
-FramePacer::FramePacer(double fps, double idle_fps) : period_(1.0 / fps), idle_period_(1.0 / idle_fps) {}
+FramePacer::FramePacer(double fps, double idle_fps)
+    : period_(1.0 / fps), idle_period_(1.0 / idle_fps) {}
 
 bool FramePacer::wait(GLFWwindow* window, bool lively) {
   if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {
@@ -155,8 +158,10 @@ bool FramePacer::wait(GLFWwindow* window, bool lively) {
   if (!lively) {
     // Idle: the first input event (or the heartbeat) ends the wait.
     const double due = next_ - period_ + idle_period_;
-    if (due > now) glfwWaitEventsTimeout(due - now);
-    else glfwPollEvents();
+    if (due > now)
+      glfwWaitEventsTimeout(due - now);
+    else
+      glfwPollEvents();
     now = glfwGetTime();
   } else if (next_ <= now) {
     glfwPollEvents();

@@ -19,12 +19,14 @@ namespace {
 void gauge(const fold::QueueView& q) {
   char overlay[64];
   if (q.capacity > 0)
-    std::snprintf(overlay, sizeof overlay, "%zu / %llu", q.entries.size(), (unsigned long long)q.capacity);
+    std::snprintf(overlay, sizeof overlay, "%zu / %llu", q.entries.size(),
+                  (unsigned long long)q.capacity);
   else
     std::snprintf(overlay, sizeof overlay, "%zu / ?", q.entries.size());
   const float fill = static_cast<float>(fold::queue_fill(q));
   const bool full = q.capacity > 0 && q.entries.size() >= q.capacity;
-  ImGui::PushStyleColor(ImGuiCol_PlotHistogram, full ? kWarnText : color_of(fold::TaskState::Queued));
+  ImGui::PushStyleColor(ImGuiCol_PlotHistogram,
+                        full ? kWarnText : color_of(fold::TaskState::Queued));
   // Show a sliver for a non-empty queue: 3 of 10000 would otherwise be invisible.
   ImGui::ProgressBar(q.entries.empty() ? 0.0f : std::max(fill, 0.01f), ImVec2(-1, 0), overlay);
   ImGui::PopStyleColor();
@@ -36,7 +38,8 @@ void blocked_senders(const FrameView& view, Selection& sel) {
   const fold::QueueView& q = view.state.queue;
   if (q.blocked.empty()) return;
   ImGui::PushTextWrapPos(0.0f);
-  text_colored(kWarnText, std::to_string(q.blocked.size()) + " sender(s) blocked on the full queue:");
+  text_colored(kWarnText,
+               std::to_string(q.blocked.size()) + " sender(s) blocked on the full queue:");
   ImGui::PopTextWrapPos();
   for (const fold::BlockedSender& b : q.blocked) {
     ImGui::Bullet();
@@ -51,13 +54,15 @@ void entries_table(const FrameView& view, Selection& sel) {
   const std::vector<fold::QueueRow> rows = fold::queue_rows(view.state.queue);
   if (rows.empty()) {
     ImGui::PushTextWrapPos(0.0f);
-    text_dim(view.state.executor.waiting ? "Empty: the executor is blocked in recv, waiting for a task."
-                                         : "Empty.");
+    text_dim(view.state.executor.waiting
+                 ? "Empty: the executor is blocked in recv, waiting for a task."
+                 : "Empty.");
     ImGui::PopTextWrapPos();
     return;
   }
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
-                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
+                                ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("queue", 4, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 2.5f);
@@ -81,8 +86,9 @@ void entries_table(const FrameView& view, Selection& sel) {
       if (r.duplicate) {
         ImGui::SameLine();
         text_colored(kAccent, "dup " + std::to_string(r.occurrence));
-        tooltip_for_last_item("The same task is in the queue more than once: it was woken again before "
-                              "the executor popped it. Each entry means one more poll.");
+        tooltip_for_last_item(
+            "The same task is in the queue more than once: it was woken again before "
+            "the executor popped it. Each entry means one more poll.");
       }
       ImGui::TableNextColumn();
       if (r.entry.pushed_by == 0) {
@@ -90,7 +96,8 @@ void entries_table(const FrameView& view, Selection& sel) {
         tooltip_for_last_item(fold::help(fold::Concept::Spawner));
       } else {
         ImGui::Text("waker %u", r.entry.pushed_by);
-        tooltip_for_last_item("A waker's wake() re-sent the task (ArcWake::wake_by_ref sends a clone of the Arc).");
+        tooltip_for_last_item(
+            "A waker's wake() re-sent the task (ArcWake::wake_by_ref sends a clone of the Arc).");
       }
       ImGui::TableNextColumn();
       text_dim(fold::format_duration(view.now_ns > r.entry.t ? view.now_ns - r.entry.t : 0));
@@ -112,13 +119,14 @@ void draw_run_queue(const FrameView& view, Selection& sel, bool* p_open) {
   text_dim("front first");
   ImGui::SameLine();
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetStyle().ItemSpacing.x);
-  ImGui::Text("pushes %llu  pops %llu  max %llu", (unsigned long long)q.pushes, (unsigned long long)q.pops,
-              (unsigned long long)q.max_length);
+  ImGui::Text("pushes %llu  pops %llu  max %llu", (unsigned long long)q.pushes,
+              (unsigned long long)q.pops, (unsigned long long)q.max_length);
   gauge(q);
   if (q.closed) text_dim("Channel closed: every sender is gone.");
-  if (q.try_send_refused > 0 && view.now_ns >= q.last_refused_t && view.now_ns - q.last_refused_t < 3'000'000'000ull)
-    text_colored(kWarnText, "Queue full: the last spawn was refused (" + std::to_string(q.try_send_refused) +
-                                " refused so far).");
+  if (q.try_send_refused > 0 && view.now_ns >= q.last_refused_t &&
+      view.now_ns - q.last_refused_t < 3'000'000'000ull)
+    text_colored(kWarnText, "Queue full: the last spawn was refused (" +
+                                std::to_string(q.try_send_refused) + " refused so far).");
   blocked_senders(view, sel);
   entries_table(view, sel);
   ImGui::End();

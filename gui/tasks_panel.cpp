@@ -30,13 +30,16 @@ struct Column {
 constexpr Column kColumns[] = {
     {"id", TaskColumn::Id, 2.6f, "The task's id, in spawn order."},
     {"name", TaskColumn::Name, 0, "The name it was spawned with."},
-    {"state", TaskColumn::State, 4.2f, "Where the task is in its life: spawned, queued, polling, pending, done."},
+    {"state", TaskColumn::State, 4.2f,
+     "Where the task is in its life: spawned, queued, polling, pending, done."},
     {"polls", TaskColumn::Polls, 3.2f, "How many times the executor called poll() on its future."},
     {"wakes", TaskColumn::Wakes, 3.4f, "How many times one of its wakers was woken."},
     {"busy", TaskColumn::Busy, 4.2f, "Time spent inside poll()."},
     {"idle", TaskColumn::Idle, 4.2f, "Time spent Pending: parked until a waker re-queues it."},
-    {"scheduled", TaskColumn::Scheduled, 4.6f, "Time spent Queued: woken, waiting for the executor to get to it."},
-    {"suspended at", TaskColumn::Id, 0, "The await the task is parked at (file:line): where its coroutine resumes."},
+    {"scheduled", TaskColumn::Scheduled, 4.6f,
+     "Time spent Queued: woken, waiting for the executor to get to it."},
+    {"suspended at", TaskColumn::Id, 0,
+     "The await the task is parked at (file:line): where its coroutine resumes."},
 };
 constexpr int kColumnCount = static_cast<int>(sizeof kColumns / sizeof kColumns[0]);
 
@@ -85,7 +88,9 @@ void row(const FrameView& view, const fold::TaskView& t, Selection& sel) {
   ImGui::TableNextRow();
   ImGui::TableNextColumn();
   std::snprintf(buf, sizeof buf, "%u", t.id);
-  if (ImGui::Selectable(buf, sel.task == t.id, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap))
+  if (ImGui::Selectable(buf, sel.task == t.id,
+                        ImGuiSelectableFlags_SpanAllColumns |
+                            ImGuiSelectableFlags_AllowItemOverlap))
     sel.task = sel.task == t.id ? 0 : t.id;
   if (ImGui::IsItemHovered()) task_tooltip(view, t.id);
   ImGui::TableNextColumn();
@@ -112,17 +117,20 @@ void row(const FrameView& view, const fold::TaskView& t, Selection& sel) {
 }
 
 void table(const FrameView& view, TasksPanelState& st, Selection& sel) {
-  const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
-                                ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
-                                ImGuiTableFlags_Reorderable | ImGuiTableFlags_Hideable | ImGuiTableFlags_SizingFixedFit;
+  const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
+                                ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
+                                ImGuiTableFlags_Resizable | ImGuiTableFlags_Reorderable |
+                                ImGuiTableFlags_Hideable | ImGuiTableFlags_SizingFixedFit;
   if (!ImGui::BeginTable("tasks", kColumnCount, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   const float em = ImGui::GetFontSize();
   for (int c = 0; c < kColumnCount; ++c) {
-    ImGuiTableColumnFlags f = kColumns[c].width > 0 ? ImGuiTableColumnFlags_WidthFixed : ImGuiTableColumnFlags_WidthStretch;
+    ImGuiTableColumnFlags f = kColumns[c].width > 0 ? ImGuiTableColumnFlags_WidthFixed
+                                                    : ImGuiTableColumnFlags_WidthStretch;
     if (c == 0) f |= ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_NoHide;
     if (c == kColumnCount - 1) f |= ImGuiTableColumnFlags_NoSort;
-    const float w = kColumns[c].width > 0 ? kColumns[c].width * em : (c == 1 ? 6.0f * em : 7.0f * em);
+    const float w =
+        kColumns[c].width > 0 ? kColumns[c].width * em : (c == 1 ? 6.0f * em : 7.0f * em);
     ImGui::TableSetupColumn(kColumns[c].name, f, w);
   }
   // Our own header row, so each header can explain its column on hover.
@@ -160,7 +168,8 @@ void draw_tasks(const FrameView& view, TasksPanelState& st, Selection& sel, bool
               (unsigned long long)view.state.counters.live_tasks);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
-  if (ImGui::InputTextWithHint("##filter", "filter: name, id or file:line", st.text, sizeof st.text)) {
+  if (ImGui::InputTextWithHint("##filter", "filter: name, id or file:line", st.text,
+                               sizeof st.text)) {
     st.query.text = st.text;
     st.query_changed = true;
   }

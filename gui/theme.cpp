@@ -57,7 +57,8 @@ void apply_theme(float scale) {
   }
   g_bold = regular;
   if (std::filesystem::exists(kBoldFontPath))
-    if (ImFont* b = io.Fonts->AddFontFromFileTTF(kBoldFontPath, kFontPixels * scale, &cfg, kGlyphRanges))
+    if (ImFont* b =
+            io.Fonts->AddFontFromFileTTF(kBoldFontPath, kFontPixels * scale, &cfg, kGlyphRanges))
       g_bold = b;
   io.FontDefault = regular;
 

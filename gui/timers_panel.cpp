@@ -21,15 +21,19 @@ void progress_cell(const fold::TimerView& t, const fold::TimerRow& r) {
   if (t.fired || t.state == fold::TimerState::Fired || t.state == fold::TimerState::Exited)
     overlay = t.cancelled ? "cancelled" : "fired";
   else
-    overlay = fold::format_duration(r.remaining_ns); // time left; short, so a narrow column shows it whole
-  ImGui::PushStyleColor(ImGuiCol_PlotHistogram, t.fired ? kAccent : color_of(fold::TimerState::Waiting));
-  ImGui::ProgressBar(static_cast<float>(r.progress), ImVec2(-1, ImGui::GetTextLineHeight()), overlay.c_str());
+    overlay = fold::format_duration(
+        r.remaining_ns); // time left; short, so a narrow column shows it whole
+  ImGui::PushStyleColor(ImGuiCol_PlotHistogram,
+                        t.fired ? kAccent : color_of(fold::TimerState::Waiting));
+  ImGui::ProgressBar(static_cast<float>(r.progress), ImVec2(-1, ImGui::GetTextLineHeight()),
+                     overlay.c_str());
   ImGui::PopStyleColor();
 }
 
 void table(const FrameView& view, const std::vector<fold::TimerRow>& rows, Selection& sel) {
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
-                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
+                                ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("timers", 6, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("id", ImGuiTableColumnFlags_WidthStretch, 0.5f);
@@ -39,14 +43,16 @@ void table(const FrameView& view, const std::vector<fold::TimerRow>& rows, Selec
   ImGui::TableSetupColumn("state", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn("waker", ImGuiTableColumnFlags_WidthStretch, 0.7f);
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  const char* help[] = {"The timer's id (one thread each).",
-                        "The task awaiting this TimerFuture.",
-                        "How long the thread sleeps before it fires.",
-                        "Progress to the deadline and the time left, on the runtime clock (slowed by the time scale).",
-                        "waiting: the thread sleeps; fired: completed = true and the waker was woken; "
-                        "exited: the thread ended.",
-                        "The waker stored in the timer's shared state: the future put it there when it "
-                        "returned Pending; the thread takes it out and wakes it at the deadline."};
+  const char* help[] = {
+      "The timer's id (one thread each).",
+      "The task awaiting this TimerFuture.",
+      "How long the thread sleeps before it fires.",
+      "Progress to the deadline and the time left, on the runtime clock (slowed by the time "
+      "scale).",
+      "waiting: the thread sleeps; fired: completed = true and the waker was woken; "
+      "exited: the thread ended.",
+      "The waker stored in the timer's shared state: the future put it there when it "
+      "returned Pending; the thread takes it out and wakes it at the deadline."};
   for (int c = 0; c < 6; ++c) {
     ImGui::TableSetColumnIndex(c);
     ImGui::TableHeader(ImGui::TableGetColumnName(c));
@@ -73,7 +79,8 @@ void table(const FrameView& view, const std::vector<fold::TimerRow>& rows, Selec
       ImGui::TableNextColumn();
       progress_cell(t, r);
       ImGui::TableNextColumn();
-      text_colored(color_of(t.state), t.cancelled ? std::string_view("cancelled") : fold::to_string(t.state));
+      text_colored(color_of(t.state),
+                   t.cancelled ? std::string_view("cancelled") : fold::to_string(t.state));
       tooltip_for_last_item(fold::describe(t.state));
       ImGui::TableNextColumn();
       if (t.stored_waker != 0) {
@@ -98,17 +105,20 @@ void draw_timers(const FrameView& view, TimersPanelState& st, Selection& sel, bo
   concept_label("Timer threads", fold::Concept::TimerThread);
   ImGui::SameLine();
   const auto live = view.state.counters.live_timer_threads;
-  ImGui::TextColored(live > 0 ? color_of(fold::TimerState::Waiting) : kDimText, "%llu live thread%s",
-                     (unsigned long long)live, live == 1 ? "" : "s");
-  tooltip_for_last_item("OS threads running right now: the book's TimerFuture spawns one per timer.");
+  ImGui::TextColored(live > 0 ? color_of(fold::TimerState::Waiting) : kDimText,
+                     "%llu live thread%s", (unsigned long long)live, live == 1 ? "" : "s");
+  tooltip_for_last_item(
+      "OS threads running right now: the book's TimerFuture spawns one per timer.");
   ImGui::SameLine();
   ImGui::Checkbox("show exited", &st.show_exited);
-  const std::vector<fold::TimerRow> rows = fold::timer_rows(view.state, view.now_ns, st.show_exited);
+  const std::vector<fold::TimerRow> rows =
+      fold::timer_rows(view.state, view.now_ns, st.show_exited);
   if (rows.empty()) {
     ImGui::PushTextWrapPos(0.0f);
-    text_dim(view.state.timers.empty()
-                 ? "No timers yet. A task that awaits a TimerFuture starts one when it is first polled."
-                 : "No timer thread is running. Tick 'show exited' to see the finished ones.");
+    text_dim(
+        view.state.timers.empty()
+            ? "No timers yet. A task that awaits a TimerFuture starts one when it is first polled."
+            : "No timer thread is running. Tick 'show exited' to see the finished ones.");
     ImGui::PopTextWrapPos();
   } else {
     table(view, rows, sel);

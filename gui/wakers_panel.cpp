@@ -17,11 +17,14 @@ namespace {
 
 std::string_view holder_help(fold::WakerHolder h) {
   switch (h) {
-  case fold::WakerHolder::None: return "Nobody keeps it right now: a clone in flight, or it is gone.";
+  case fold::WakerHolder::None:
+    return "Nobody keeps it right now: a clone in flight, or it is gone.";
   case fold::WakerHolder::ExecutorContext:
-    return "The executor made it for the Context of a poll (waker_ref); it lives as long as that poll.";
+    return "The executor made it for the Context of a poll (waker_ref); it lives as long as that "
+           "poll.";
   case fold::WakerHolder::Timer:
-    return "A TimerFuture stored this clone in its shared state; the timer thread wakes it at the deadline.";
+    return "A TimerFuture stored this clone in its shared state; the timer thread wakes it at the "
+           "deadline.";
   case fold::WakerHolder::User: return "Held outside the runtime (a manual or counting waker).";
   }
   return "";
@@ -46,8 +49,9 @@ void holder_cell(const fold::WakerView& w) {
 }
 
 void table(const FrameView& view, WakersPanelState& st, Selection& sel) {
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
-                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
+                                ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("wakers", 6, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("id", ImGuiTableColumnFlags_WidthStretch, 0.7f);

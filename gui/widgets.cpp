@@ -163,7 +163,8 @@ bool overlaps_another_window(const char* title) {
   if (!self || !self->WasActive) return true; // first frame: no rectangle yet, stay opaque
   ImRect r = self->Rect();
   r.Expand(-1.0f); // shared edges of tiled panels are not overlaps
-  const ImGuiWindowFlags on_top = ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup;
+  const ImGuiWindowFlags on_top =
+      ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup;
   for (const ImGuiWindow* w : GImGui->Windows)
     if (w != self && w->WasActive && !(w->Flags & on_top) && r.Overlaps(w->Rect())) return true;
   return false;

@@ -24,7 +24,7 @@ inline const ImVec4 kGoodText{0.45f, 0.85f, 0.50f, 1.0f};
 inline const ImVec4 kAccent{0.95f, 0.80f, 0.30f, 1.0f}; // wakes, the current step
 
 // --- text ---
-void text(std::string_view s);                      // unformatted, no copy
+void text(std::string_view s); // unformatted, no copy
 void text_colored(const ImVec4& c, std::string_view s);
 void text_dim(std::string_view s);
 

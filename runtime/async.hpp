@@ -54,7 +54,8 @@ struct PromiseBase {
   std::suspend_always final_suspend() noexcept { return {}; }
   void unhandled_exception() noexcept { error = std::current_exception(); }
 
-  template <class F> struct Awaiter {
+  template <class F>
+  struct Awaiter {
     F future; // F is a reference type for lvalue futures
     PromiseBase* promise;
     std::source_location loc;
@@ -96,18 +97,20 @@ struct PromiseBase {
   // `co_await f`: f is any Future. An rvalue is moved into the frame; an
   // lvalue is polled where it is (it must outlive the await).
   template <class F>
-    requires Future<std::remove_reference_t<F>>
+  requires Future<std::remove_reference_t<F>>
   auto await_transform(F&& f, std::source_location loc = std::source_location::current()) {
     using Held = std::conditional_t<std::is_lvalue_reference_v<F>, F, std::remove_reference_t<F>>;
     return Awaiter<Held>{std::forward<F>(f), this, loc, {}};
   }
 };
 
-template <class T> struct Promise;
+template <class T>
+struct Promise;
 
 } // namespace detail
 
-template <class T = void> class [[nodiscard]] Async {
+template <class T = void>
+class [[nodiscard]] Async {
 public:
   using promise_type = detail::Promise<T>;
   using Handle = std::coroutine_handle<promise_type>;
@@ -158,13 +161,20 @@ private:
 
 namespace detail {
 
-template <class T> struct Promise : PromiseBase {
+template <class T>
+struct Promise : PromiseBase {
   std::optional<T> value;
-  Async<T> get_return_object() noexcept { return Async<T>(std::coroutine_handle<Promise>::from_promise(*this)); }
-  template <class U> void return_value(U&& v) { value.emplace(std::forward<U>(v)); }
+  Async<T> get_return_object() noexcept {
+    return Async<T>(std::coroutine_handle<Promise>::from_promise(*this));
+  }
+  template <class U>
+  void return_value(U&& v) {
+    value.emplace(std::forward<U>(v));
+  }
 };
 
-template <> struct Promise<void> : PromiseBase {
+template <>
+struct Promise<void> : PromiseBase {
   Async<void> get_return_object() noexcept {
     return Async<void>(std::coroutine_handle<Promise>::from_promise(*this));
   }
@@ -196,10 +206,12 @@ private:
 // Polls every future until all are Ready; Ready with their results in order
 // (for void futures, Ready with nothing). Each poll polls only the futures
 // not yet done.
-template <Future F> class JoinAll {
+template <Future F>
+class JoinAll {
 public:
   using Out = FutureOutput<F>;
-  explicit JoinAll(std::vector<F> futures) : futures_(std::move(futures)), done_(futures_.size(), false) {
+  explicit JoinAll(std::vector<F> futures)
+      : futures_(std::move(futures)), done_(futures_.size(), false) {
     if constexpr (!std::is_void_v<Out>) results_.resize(futures_.size());
   }
   auto poll(Context& cx) {
@@ -237,7 +249,8 @@ private:
   std::vector<bool> done_;
   std::conditional_t<std::is_void_v<Out>, Empty, std::vector<std::optional<Out>>> results_;
 };
-template <Future F> [[nodiscard]] JoinAll<F> join_all(std::vector<F> futures) {
+template <Future F>
+[[nodiscard]] JoinAll<F> join_all(std::vector<F> futures) {
   return JoinAll<F>(std::move(futures));
 }
 

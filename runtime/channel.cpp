@@ -4,6 +4,7 @@
 #include "task.hpp"
 
 #include <bit>
+#include <thread>
 
 namespace pollscope {
 namespace {
@@ -11,6 +12,20 @@ namespace {
 // The channel the calling thread consumes from (set by try_recv/wait). A send
 // from that thread cannot find the consumer asleep.
 thread_local const SyncChannel* t_consuming = nullptr;
+
+// The short spin before a sender or the consumer sleeps: ~100 pauses
+// (a few microseconds), then a few yields, in case the other side is
+// waiting for this core.
+constexpr int kSpinTries = 112;
+void spin_pause(int i) {
+  if (i < 100) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  } else {
+    std::this_thread::yield();
+  }
+}
 
 } // namespace
 
@@ -39,7 +54,9 @@ SyncChannel::Claim SyncChannel::try_push(Task* task, WakerId by, bool was_blocke
     // now reuse has been read out.
     head = head_.load(std::memory_order_acquire);
     if (pos - head >= capacity_) return Claim::Full;
-    if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed, std::memory_order_relaxed)) break;
+    if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed,
+                                    std::memory_order_relaxed))
+      break;
   }
   // Log before publishing: the consumer cannot pop (and log the pop) before
   // the store below, so the push is always earlier in the log.
@@ -99,16 +116,26 @@ SendResult SyncChannel::send(Task* task, WakerId by) {
   e.task = task->id();
   e.waker = by;
   rt_.emit(e);
-  blocked_senders_.fetch_add(1, std::memory_order_seq_cst);
-  for (;;) {
+  // Spin a little before sleeping: a running executor frees a slot within a
+  // poll, and a futex sleep plus the consumer's wake costs microseconds on
+  // both sides (a spawner outpacing the executor otherwise pays it per task).
+  for (int i = 0; i < kSpinTries; ++i) {
+    spin_pause(i);
     c = try_push(task, by, true);
     if (c != Claim::Full) break;
-    std::unique_lock lock(mutex_);
-    // Timed: the consumer's check of blocked_senders_ is not fenced (it is on
-    // every pop), so a wake-up can be missed; the timeout bounds that cost.
-    not_full_.wait_for(lock, std::chrono::milliseconds(1));
   }
-  blocked_senders_.fetch_sub(1, std::memory_order_relaxed);
+  if (c == Claim::Full) {
+    blocked_senders_.fetch_add(1, std::memory_order_seq_cst);
+    for (;;) {
+      c = try_push(task, by, true);
+      if (c != Claim::Full) break;
+      std::unique_lock lock(mutex_);
+      // Timed: the consumer's check of blocked_senders_ is not fenced (it is
+      // on every pop), so a wake-up can be missed; the timeout bounds that cost.
+      not_full_.wait_for(lock, std::chrono::milliseconds(1));
+    }
+    blocked_senders_.fetch_sub(1, std::memory_order_relaxed);
+  }
   if (c == Claim::Closed) {
     // Gave up: the runtime is shutting down. Still unlist the sender.
     Event u;
@@ -152,6 +179,14 @@ Task* SyncChannel::try_recv() {
 SyncChannel::WaitResult SyncChannel::wait(std::chrono::nanoseconds timeout) {
   t_consuming = this;
   if (has_published()) return WaitResult::Ready;
+  // Spin a little first (see send): a sender that is running usually
+  // publishes within a microsecond, and sleeping makes it pay for a wake.
+  if (timeout > std::chrono::nanoseconds(0)) {
+    for (int i = 0; i < kSpinTries; ++i) {
+      spin_pause(i);
+      if (has_published()) return WaitResult::Ready;
+    }
+  }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   consumer_sleeping_.store(true, std::memory_order_relaxed);
   std::atomic_thread_fence(std::memory_order_seq_cst); // see wake_consumer_if_sleeping
@@ -159,13 +194,20 @@ SyncChannel::WaitResult SyncChannel::wait(std::chrono::nanoseconds timeout) {
   {
     std::unique_lock lock(mutex_);
     for (;;) {
-      if (has_published()) { result = WaitResult::Ready; break; }
-      if (senders_.load(std::memory_order_acquire) == 0 && tail_.load(std::memory_order_acquire) ==
-                                                               head_.load(std::memory_order_relaxed)) {
+      if (has_published()) {
+        result = WaitResult::Ready;
+        break;
+      }
+      if (senders_.load(std::memory_order_acquire) == 0 &&
+          tail_.load(std::memory_order_acquire) == head_.load(std::memory_order_relaxed)) {
         result = WaitResult::Closed;
         break;
       }
-      if (interrupted_) { interrupted_ = false; result = WaitResult::Interrupted; break; }
+      if (interrupted_) {
+        interrupted_ = false;
+        result = WaitResult::Interrupted;
+        break;
+      }
       if (not_empty_.wait_until(lock, deadline) == std::cv_status::timeout) {
         if (has_published()) result = WaitResult::Ready;
         break;
@@ -208,9 +250,7 @@ std::size_t SyncChannel::size() const noexcept {
   return t > h ? static_cast<std::size_t>(t - h) : 0;
 }
 
-bool SyncChannel::closed() const noexcept {
-  return senders_.load(std::memory_order_acquire) == 0;
-}
+bool SyncChannel::closed() const noexcept { return senders_.load(std::memory_order_acquire) == 0; }
 
 std::vector<TaskId> SyncChannel::snapshot() const {
   std::vector<TaskId> ids;
@@ -224,4 +264,3 @@ std::vector<TaskId> SyncChannel::snapshot() const {
 }
 
 } // namespace pollscope
-

@@ -63,7 +63,12 @@ public:
   // Consumer only. Returns an adopted reference, or null when empty.
   [[nodiscard]] Task* try_recv();
 
-  enum class WaitResult : std::uint8_t { Ready, Closed, Interrupted, TimedOut };
+  enum class WaitResult : std::uint8_t {
+    Ready,
+    Closed,
+    Interrupted,
+    TimedOut
+  };
   // Consumer only: blocks until an entry can be received, the channel is
   // closed and empty, `interrupt()` is called, or `timeout` passes.
   WaitResult wait(std::chrono::nanoseconds timeout);
@@ -82,7 +87,11 @@ public:
   [[nodiscard]] std::vector<TaskId> snapshot() const;
 
 private:
-  enum class Claim : std::uint8_t { Ok, Full, Closed };
+  enum class Claim : std::uint8_t {
+    Ok,
+    Full,
+    Closed
+  };
   Claim try_push(Task* task, WakerId by, bool was_blocked);
   [[nodiscard]] bool has_published() const noexcept;
   void wake_consumer_if_sleeping();

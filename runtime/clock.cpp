@@ -13,7 +13,9 @@ std::string_view to_string(ClockKind k) noexcept {
 // --- Sleeper ----------------------------------------------------------------
 
 Sleeper::Sleeper(Sleeper&& o) noexcept
-    : clock_(std::exchange(o.clock_, nullptr)), deadline_(o.deadline_), key_(std::exchange(o.key_, 0)) {}
+    : clock_(std::exchange(o.clock_, nullptr)),
+      deadline_(o.deadline_),
+      key_(std::exchange(o.key_, 0)) {}
 
 Sleeper& Sleeper::operator=(Sleeper&& o) noexcept {
   if (this != &o) {
@@ -104,38 +106,39 @@ void Clock::notify_time_changed() {
 
 // --- RealClock --------------------------------------------------------------
 
-RealClock::RealClock(double time_scale) {
-  bases_.push_back(std::make_unique<Base>(Base{steady_ns(), 0, time_scale > 0 ? time_scale : 1.0}));
+RealClock::RealClock(double time_scale) : rate_(tick_rate()) {
+  const double scale = time_scale > 0 && std::isfinite(time_scale) ? time_scale : 1.0;
+  bases_.push_back(
+      std::make_unique<Base>(Base{read_ticks(rate_), 0, scale, rate_.ns_per_tick * scale}));
   base_.store(bases_.back().get(), std::memory_order_release);
 }
 
-std::uint64_t RealClock::steady_ns() const noexcept {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-          .count());
+std::uint64_t RealClock::now_from(const Base& b, std::uint64_t ticks) noexcept {
+  const double dt = ticks > b.ticks ? static_cast<double>(ticks - b.ticks) * b.ns_per_tick : 0.0;
+  return b.virt + static_cast<std::uint64_t>(dt);
 }
 
 std::uint64_t RealClock::now_ns() const noexcept {
   // acquire: pairs with the release in set_time_scale; the Base is immutable.
   const Base* b = base_.load(std::memory_order_acquire);
-  const std::uint64_t steady = steady_ns();
-  const double dt = steady > b->steady ? static_cast<double>(steady - b->steady) * b->scale : 0.0;
-  return b->virt + static_cast<std::uint64_t>(dt);
+  return now_from(*b, read_ticks(rate_));
 }
 
 void RealClock::set_time_scale(double scale) {
   if (!(scale > 0) || !std::isfinite(scale)) return;
   {
     std::lock_guard lock(base_mutex_);
-    const std::uint64_t steady = steady_ns();
-    const std::uint64_t now = now_ns();
-    bases_.push_back(std::make_unique<Base>(Base{steady, now, scale}));
+    const std::uint64_t ticks = read_ticks(rate_);
+    const std::uint64_t now = now_from(*base_.load(std::memory_order_relaxed), ticks);
+    bases_.push_back(std::make_unique<Base>(Base{ticks, now, scale, rate_.ns_per_tick * scale}));
     base_.store(bases_.back().get(), std::memory_order_release);
   }
   notify_time_changed(); // sleeping timers recompute their real wait
 }
 
-double RealClock::time_scale() const noexcept { return base_.load(std::memory_order_acquire)->scale; }
+double RealClock::time_scale() const noexcept {
+  return base_.load(std::memory_order_acquire)->scale;
+}
 
 std::int64_t RealClock::real_wait_ns(std::uint64_t deadline) const noexcept {
   const std::uint64_t now = now_ns();

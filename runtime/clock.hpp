@@ -1,6 +1,7 @@
 // Clock: where the runtime's time comes from, and how timer threads wait on it.
 //
-// Two clocks: RealClock (the steady clock, optionally slowed down by a time
+// Two clocks: RealClock (steady time — read from the TSC where that is safe,
+// see ticks.hpp — optionally slowed down by a time
 // scale for slow motion in the GUI) and VirtualClock (time moves only when
 // told: tests and `--clock virtual` advance it by hand, or let the executor
 // advance it to the next deadline when nothing else can run).
@@ -14,18 +15,23 @@
 // is what makes thread-per-timer tests deterministic without sleeps.
 #pragma once
 
+#include "ticks.hpp"
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <vector>
 #include <mutex>
 #include <string_view>
+#include <vector>
 
 namespace pollscope {
 
-enum class ClockKind : std::uint8_t { Real = 0, Virtual = 1 };
+enum class ClockKind : std::uint8_t {
+  Real = 0,
+  Virtual = 1
+};
 std::string_view to_string(ClockKind k) noexcept;
 
 class Clock;
@@ -78,8 +84,8 @@ protected:
   void release(std::uint64_t key) noexcept;
 
   mutable std::mutex mutex_;
-  std::condition_variable changed_;  // time moved, or cancelled
-  std::condition_variable released_; // a sleeper was released, or a thread parked
+  std::condition_variable changed_;                 // time moved, or cancelled
+  std::condition_variable released_;                // a sleeper was released, or a thread parked
   std::multimap<std::uint64_t, std::uint64_t> due_; // deadline -> key, unreleased sleepers
   std::map<std::uint64_t, std::uint64_t> by_key_;   // key -> deadline
   std::uint64_t next_key_ = 1;
@@ -98,12 +104,19 @@ public:
 
 private:
   [[nodiscard]] std::int64_t real_wait_ns(std::uint64_t deadline) const noexcept override;
-  [[nodiscard]] std::uint64_t steady_ns() const noexcept;
-  // now = virt + (steady_now - steady) * scale, re-based on every scale
-  // change so time stays continuous. Readers (every poll, when logging) load
+  // now = virt + (ticks_now - ticks) * ns_per_tick, re-based on every scale
+  // change so time stays continuous (ticks: see ticks.hpp; ns_per_tick
+  // includes the time scale). Readers (twice per poll, when logging) load
   // one pointer; a scale change publishes a new Base and keeps the old ones
   // alive until the clock dies, so a reader never sees a freed Base.
-  struct Base { std::uint64_t steady; std::uint64_t virt; double scale; };
+  struct Base {
+    std::uint64_t ticks;
+    std::uint64_t virt;
+    double scale;
+    double ns_per_tick;
+  };
+  [[nodiscard]] static std::uint64_t now_from(const Base& b, std::uint64_t ticks) noexcept;
+  const TickRate& rate_;
   std::mutex base_mutex_; // serialises writers only
   std::vector<std::unique_ptr<Base>> bases_;
   std::atomic<const Base*> base_{nullptr};

@@ -60,12 +60,24 @@ struct Live {
   Spawner spawner;                  // copied (under Impl::live_mutex) by spawning threads
 };
 
-struct SetMode { ExecutorMode mode; };
-struct Step { unsigned polls; };
-struct Throttle { double rate; };
-struct TimeScale { double scale; };
-struct Reset { ControllerOptions options; };
-struct Sync { std::promise<void>* done; };
+struct SetMode {
+  ExecutorMode mode;
+};
+struct Step {
+  unsigned polls;
+};
+struct Throttle {
+  double rate;
+};
+struct TimeScale {
+  double scale;
+};
+struct Reset {
+  ControllerOptions options;
+};
+struct Sync {
+  std::promise<void>* done;
+};
 struct Shutdown {};
 using Command = std::variant<SetMode, Step, Throttle, TimeScale, Reset, Sync, Shutdown>;
 
@@ -111,7 +123,8 @@ struct Controller::Impl {
     }
     command_cv.notify_one();
     std::lock_guard lock(live_mutex);
-    if (live.executor) live.executor->interrupt(); // a worker blocked on the queue re-checks commands
+    if (live.executor)
+      live.executor->interrupt(); // a worker blocked on the queue re-checks commands
   }
 
   Spawner spawner_copy() {
@@ -202,7 +215,8 @@ struct Controller::Impl {
             steps_owed = 0;
             mode = options.initial_mode;
             throttle_rate = options.throttle_polls_per_second;
-            if (auto* real = dynamic_cast<RealClock*>(clock.get())) real->set_time_scale(options.time_scale);
+            if (auto* real = dynamic_cast<RealClock*>(clock.get()))
+              real->set_time_scale(options.time_scale);
             start_runtime();
           } else if constexpr (std::is_same_v<T, Sync>) {
             cmd.done->set_value();
@@ -250,9 +264,7 @@ struct Controller::Impl {
         continue;
       }
       switch (mode.load()) {
-      case ExecutorMode::Pause:
-        wait_for_command(1s);
-        break;
+      case ExecutorMode::Pause: wait_for_command(1s); break;
       case ExecutorMode::Step:
         if (steps_owed == 0) {
           wait_for_command(1s);
@@ -260,9 +272,7 @@ struct Controller::Impl {
           tick_or_wait();
         }
         break;
-      case ExecutorMode::Run:
-        tick_or_wait();
-        break;
+      case ExecutorMode::Run: tick_or_wait(); break;
       case ExecutorMode::Throttle: {
         const double rate = std::clamp(throttle_rate, 0.01, 1e6);
         const auto gap = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 / rate));
@@ -281,7 +291,8 @@ struct Controller::Impl {
   }
 };
 
-Controller::Controller(ControllerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+Controller::Controller(ControllerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {
   impl_->mode = impl_->options.initial_mode;
   impl_->throttle_rate = impl_->options.throttle_polls_per_second;
   // Started here, not on the worker, so a spawn right after construction
@@ -298,7 +309,8 @@ Controller::~Controller() {
 void Controller::set_mode(ExecutorMode mode) { impl_->post(SetMode{mode}); }
 void Controller::step(unsigned polls) { impl_->post(Step{polls}); }
 void Controller::set_throttle(double polls_per_second) {
-  if (polls_per_second > 0 && std::isfinite(polls_per_second)) impl_->post(Throttle{polls_per_second});
+  if (polls_per_second > 0 && std::isfinite(polls_per_second))
+    impl_->post(Throttle{polls_per_second});
 }
 void Controller::set_time_scale(double scale) {
   if (scale > 0 && std::isfinite(scale)) impl_->post(TimeScale{scale});
@@ -315,8 +327,8 @@ SpawnStatus Controller::spawn_timer(std::chrono::nanoseconds duration) {
   return r == SendResult::Ok ? SpawnStatus::Spawned : SpawnStatus::QueueFull;
 }
 
-SpawnStatus Controller::spawn_timers(unsigned count, std::chrono::nanoseconds min, std::chrono::nanoseconds max,
-                                     std::uint64_t seed) {
+SpawnStatus Controller::spawn_timers(unsigned count, std::chrono::nanoseconds min,
+                                     std::chrono::nanoseconds max, std::uint64_t seed) {
   if (count == 0 || count > 100000 || min.count() < 0 || max < min || max > kMaxTimer) {
     return SpawnStatus::BadArgument;
   }

@@ -28,13 +28,13 @@
 namespace pollscope {
 
 struct ControllerOptions {
-  std::size_t queue_capacity = 10000;      // the run channel's bound (sync_channel)
-  ClockKind clock = ClockKind::Real;       // Virtual: time advances only when idle
-  double time_scale = 1.0;                 // real clock only: 0.25 = 4x slow motion
+  std::size_t queue_capacity = 10000; // the run channel's bound (sync_channel)
+  ClockKind clock = ClockKind::Real;  // Virtual: time advances only when idle
+  double time_scale = 1.0;            // real clock only: 0.25 = 4x slow motion
   std::size_t log_capacity = std::size_t{1} << 20;
   ExecutorMode initial_mode = ExecutorMode::Step;
-  double throttle_polls_per_second = 2.0;  // used in ExecutorMode::Throttle
-  std::string scenario = "hello-world";    // loaded at start and after reset; "" = none
+  double throttle_polls_per_second = 2.0; // used in ExecutorMode::Throttle
+  std::string scenario = "hello-world";   // loaded at start and after reset; "" = none
 };
 
 enum class SpawnStatus : std::uint8_t {
@@ -65,8 +65,8 @@ public:
   // One task: await a TimerFuture of `duration`, then print that it is done.
   SpawnStatus spawn_timer(std::chrono::nanoseconds duration);
   // `count` such tasks with durations uniform in [min, max], seeded.
-  SpawnStatus spawn_timers(unsigned count, std::chrono::nanoseconds min, std::chrono::nanoseconds max,
-                           std::uint64_t seed);
+  SpawnStatus spawn_timers(unsigned count, std::chrono::nanoseconds min,
+                           std::chrono::nanoseconds max, std::uint64_t seed);
   // Spawns a named scenario into the current runtime (see scenarios.hpp).
   SpawnStatus load_scenario(std::string_view name);
 

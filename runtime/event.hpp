@@ -49,12 +49,12 @@ enum class EventKind : std::uint8_t {
   // a = ticket: the channel position of the entry, strictly increasing in
   // push order, so the fold can rebuild the exact contents of the channel
   // even when two senders race. b = queue length right after the operation.
-  QueuePush, // task, waker = the waker that pushed (0: the spawner)
-  QueuePop,  // task
-  SendBlocked,    // task: a sender found the queue full and now waits
-  SendUnblocked,  // task: that sender got its slot (a QueuePush follows), or
-                  // gave up because the runtime shut down (flags & kFlagCancelled)
-  TrySendFull,    // task: try_spawn refused because the queue is full
+  QueuePush,     // task, waker = the waker that pushed (0: the spawner)
+  QueuePop,      // task
+  SendBlocked,   // task: a sender found the queue full and now waits
+  SendUnblocked, // task: that sender got its slot (a QueuePush follows), or
+                 // gave up because the runtime shut down (flags & kFlagCancelled)
+  TrySendFull,   // task: try_spawn refused because the queue is full
 
   // --- the executor --------------------------------------------------------
   ExecutorWaiting, // the queue is empty; the executor blocks on recv
@@ -120,7 +120,8 @@ struct Event {
 
 static_assert(std::is_trivially_copyable_v<Event>);
 static_assert(std::is_standard_layout_v<Event>);
-static_assert(sizeof(Event) == 40, "Event is a fixed 40-byte record; bump kEventSchemaVersion if it changes");
+static_assert(sizeof(Event) == 40,
+              "Event is a fixed 40-byte record; bump kEventSchemaVersion if it changes");
 static_assert(static_cast<int>(EventKind::Count) < 256);
 
 // Stable names: used by the JSON export, the event log panel and the CLI.

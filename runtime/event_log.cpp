@@ -1,5 +1,6 @@
 #include "event_log.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
 #include <thread>
@@ -38,21 +39,10 @@ EventLog::EventLog(std::size_t capacity) {
   for (std::size_t i = 0; i < capacity; ++i) slots_[i].stamp.store(i, std::memory_order_relaxed);
 }
 
-void EventLog::append(const Event& e) noexcept {
-  // relaxed: the ticket's place in tail_'s modification order is all the log
-  // order needs, and coherence keeps it consistent with happens-before.
-  const std::uint64_t n = tail_.fetch_add(1, std::memory_order_relaxed);
-  Slot& slot = slots_[n & mask_];
-  // acquire: pairs with the consumer's release after it copied the old event
-  // out, so our write below cannot overwrite what it is still reading.
-  if (slot.stamp.load(std::memory_order_acquire) != n) {
-    producer_waits_.fetch_add(1, std::memory_order_relaxed);
-    Backoff backoff;
-    while (slot.stamp.load(std::memory_order_acquire) != n) backoff.pause();
-  }
-  slot.event = e;
-  // release: publishes the event's bytes to the consumer's acquire load.
-  slot.stamp.store(n + 1, std::memory_order_release);
+void EventLog::wait_for_slot(Slot& slot, std::uint64_t n) noexcept {
+  producer_waits_.fetch_add(1, std::memory_order_relaxed);
+  Backoff backoff;
+  while (slot.stamp.load(std::memory_order_acquire) != n) backoff.pause();
 }
 
 std::size_t EventLog::drain(std::vector<Event>& out, std::size_t max) noexcept {
@@ -75,13 +65,20 @@ std::size_t EventLog::drain(std::vector<Event>& out, std::size_t max) noexcept {
   return read;
 }
 
-bool EventLog::wait_readable(unsigned timeout_ms) noexcept {
+bool EventLog::wait_readable(unsigned timeout_ms, std::size_t min_events) noexcept {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  // Slot n is published once its stamp is n + 1. Producers may publish out of
+  // ticket order, so the last slot of the batch being ready does not promise
+  // the ones before it; drain stops at the first gap, which is all we need.
+  const std::uint64_t ahead =
+      min_events == 0 ? 0 : std::min<std::uint64_t>(min_events, mask_ + 1) - 1;
   Backoff backoff;
   for (;;) {
     const std::uint64_t h = head_.load(std::memory_order_relaxed);
-    if (slots_[h & mask_].stamp.load(std::memory_order_acquire) == h + 1) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (slots_[(h + ahead) & mask_].stamp.load(std::memory_order_acquire) == h + ahead + 1)
+      return true;
+    if (std::chrono::steady_clock::now() >= deadline)
+      return slots_[h & mask_].stamp.load(std::memory_order_acquire) == h + 1;
     backoff.pause();
   }
 }

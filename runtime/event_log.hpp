@@ -37,18 +37,36 @@ public:
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
 
-  // Appends one event; blocks (never drops) while the ring is full.
-  void append(const Event& e) noexcept;
+  // Appends one event; blocks (never drops) while the ring is full. Inline:
+  // it is on every step of the poll path.
+  void append(const Event& e) noexcept {
+    // relaxed: the ticket's place in tail_'s modification order is all the
+    // log order needs, and coherence keeps it consistent with happens-before.
+    const std::uint64_t n = tail_.fetch_add(1, std::memory_order_relaxed);
+    Slot& slot = slots_[n & mask_];
+    // acquire: pairs with the consumer's release after it copied the old
+    // event out, so our write below cannot overwrite what it still reads.
+    if (slot.stamp.load(std::memory_order_acquire) != n) [[unlikely]]
+      wait_for_slot(slot, n);
+    slot.event = e;
+    // release: publishes the event's bytes to the consumer's acquire load.
+    slot.stamp.store(n + 1, std::memory_order_release);
+  }
 
   // Copies up to `max` published events, in log order, into `out` (appending)
   // and frees their slots. Returns how many were read. Never blocks.
   std::size_t drain(std::vector<Event>& out, std::size_t max = SIZE_MAX) noexcept;
 
-  // Waits up to `timeout_ms` for at least one event to be readable. Consumer only.
-  bool wait_readable(unsigned timeout_ms) noexcept;
+  // Waits up to `timeout_ms` until `min_events` events are readable, then
+  // says whether at least one is. Consumer only. A consumer that waits for a
+  // batch (the GUI's pump, the benchmarks) instead of chasing the newest slot
+  // keeps off the cache lines producers are writing: chasing one slot behind
+  // a producer makes every append pay a cache-line transfer (8 ns -> ~150 ns
+  // per emit measured on 2 cores).
+  bool wait_readable(unsigned timeout_ms, std::size_t min_events = 1) noexcept;
 
-  [[nodiscard]] std::uint64_t appended() const noexcept;      // tickets claimed
-  [[nodiscard]] std::uint64_t consumed() const noexcept;      // events drained
+  [[nodiscard]] std::uint64_t appended() const noexcept;       // tickets claimed
+  [[nodiscard]] std::uint64_t consumed() const noexcept;       // events drained
   [[nodiscard]] std::uint64_t producer_waits() const noexcept; // full-ring waits
   [[nodiscard]] std::size_t capacity() const noexcept { return mask_ + 1; }
 
@@ -58,6 +76,7 @@ private:
     Event event;
   };
   static constexpr std::size_t kLine = 64;
+  void wait_for_slot(Slot& slot, std::uint64_t n) noexcept; // the ring is full
 
   std::unique_ptr<Slot[]> slots_;
   std::size_t mask_;

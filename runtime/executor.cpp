@@ -4,7 +4,8 @@ namespace pollscope {
 
 // --- Spawner ----------------------------------------------------------------
 
-Spawner::Spawner(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch) : rt_(&rt), channel_(std::move(ch)) {
+Spawner::Spawner(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch)
+    : rt_(&rt), channel_(std::move(ch)) {
   channel_->add_sender();
 }
 Spawner::Spawner(const Spawner& o) : rt_(o.rt_), channel_(o.channel_) {
@@ -17,7 +18,8 @@ Spawner& Spawner::operator=(const Spawner& o) {
   }
   return *this;
 }
-Spawner::Spawner(Spawner&& o) noexcept : rt_(std::exchange(o.rt_, nullptr)), channel_(std::move(o.channel_)) {}
+Spawner::Spawner(Spawner&& o) noexcept
+    : rt_(std::exchange(o.rt_, nullptr)), channel_(std::move(o.channel_)) {}
 Spawner& Spawner::operator=(Spawner&& o) noexcept {
   if (this != &o) {
     if (channel_) channel_->remove_sender();
@@ -40,7 +42,8 @@ SendResult Spawner::submit(Task* task, bool block) {
 
 // --- Executor ---------------------------------------------------------------
 
-Executor::Executor(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch) : rt_(&rt), channel_(std::move(ch)) {}
+Executor::Executor(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch)
+    : rt_(&rt), channel_(std::move(ch)) {}
 
 // Like dropping Rust's Receiver: later sends fail, and the tasks still queued
 // lose the queue's references (otherwise queue and tasks, which hold the
@@ -75,14 +78,13 @@ std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext& rt, std::size_
   return {Executor(rt, ch), Spawner(rt, ch)};
 }
 
-void Executor::poll_task(Task* task) {
+void Executor::poll_task(Task* task, std::uint64_t t0) {
   waiting_logged_ = false;
   if (task->done()) { // woken after it finished: nothing to poll (harmless)
     task->release();
     return;
   }
   const bool logging = rt_->logging();
-  const std::uint64_t t0 = logging ? rt_->clock().now_ns() : 0;
   ++polls_;
   StringId suspended_at = 0;
   bool failed = false;
@@ -110,13 +112,14 @@ void Executor::poll_task(Task* task) {
     e.a = t1 > t0 ? t1 - t0 : 0;
     e.b = suspended_at;
     e.t = t1;
-    rt_->emit(e);
+    rt_->emit_at(e);
     if (ready) {
       Event c;
       c.kind = EventKind::TaskCompleted;
       c.task = task->id();
       c.flags = failed ? kFlagFailed : 0;
-      rt_->emit(c);
+      c.t = t1;
+      rt_->emit_at(c);
     }
   }
   if (poll_ref) task->release(); // else the queue holds it now
@@ -125,8 +128,15 @@ void Executor::poll_task(Task* task) {
 TickResult Executor::try_tick() {
   // Whoever ticks the executor is the executor thread (for the events' lane).
   RuntimeContext::set_thread_lane(Lane::Executor);
-  if (Task* t = channel_->try_recv()) {
-    poll_task(t);
+  // One clock read stamps the pop and the poll's start: they are one step.
+  const std::uint64_t t0 = rt_->logging() ? rt_->clock().now_ns() : 0;
+  Task* t = nullptr;
+  {
+    StampScope stamp(rt_, t0);
+    t = channel_->try_recv();
+  }
+  if (t != nullptr) {
+    poll_task(t, t0);
     return TickResult::Polled;
   }
   return channel_->closed() && channel_->size() == 0 ? TickResult::Closed : TickResult::Empty;

@@ -56,10 +56,12 @@ private:
   friend std::pair<class Executor, Spawner> executor_and_spawner(RuntimeContext&, std::size_t);
   Spawner(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch);
 
-  template <Future F> Task* make_task(F&& future, std::string_view name, const std::source_location& where) {
+  template <Future F>
+  Task* make_task(F&& future, std::string_view name, const std::source_location& where) {
     if (channel_ == nullptr) return nullptr;
     return new TaskWith<std::decay_t<F>>(*rt_, channel_, rt_->strings().intern(name),
-                                         rt_->strings().intern_location(where), std::forward<F>(future));
+                                         rt_->strings().intern_location(where),
+                                         std::forward<F>(future));
   }
   SendResult submit(Task* task, bool block);
 
@@ -100,7 +102,7 @@ public:
 private:
   friend std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext&, std::size_t);
   Executor(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch);
-  void poll_task(Task* task);
+  void poll_task(Task* task, std::uint64_t t0); // t0: the pop's time (0 when not logging)
   void close() noexcept;
 
   RuntimeContext* rt_;
@@ -111,7 +113,7 @@ private:
 
 inline constexpr std::size_t kDefaultQueueCapacity = 10000; // the book's sync_channel(10000)
 
-[[nodiscard]] std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext& rt,
-                                                                std::size_t capacity = kDefaultQueueCapacity);
+[[nodiscard]] std::pair<Executor, Spawner>
+executor_and_spawner(RuntimeContext& rt, std::size_t capacity = kDefaultQueueCapacity);
 
 } // namespace pollscope

@@ -17,7 +17,8 @@ struct PendingTag {
 };
 inline constexpr PendingTag Pending{};
 
-template <class T> class [[nodiscard]] Poll {
+template <class T>
+class [[nodiscard]] Poll {
 public:
   using value_type = T;
   constexpr Poll(PendingTag) noexcept {}
@@ -32,11 +33,16 @@ private:
   std::optional<T> value_;
 };
 
-template <> class [[nodiscard]] Poll<void> {
+template <>
+class [[nodiscard]] Poll<void> {
 public:
   using value_type = void;
   constexpr Poll(PendingTag) noexcept {}
-  static constexpr Poll ready() { Poll p(Pending); p.ready_ = true; return p; }
+  static constexpr Poll ready() {
+    Poll p(Pending);
+    p.ready_ = true;
+    return p;
+  }
   [[nodiscard]] constexpr bool is_ready() const noexcept { return ready_; }
   [[nodiscard]] constexpr bool is_pending() const noexcept { return !ready_; }
   constexpr void take() const noexcept {}
@@ -45,7 +51,8 @@ private:
   bool ready_ = false;
 };
 
-template <class T> constexpr Poll<std::decay_t<T>> Ready(T&& value) {
+template <class T>
+constexpr Poll<std::decay_t<T>> Ready(T&& value) {
   return Poll<std::decay_t<T>>::ready(std::forward<T>(value));
 }
 constexpr Poll<void> Ready() { return Poll<void>::ready(); }

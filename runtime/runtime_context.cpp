@@ -10,6 +10,7 @@ namespace {
 struct ThreadState {
   RuntimeContext* rt = nullptr;
   TaskId task = 0;
+  const RuntimeContext* stamp_rt = nullptr; // whose events get `stamp`
   std::uint64_t stamp = 0;
   bool has_stamp = false;
   Lane lane = Lane::External;
@@ -20,14 +21,24 @@ thread_local ThreadState t_state;
 } // namespace
 
 RuntimeContext::RuntimeContext(Options options)
-    : clock_(options.clock), strings_(options.strings), log_(options.log),
-      introspection_(options.introspection), timers_(std::make_unique<TimerThreads>(*this)) {}
+    : clock_(options.clock),
+      strings_(options.strings),
+      log_(options.log),
+      introspection_(options.introspection),
+      timers_(std::make_unique<TimerThreads>(*this)) {}
 
 RuntimeContext::~RuntimeContext() { timers_->shutdown(); }
 
 void RuntimeContext::emit_slow(Event e) const noexcept {
   const ThreadState& ts = t_state;
-  e.t = ts.has_stamp && ts.rt == this ? ts.stamp : clock_->now_ns();
+  e.t = ts.has_stamp && ts.stamp_rt == this ? ts.stamp : clock_->now_ns();
+  e.lane = ts.lane;
+  if (e.lane == Lane::Timer && e.timer == 0) e.timer = ts.timer;
+  log_->append(e);
+}
+
+void RuntimeContext::emit_stamped(Event e) const noexcept {
+  const ThreadState& ts = t_state;
   e.lane = ts.lane;
   if (e.lane == Lane::Timer && e.timer == 0) e.timer = ts.timer;
   log_->append(e);
@@ -74,9 +85,13 @@ void RuntimeContext::set_thread_lane(Lane lane, TimerId timer) noexcept {
 }
 
 PollScope::PollScope(RuntimeContext* rt, TaskId task, std::uint64_t stamp) noexcept
-    : prev_rt_(t_state.rt), prev_task_(t_state.task), prev_stamp_(t_state.stamp),
+    : prev_rt_(t_state.rt),
+      prev_stamp_rt_(t_state.stamp_rt),
+      prev_task_(t_state.task),
+      prev_stamp_(t_state.stamp),
       prev_has_stamp_(t_state.has_stamp) {
   t_state.rt = rt;
+  t_state.stamp_rt = rt;
   t_state.task = task;
   t_state.stamp = stamp;
   t_state.has_stamp = rt != nullptr && rt->logging();
@@ -84,7 +99,27 @@ PollScope::PollScope(RuntimeContext* rt, TaskId task, std::uint64_t stamp) noexc
 
 PollScope::~PollScope() {
   t_state.rt = prev_rt_;
+  t_state.stamp_rt = prev_stamp_rt_;
   t_state.task = prev_task_;
+  t_state.stamp = prev_stamp_;
+  t_state.has_stamp = prev_has_stamp_;
+}
+
+// Unlike PollScope it leaves current() alone: no task is being polled.
+StampScope::StampScope(RuntimeContext* rt, std::uint64_t stamp) noexcept
+    : prev_rt_(t_state.stamp_rt),
+      prev_stamp_(t_state.stamp),
+      prev_has_stamp_(t_state.has_stamp),
+      active_(rt != nullptr && rt->logging()) {
+  if (!active_) return;
+  t_state.stamp_rt = rt;
+  t_state.stamp = stamp;
+  t_state.has_stamp = true;
+}
+
+StampScope::~StampScope() {
+  if (!active_) return;
+  t_state.stamp_rt = prev_rt_;
   t_state.stamp = prev_stamp_;
   t_state.has_stamp = prev_has_stamp_;
 }

@@ -4,9 +4,10 @@
 //
 // Threading contract
 //   - `emit` may be called from any thread; it stamps the event with the
-//     clock's time (or, on the executor thread during a poll, the time the
-//     poll began: one clock read per poll instead of one per event) and the
-//     calling thread's lane, then appends it to the log.
+//     clock's time (or, on the executor thread, the time the current tick
+//     began: a StampScope or PollScope is open, so a poll costs two clock
+//     reads however many events it emits) and the calling thread's lane,
+//     then appends it to the log. `emit_at` keeps the caller's time.
 //   - Id counters are atomics: ids are dense, starting at 1 per context.
 //   - The registries (live tasks, live wakers) take a mutex; they exist for
 //     introspection (tests compare them with the fold) and are kept only when
@@ -35,10 +36,10 @@ class Task;
 class RuntimeContext {
 public:
   struct Options {
-    Clock* clock = nullptr;       // required
+    Clock* clock = nullptr;         // required
     StringTable* strings = nullptr; // required
-    EventLog* log = nullptr;      // null: no events (the benchmark's "events off")
-    bool introspection = false;   // keep live-task and live-waker registries
+    EventLog* log = nullptr;        // null: no events (the benchmark's "events off")
+    bool introspection = false;     // keep live-task and live-waker registries
   };
   explicit RuntimeContext(Options options);
   ~RuntimeContext(); // cancels and joins every timer thread still running
@@ -55,10 +56,20 @@ public:
   void emit(Event e) const noexcept {
     if (log_ != nullptr) emit_slow(e);
   }
+  // Like emit, but `e.t` is already the event's time (read by the caller).
+  void emit_at(Event e) const noexcept {
+    if (log_ != nullptr) emit_stamped(e);
+  }
 
-  [[nodiscard]] TaskId next_task_id() noexcept { return next_task_.fetch_add(1, std::memory_order_relaxed); }
-  [[nodiscard]] WakerId next_waker_id() noexcept { return next_waker_.fetch_add(1, std::memory_order_relaxed); }
-  [[nodiscard]] TimerId next_timer_id() noexcept { return next_timer_.fetch_add(1, std::memory_order_relaxed); }
+  [[nodiscard]] TaskId next_task_id() noexcept {
+    return next_task_.fetch_add(1, std::memory_order_relaxed);
+  }
+  [[nodiscard]] WakerId next_waker_id() noexcept {
+    return next_waker_.fetch_add(1, std::memory_order_relaxed);
+  }
+  [[nodiscard]] TimerId next_timer_id() noexcept {
+    return next_timer_.fetch_add(1, std::memory_order_relaxed);
+  }
 
   // Registries (no-ops unless introspection is on).
   void waker_born(WakerId id);
@@ -77,7 +88,9 @@ public:
 
 private:
   friend class PollScope;
+  friend class StampScope;
   void emit_slow(Event e) const noexcept;
+  void emit_stamped(Event e) const noexcept;
 
   Clock* clock_;
   StringTable* strings_;
@@ -104,9 +117,27 @@ public:
 
 private:
   RuntimeContext* prev_rt_;
+  const RuntimeContext* prev_stamp_rt_;
   TaskId prev_task_;
   std::uint64_t prev_stamp_;
   bool prev_has_stamp_;
+};
+
+// Gives every event the calling thread emits for `rt` meanwhile the time
+// `stamp` (the executor's pop, read once with the poll's start). A no-op when
+// `rt` does not log.
+class StampScope {
+public:
+  StampScope(RuntimeContext* rt, std::uint64_t stamp) noexcept;
+  ~StampScope();
+  StampScope(const StampScope&) = delete;
+  StampScope& operator=(const StampScope&) = delete;
+
+private:
+  const RuntimeContext* prev_rt_;
+  std::uint64_t prev_stamp_;
+  bool prev_has_stamp_;
+  bool active_;
 };
 
 } // namespace pollscope

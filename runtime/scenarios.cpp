@@ -50,7 +50,8 @@ bool spawn_random_timers(Spawner& s, const ScenarioParams& p) {
   std::uniform_int_distribution<std::uint64_t> ms(p.min_ms, p.max_ms);
   for (unsigned i = 1; i <= p.count; ++i) {
     const auto d = std::chrono::milliseconds(ms(rng));
-    if (s.try_spawn(wait_and_report(d, i), "timer-" + std::to_string(i)) != SendResult::Ok) return false;
+    if (s.try_spawn(wait_and_report(d, i), "timer-" + std::to_string(i)) != SendResult::Ok)
+      return false;
   }
   return true;
 }
@@ -67,10 +68,14 @@ bool spawn_join(Spawner& s, const ScenarioParams&) {
 }
 
 const std::array<Scenario, 4> kScenarios = {{
-    {"hello-world", "The book's test: print Hello, await a 2 s TimerFuture, print World.", spawn_hello},
-    {"random-timers", "N tasks, each awaiting a TimerFuture of a random (seeded) duration.", spawn_random_timers},
-    {"yielders", "Three tasks that each yield three times: the run queue takes turns.", spawn_yielders},
-    {"join", "One task awaits three timers at once with join_all: three wakers, one task.", spawn_join},
+    {"hello-world", "The book's test: print Hello, await a 2 s TimerFuture, print World.",
+     spawn_hello},
+    {"random-timers", "N tasks, each awaiting a TimerFuture of a random (seeded) duration.",
+     spawn_random_timers},
+    {"yielders", "Three tasks that each yield three times: the run queue takes turns.",
+     spawn_yielders},
+    {"join", "One task awaits three timers at once with join_all: three wakers, one task.",
+     spawn_join},
 }};
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "string_table.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 
@@ -20,6 +21,16 @@ struct LocationCacheEntry {
 constexpr std::size_t kLocationCacheSize = 256; // a power of two
 thread_local LocationCacheEntry t_location_cache[kLocationCacheSize];
 
+// The last short string this thread interned, per thread: a spawner naming
+// a million tasks "worker" then skips the mutex and the hash every time.
+struct LastInterned {
+  std::uint64_t table = 0;
+  std::uint8_t size = 0;
+  char text[47] = {};
+  StringId id = 0;
+};
+thread_local LastInterned t_last;
+
 std::string_view base_name(std::string_view path) {
   auto slash = path.find_last_of('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
@@ -33,11 +44,28 @@ StringTable::StringTable() : table_tag_(g_next_table_tag.fetch_add(1, std::memor
 }
 
 StringId StringTable::intern(std::string_view s) {
-  std::lock_guard lock(mutex_);
-  if (auto it = index_.find(s); it != index_.end()) return it->second;
-  auto id = static_cast<StringId>(strings_.size());
-  strings_.emplace_back(s);
-  index_.emplace(std::string_view(strings_.back()), id);
+  LastInterned& last = t_last;
+  const bool cacheable = s.size() <= sizeof(last.text);
+  if (cacheable && last.table == table_tag_ && last.size == s.size() &&
+      std::string_view(last.text, last.size) == s)
+    return last.id;
+  StringId id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = index_.find(s); it != index_.end()) {
+      id = it->second;
+    } else {
+      id = static_cast<StringId>(strings_.size());
+      strings_.emplace_back(s);
+      index_.emplace(std::string_view(strings_.back()), id);
+    }
+  }
+  if (cacheable) {
+    last.table = table_tag_;
+    last.size = static_cast<std::uint8_t>(s.size());
+    std::copy(s.begin(), s.end(), last.text);
+    last.id = id;
+  }
   return id;
 }
 

@@ -2,8 +2,9 @@
 // source locations) so that every Event stays a fixed 40-byte record.
 //
 // Threading contract: `intern` and `intern_location` may be called from any
-// thread at once (a mutex guards the table; `intern_location` first looks in a
-// per-thread cache so the poll path almost never takes it). `get` may be
+// thread at once (a mutex guards the table; both first look in a per-thread
+// cache — the last short string, the call sites seen — so the spawn and poll
+// paths almost never take it). `get` may be
 // called from any thread for any id already returned by `intern*` or seen in
 // an event: strings are stored in a deque that never moves an element, and an
 // id is published (under the mutex) only after its string is complete.

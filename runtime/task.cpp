@@ -26,7 +26,8 @@ const RawWakerVTable Task::kWakerVTable = {
       if (t == t_polling && t->poll_ref_donatable_) {
         // Woken during its own poll: the executor's reference goes to the queue.
         t->poll_ref_donatable_ = false;
-        if (t->channel_->send(t, by) != SendResult::Ok) t->poll_ref_donatable_ = true; // not taken: still the executor's
+        if (t->channel_->send(t, by) != SendResult::Ok)
+          t->poll_ref_donatable_ = true; // not taken: still the executor's
         return;
       }
       t->retain();
@@ -40,8 +41,13 @@ const RawWakerVTable Task::kWakerVTable = {
     WakerKind::Task,
 };
 
-Task::Task(RuntimeContext& rt, std::shared_ptr<SyncChannel> channel, StringId name, StringId location)
-    : id_(rt.next_task_id()), waker_id_(rt.next_waker_id()), name_(name), location_(location), rt_(&rt),
+Task::Task(RuntimeContext& rt, std::shared_ptr<SyncChannel> channel, StringId name,
+           StringId location)
+    : id_(rt.next_task_id()),
+      waker_id_(rt.next_waker_id()),
+      name_(name),
+      location_(location),
+      rt_(&rt),
       channel_(std::move(channel)) {
   channel_->add_sender();
   rt.task_born(this);
@@ -86,7 +92,17 @@ bool Task::poll_once(Context& cx, StringId& suspended_at, bool& failed, bool& po
     return true;
   }
   if (rt_->logging()) {
-    if (const std::source_location* where = future_where()) suspended_at = rt_->strings().intern_location(*where);
+    if (const std::source_location* where = future_where()) {
+      // Most tasks suspend at the same await poll after poll: remember the
+      // last one and skip the string table.
+      const auto line = static_cast<std::uint32_t>(where->line());
+      if (where->file_name() != where_file_ || line != where_line_) {
+        where_file_ = where->file_name();
+        where_line_ = line;
+        where_id_ = rt_->strings().intern_location(*where);
+      }
+      suspended_at = where_id_;
+    }
   }
   return false;
 }

@@ -80,13 +80,19 @@ private:
   StringId location_;
   RuntimeContext* rt_;
   std::shared_ptr<SyncChannel> channel_; // the task's sender (see SyncChannel::add_sender)
+  // Executor thread only: the await the task last suspended at, interned.
+  const char* where_file_ = nullptr;
+  std::uint32_t where_line_ = 0;
+  StringId where_id_ = 0;
 };
 
 // The concrete task: the future lives inline, so a spawn allocates once
 // (plus the coroutine frame, for coroutines).
-template <Future F> class TaskWith final : public Task {
+template <Future F>
+class TaskWith final : public Task {
 public:
-  TaskWith(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch, StringId name, StringId location, F&& f)
+  TaskWith(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch, StringId name, StringId location,
+           F&& f)
       : Task(rt, std::move(ch), name, location) {
     new (&storage_) F(std::move(f));
     alive_ = true;

@@ -14,7 +14,8 @@ struct TimerFuture::Shared {
   TimerId id = 0;
   RuntimeContext* rt = nullptr;
 
-  void emit(EventKind kind, WakerId waker_id = 0, std::uint64_t a = 0, std::uint8_t flags = 0) const {
+  void emit(EventKind kind, WakerId waker_id = 0, std::uint64_t a = 0,
+            std::uint8_t flags = 0) const {
     Event e;
     e.kind = kind;
     e.timer = id;
@@ -29,7 +30,8 @@ namespace {
 
 RuntimeContext& current_runtime() {
   RuntimeContext* rt = RuntimeContext::current();
-  if (rt == nullptr) throw std::logic_error("TimerFuture: create it inside a task, or pass a RuntimeContext");
+  if (rt == nullptr)
+    throw std::logic_error("TimerFuture: create it inside a task, or pass a RuntimeContext");
   return *rt;
 }
 
@@ -38,7 +40,8 @@ void timer_thread_main(const std::shared_ptr<TimerFuture::Shared>& s, std::uint6
 
 } // namespace
 
-TimerFuture::TimerFuture(std::chrono::nanoseconds duration) : TimerFuture(current_runtime(), duration) {}
+TimerFuture::TimerFuture(std::chrono::nanoseconds duration)
+    : TimerFuture(current_runtime(), duration) {}
 
 TimerFuture::TimerFuture(RuntimeContext& rt, std::chrono::nanoseconds duration)
     : shared_(std::make_shared<Shared>()) {

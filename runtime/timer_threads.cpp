@@ -38,7 +38,8 @@ bool TimerThreads::start(TimerId id, std::function<void()> body, Sleeper sleeper
     sl->release();
     return false;
   }
-  peak_.store(std::max(peak_.load(std::memory_order_relaxed), threads_.size()), std::memory_order_relaxed);
+  peak_.store(std::max(peak_.load(std::memory_order_relaxed), threads_.size()),
+              std::memory_order_relaxed);
   return true;
 }
 

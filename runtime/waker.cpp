@@ -44,8 +44,10 @@ Waker Waker::borrowed(void* data, const RawWakerVTable* vtable, WakerId id) noex
 }
 
 Waker::Waker(Waker&& o) noexcept
-    : data_(std::exchange(o.data_, nullptr)), vtable_(std::exchange(o.vtable_, nullptr)),
-      id_(std::exchange(o.id_, 0)), owned_(std::exchange(o.owned_, false)) {}
+    : data_(std::exchange(o.data_, nullptr)),
+      vtable_(std::exchange(o.vtable_, nullptr)),
+      id_(std::exchange(o.id_, 0)),
+      owned_(std::exchange(o.owned_, false)) {}
 
 Waker& Waker::operator=(Waker&& o) noexcept {
   if (this != &o) {
@@ -168,7 +170,11 @@ Waker CountingWaker::waker() const {
   return Waker::adopt(state_.get(), &State::vtable);
 }
 
-unsigned CountingWaker::wakes() const noexcept { return state_->wakes.load(std::memory_order_relaxed); }
-long CountingWaker::live_refs() const noexcept { return state_->refs.load(std::memory_order_relaxed) - 1; }
+unsigned CountingWaker::wakes() const noexcept {
+  return state_->wakes.load(std::memory_order_relaxed);
+}
+long CountingWaker::live_refs() const noexcept {
+  return state_->refs.load(std::memory_order_relaxed) - 1;
+}
 
 } // namespace pollscope

@@ -30,12 +30,12 @@ namespace pollscope {
 class RuntimeContext;
 
 struct RawWakerVTable {
-  void* (*clone)(void* data);                 // returns data with one more reference
-  void (*wake)(void* data, WakerId by);       // wakes and releases the reference
+  void* (*clone)(void* data);                  // returns data with one more reference
+  void (*wake)(void* data, WakerId by);        // wakes and releases the reference
   void (*wake_by_ref)(void* data, WakerId by); // wakes, keeps the reference
-  void (*drop)(void* data);                   // releases the reference
-  TaskId (*task_of)(void* data);              // the task it wakes (0: none)
-  RuntimeContext* (*runtime_of)(void* data);  // where its events go (may be null)
+  void (*drop)(void* data);                    // releases the reference
+  TaskId (*task_of)(void* data);               // the task it wakes (0: none)
+  RuntimeContext* (*runtime_of)(void* data);   // where its events go (may be null)
   WakerKind kind;
 };
 
@@ -54,9 +54,9 @@ public:
   ~Waker();
 
   [[nodiscard]] Waker clone() const; // a new owned waker with a new id (WakerCloned)
-  void wake() &&;                     // wake, then drop (consumes)
+  void wake() &&;                    // wake, then drop (consumes)
   void wake_by_ref() const;
-  void reset() noexcept;              // drop now (WakerDropped) and become empty
+  void reset() noexcept; // drop now (WakerDropped) and become empty
 
   [[nodiscard]] bool empty() const noexcept { return vtable_ == nullptr; }
   [[nodiscard]] WakerId id() const noexcept { return id_; }

@@ -60,10 +60,13 @@ double thread_cpu_ms() {
 class Generator {
 public:
   explicit Generator(StringTable& strings)
-      : name_(strings.intern("timer task")), where_(strings.intern("bench.cpp:1")),
+      : name_(strings.intern("timer task")),
+        where_(strings.intern("bench.cpp:1")),
         await_(strings.intern("bench.cpp:42")) {}
 
-  void start(std::vector<Event>& out, std::uint64_t capacity) { add(out, EventKind::RuntimeStarted, 0, 0, 0, capacity); }
+  void start(std::vector<Event>& out, std::uint64_t capacity) {
+    add(out, EventKind::RuntimeStarted, 0, 0, 0, capacity);
+  }
   void spawn_and_park(std::vector<Event>& out, TaskId id) {
     add(out, EventKind::TaskSpawned, id, 0, 0, name_, where_);
     add(out, EventKind::WakerCreated, id, id);
@@ -84,7 +87,8 @@ private:
     const TimerId timer = next_timer_++;
     const WakerId clone = next_waker_++;
     if (last_timer_.size() <= id) last_timer_.resize(id + 1), waker_of_.resize(id + 1);
-    add(out, EventKind::QueuePop, id, 0, 0, ticket_ - 1, 0); // the entry just pushed: the queue stays short
+    add(out, EventKind::QueuePop, id, 0, 0, ticket_ - 1,
+        0); // the entry just pushed: the queue stays short
     add(out, EventKind::PollBegin, id);
     add(out, EventKind::TimerCreated, id, 0, timer, t_ + 2'000'000'000, 2'000'000'000);
     add(out, EventKind::WakerCloned, id, clone, 0, 0, id);
@@ -95,8 +99,8 @@ private:
     last_timer_[id] = timer;
     waker_of_[id] = clone;
   }
-  void add(std::vector<Event>& out, EventKind k, TaskId task = 0, WakerId waker = 0, TimerId timer = 0,
-           std::uint64_t a = 0, std::uint64_t b = 0) {
+  void add(std::vector<Event>& out, EventKind k, TaskId task = 0, WakerId waker = 0,
+           TimerId timer = 0, std::uint64_t a = 0, std::uint64_t b = 0) {
     Event e;
     e.t = t_ += 700;
     e.kind = k;
@@ -121,7 +125,9 @@ struct Stats {
   void add(double x) { v.push_back(x); }
   double pct(double p) {
     std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+    return v.empty() ? 0
+                     : v[std::min(v.size() - 1,
+                                  static_cast<std::size_t>(p * static_cast<double>(v.size())))];
   }
 };
 
@@ -161,9 +167,10 @@ int main(int argc, char** argv) {
     const auto t_fill = WallClock::now();
     for (const Event& e : batch) log.append(e);
     pump.flush();
-    const double fill_ms = std::chrono::duration<double, std::milli>(WallClock::now() - t_fill).count();
-    std::printf("folded %zu events (%zu tasks) through the pump in %.0f ms\n", pump.latest().events.count,
-                pump.latest().state.tasks.size(), fill_ms);
+    const double fill_ms =
+        std::chrono::duration<double, std::milli>(WallClock::now() - t_fill).count();
+    std::printf("folded %zu events (%zu tasks) through the pump in %.0f ms\n",
+                pump.latest().events.count, pump.latest().state.tasks.size(), fill_ms);
 
     // A busy runtime keeps appending while we draw.
     std::atomic<bool> stop{false};
@@ -205,14 +212,18 @@ int main(int argc, char** argv) {
       ImGuiIO& io = ImGui::GetIO();
       const int phase = f / frames_per_phase;
       io.MousePos = ImVec2(1100, 700);
-      io.MouseWheel = phase == 1 ? 900.0f : phase == 2 ? -900.0f : 0.0f; // ~60,000 px a frame: across the million
+      io.MouseWheel = phase == 1   ? 900.0f
+                      : phase == 2 ? -900.0f
+                                   : 0.0f; // ~60,000 px a frame: across the million
       const double cpu0 = thread_cpu_ms();
       ImGui::NewFrame();
       const gui::Snapshot& snap = pump.latest();
-      const gui::FrameView view{snap.state, snap.events, strings, snap.state.log.last_t, snap.serial};
+      const gui::FrameView view{snap.state, snap.events, strings, snap.state.log.last_t,
+                                snap.serial};
       if (!only.empty() && f == 0)
-        open = gui::PanelsOpen{only == "diagram", only == "controls", only == "run_queue", only == "tasks",
-                               only == "wakers",  only == "timers",   only == "event_log", only == "output", false};
+        open = gui::PanelsOpen{only == "diagram",   only == "controls", only == "run_queue",
+                               only == "tasks",     only == "wakers",   only == "timers",
+                               only == "event_log", only == "output",   false};
       if (open.diagram) gui::draw_diagram(view, diagram, sel, &open.diagram);
       if (open.controls) gui::draw_controls(view, controller, controls, &open.controls);
       if (open.run_queue) gui::draw_run_queue(view, sel, &open.run_queue);
@@ -255,18 +266,21 @@ int main(int argc, char** argv) {
     stop.store(true);
     producer.join();
     const gui::Snapshot& last = pump.latest();
-    std::printf("drew %d frames at %dx%d: %zu tasks, %zu events kept\n", total, 1280, 800, last.state.tasks.size(),
-                last.events.count);
-    std::printf("frame    median %6.2f ms   p95 %6.2f ms   max %6.2f ms   (target <= 16.7 ms)\n", frame_ms.pct(0.5),
-                frame_ms.pct(0.95), frame_ms.pct(1.0));
+    std::printf("drew %d frames at %dx%d: %zu tasks, %zu events kept\n", total, 1280, 800,
+                last.state.tasks.size(), last.events.count);
+    std::printf("frame    median %6.2f ms   p95 %6.2f ms   max %6.2f ms   (target <= 16.7 ms)\n",
+                frame_ms.pct(0.5), frame_ms.pct(0.95), frame_ms.pct(1.0));
     // All threads (UI, llvmpipe's rasterisers, the pump, the producer): on a
     // busy machine wall time inflates, CPU time per frame does not.
-    std::printf("  process cpu (all threads) %.2f ms a frame; %.0f vertices, %.0f draw calls a frame\n",
-                (process_cpu_ms() - process_cpu0) / total, vertices / total, draw_calls / total);
-    std::printf("  of which buffer swap: median %6.2f ms   p95 %6.2f ms\n", swap_ms.pct(0.5), swap_ms.pct(0.95));
-    std::printf("ui cpu   median %6.2f ms   p95 %6.2f ms   max %6.2f ms   (NewFrame..Render)\n", ui_ms.pct(0.5),
-                ui_ms.pct(0.95), ui_ms.pct(1.0));
-    std::printf("fold     median %6.2f ms   p95 %6.2f ms   max %6.2f ms   (pump thread: apply + snapshot copy)\n",
+    std::printf(
+        "  process cpu (all threads) %.2f ms a frame; %.0f vertices, %.0f draw calls a frame\n",
+        (process_cpu_ms() - process_cpu0) / total, vertices / total, draw_calls / total);
+    std::printf("  of which buffer swap: median %6.2f ms   p95 %6.2f ms\n", swap_ms.pct(0.5),
+                swap_ms.pct(0.95));
+    std::printf("ui cpu   median %6.2f ms   p95 %6.2f ms   max %6.2f ms   (NewFrame..Render)\n",
+                ui_ms.pct(0.5), ui_ms.pct(0.95), ui_ms.pct(1.0));
+    std::printf("fold     median %6.2f ms   p95 %6.2f ms   max %6.2f ms   (pump thread: apply + "
+                "snapshot copy)\n",
                 fold_ms.pct(0.5), fold_ms.pct(0.95), fold_ms.pct(1.0));
     // Per-frame averages over the whole run, immune to how the pump's work
     // lands between frames: the fold's share of a frame, split in two.
@@ -274,11 +288,13 @@ int main(int argc, char** argv) {
     const double secs = std::chrono::duration<double>(WallClock::now() - t_draw).count();
     const double apply_avg = static_cast<double>(at_end.fold_ns - at_start.fold_ns) / 1e6 / total;
     const double copy_avg = static_cast<double>(at_end.copy_ns - at_start.copy_ns) / 1e6 / total;
-    std::printf("fold     mean %.2f ms a frame = apply %.2f ms (%.0f events/s folded) + snapshot copy %.2f ms "
+    std::printf("fold     mean %.2f ms a frame = apply %.2f ms (%.0f events/s folded) + snapshot "
+                "copy %.2f ms "
                 "(%d snapshots taken)\n",
-                apply_avg + copy_avg, apply_avg, static_cast<double>(at_end.events - at_start.events) / secs, copy_avg,
-                copies);
-    std::printf("ui cpu (median) + fold (mean): %.2f ms   (target <= 2 ms)\n", ui_ms.pct(0.5) + apply_avg + copy_avg);
+                apply_avg + copy_avg, apply_avg,
+                static_cast<double>(at_end.events - at_start.events) / secs, copy_avg, copies);
+    std::printf("ui cpu (median) + fold (mean): %.2f ms   (target <= 2 ms)\n",
+                ui_ms.pct(0.5) + apply_avg + copy_avg);
   }
 
   ImGui_ImplOpenGL3_Shutdown();

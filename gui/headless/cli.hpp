@@ -12,21 +12,21 @@
 namespace pollscope {
 
 struct CliOptions {
-  bool headless = false;          // --headless: no window, print to stdout
+  bool headless = false;                // --headless: no window, print to stdout
   std::string scenario = "hello-world"; // --scenario NAME
-  bool scenario_given = false;    // the user named one explicitly
-  std::string clock = "real";     // --clock real|virtual
-  std::string events_path;        // --events FILE.jsonl: every event as a JSON line
-  double time_scale = 1.0;        // --time-scale X (real clock; 0.25 = slow motion)
-  std::size_t capacity = 10000;   // --capacity N: the run queue's bound
-  unsigned count = 10;            // --count N: tasks for the random-timers scenario
-  std::uint64_t seed = 1;         // --seed S: random-timers durations
-  bool quiet_timeline = false;    // --quiet: output lines and the summary only
+  bool scenario_given = false;          // the user named one explicitly
+  std::string clock = "real";           // --clock real|virtual
+  std::string events_path;              // --events FILE.jsonl: every event as a JSON line
+  double time_scale = 1.0;              // --time-scale X (real clock; 0.25 = slow motion)
+  std::size_t capacity = 10000;         // --capacity N: the run queue's bound
+  unsigned count = 10;                  // --count N: tasks for the random-timers scenario
+  std::uint64_t seed = 1;               // --seed S: random-timers durations
+  bool quiet_timeline = false;          // --quiet: output lines and the summary only
   // GUI only
-  std::string screenshot_path;    // --screenshot FILE.png: render, save, exit
-  unsigned frames = 3;            // --frames N: frames to render before the screenshot
-  bool print_ready = false;       // --print-ready: print a ready line with control rectangles
-  std::string mode = "step";      // --mode run|pause|step: how the GUI starts
+  std::string screenshot_path; // --screenshot FILE.png: render, save, exit
+  unsigned frames = 3;         // --frames N: frames to render before the screenshot
+  bool print_ready = false;    // --print-ready: print a ready line with control rectangles
+  std::string mode = "step";   // --mode run|pause|step: how the GUI starts
 };
 
 struct CliParse {

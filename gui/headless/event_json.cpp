@@ -54,7 +54,8 @@ bool JsonlWriter::open(const std::string& path, std::string& error) {
 void JsonlWriter::write(const Event& e, const StringTable& strings) {
   if (file_ == nullptr) return;
   const std::string line = event_to_json(e, seq_++, strings);
-  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fputc('\n', file_) == EOF) {
+  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() ||
+      std::fputc('\n', file_) == EOF) {
     failed_ = true;
   }
 }

@@ -12,7 +12,8 @@
 namespace pollscope {
 
 // {"seq":0,"t_ns":0,"kind":"task_spawned","lane":"external","task":1,...}
-[[nodiscard]] std::string event_to_json(const Event& e, std::uint64_t seq, const StringTable& strings);
+[[nodiscard]] std::string event_to_json(const Event& e, std::uint64_t seq,
+                                        const StringTable& strings);
 
 // Appends JSON lines to a file. Not thread-safe: one writer thread.
 class JsonlWriter {

@@ -28,10 +28,12 @@
 namespace pollscope {
 namespace {
 
-void print_event(const Event& e, const StringTable& strings, const fold::FoldState& state, bool quiet) {
+void print_event(const Event& e, const StringTable& strings, const fold::FoldState& state,
+                 bool quiet) {
   const double secs = static_cast<double>(e.t) / 1e9;
   if (e.kind == EventKind::Output) {
-    std::printf("[%8.3f s] %-8s  %s\n", secs, "OUTPUT", std::string(strings.get(static_cast<StringId>(e.a))).c_str());
+    std::printf("[%8.3f s] %-8s  %s\n", secs, "OUTPUT",
+                std::string(strings.get(static_cast<StringId>(e.a))).c_str());
   } else if (!quiet) {
     std::printf("[%8.3f s] %-8s  %s\n", secs, std::string(to_string(e.lane)).c_str(),
                 fold::describe(e, strings, &state).c_str());
@@ -47,7 +49,8 @@ void print_event(const Event& e, const StringTable& strings, const fold::FoldSta
 int run_headless(const CliOptions& o) {
   const Scenario* scenario = find_scenario(o.scenario);
   if (scenario == nullptr) {
-    std::fprintf(stderr, "pollscope: unknown scenario '%s' (see --list-scenarios)\n", o.scenario.c_str());
+    std::fprintf(stderr, "pollscope: unknown scenario '%s' (see --list-scenarios)\n",
+                 o.scenario.c_str());
     return 2;
   }
   JsonlWriter json;
@@ -102,7 +105,8 @@ int run_headless(const CliOptions& o) {
     spawner = Spawner{}; // drop(spawner): run() returns once every task is done
     polls = executor.run();
   }
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   const double runtime_secs = static_cast<double>(clock->now_ns()) / 1e9;
   done.store(true, std::memory_order_release);
   printer.join();
@@ -113,14 +117,16 @@ int run_headless(const CliOptions& o) {
   }
   if (!spawned) {
     std::fprintf(stderr,
-                 "pollscope: the run queue (capacity %zu) filled up before the scenario had spawned every task; "
+                 "pollscope: the run queue (capacity %zu) filled up before the scenario had "
+                 "spawned every task; "
                  "use a larger --capacity\n",
                  o.capacity);
     return 2;
   }
-  std::printf("executor: run() returned: channel closed and empty after %llu polls, %.3f s of %s time "
-              "(%.3f s wall)\n",
-              static_cast<unsigned long long>(polls), runtime_secs, o.clock.c_str(), wall);
+  std::printf(
+      "executor: run() returned: channel closed and empty after %llu polls, %.3f s of %s time "
+      "(%.3f s wall)\n",
+      static_cast<unsigned long long>(polls), runtime_secs, o.clock.c_str(), wall);
   if (!o.events_path.empty()) {
     std::printf("events: %llu written to %s\n", static_cast<unsigned long long>(log.consumed()),
                 o.events_path.c_str());

@@ -79,7 +79,9 @@ void LogConsumer::loop() {
     return n;
   };
   while (!stop_.load(std::memory_order_acquire)) {
-    if (drain_once() == 0) (void)log_.wait_readable(1);
+    // Like the GUI's pump: take what is there, then wait for a batch (or 1 ms)
+    // rather than chase the producers one slot at a time.
+    if (drain_once() < 4096) (void)log_.wait_readable(1, 4096);
   }
   // Everything appended before stop() is published by now (the appending
   // threads are done): take it all.

@@ -27,7 +27,8 @@ TEST_CASE("events read as one line naming the task, the waker or the timer") {
   CHECK(describe(s.log.back(), strings, &s.state()) ==
         "task 1 (hello-world) pushed onto the queue by the spawner (ticket 0, length 1)");
   s.poll_end(1, false, 12'000, at);
-  CHECK(describe(s.log.back(), strings, &s.state()) == "task 1 (hello-world) polled: Pending at main.cpp:12 (12.0 µs)");
+  CHECK(describe(s.log.back(), strings, &s.state()) ==
+        "task 1 (hello-world) polled: Pending at main.cpp:12 (12.0 µs)");
   CHECK(describe(s.log.back(), strings) == "task 1 polled: Pending at main.cpp:12 (12.0 µs)");
   s.timer_event(EventKind::TimerFired, 1);
   CHECK(describe(s.log.back(), strings) == "timer 1 fired");
@@ -77,7 +78,8 @@ TEST_CASE("the what-just-happened line names the step of the book's flow and its
   CHECK(describe_flow(s.state(), strings) == "Timer 1 fired: completed = true");
   s.woken(2, 1);
   s.push(1, 1, 1, 2, Lane::Timer);
-  CHECK(describe_flow(s.state(), strings) == "Waker 2 sent task 1 (hello-world) back to the run queue");
+  CHECK(describe_flow(s.state(), strings) ==
+        "Waker 2 sent task 1 (hello-world) back to the run queue");
   s.waker_dropped(2, 1); // not a flow step: the line stays
   CHECK(s.state().flow.step == FlowStep::QueuedAgain);
   s.completed(1);
@@ -94,7 +96,8 @@ TEST_CASE("durations read in the unit that fits") {
 }
 
 namespace {
-template <class Enum, class F> void check_labels(std::size_t count, F&& label) {
+template <class Enum, class F>
+void check_labels(std::size_t count, F&& label) {
   std::set<std::string> seen;
   for (std::size_t i = 0; i < count; ++i) {
     const std::string text(label(static_cast<Enum>(i)));
@@ -108,20 +111,24 @@ template <class Enum, class F> void check_labels(std::size_t count, F&& label) {
 }
 } // namespace
 
-TEST_CASE("every state, activity, flow step, column and concept has a distinct label and a one-line help") {
+TEST_CASE("every state, activity, flow step, column and concept has a distinct label and a "
+          "one-line help") {
   check_labels<TaskState>(kTaskStateCount, [](TaskState s) { return to_string(s); });
   check_labels<TaskState>(kTaskStateCount, [](TaskState s) { return describe(s); });
   check_labels<TimerState>(kTimerStateCount, [](TimerState s) { return to_string(s); });
   check_labels<TimerState>(kTimerStateCount, [](TimerState s) { return describe(s); });
-  check_labels<ExecutorActivity>(kExecutorActivityCount, [](ExecutorActivity a) { return to_string(a); });
-  check_labels<ExecutorActivity>(kExecutorActivityCount, [](ExecutorActivity a) { return describe(a); });
+  check_labels<ExecutorActivity>(kExecutorActivityCount,
+                                 [](ExecutorActivity a) { return to_string(a); });
+  check_labels<ExecutorActivity>(kExecutorActivityCount,
+                                 [](ExecutorActivity a) { return describe(a); });
   check_labels<FlowStep>(kFlowStepCount, [](FlowStep f) { return to_string(f); });
   check_labels<TaskColumn>(8, [](TaskColumn c) { return to_string(c); });
   check_labels<Concept>(kConceptCount, [](Concept c) { return to_string(c); });
   check_labels<Concept>(kConceptCount, [](Concept c) { return help(c); });
   check_labels<WakerHolder>(4, [](WakerHolder h) { return to_string(h); });
   check_labels<WakerHolder>(4, [](WakerHolder h) { return describe(h); });
-  CHECK(describe(TaskState::Pending) == "polled, returned Pending; waits for a waker to re-queue it");
+  CHECK(describe(TaskState::Pending) ==
+        "polled, returned Pending; waits for a waker to re-queue it");
   CHECK(to_string(TaskState::Queued) == "queued");
   // One past the last is caught by the fallback, so a new value without a
   // label shows up here.

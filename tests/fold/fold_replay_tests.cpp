@@ -24,12 +24,12 @@ void check_invariants(const FoldState& st) {
       ++polling;
       CHECK(st.executor.current_task == t.id);
     }
-    TaskState expect = t.dropped ? TaskState::Dropped
-                       : t.completed ? TaskState::Done
-                       : t.polling ? TaskState::Polling
+    TaskState expect = t.dropped             ? TaskState::Dropped
+                       : t.completed         ? TaskState::Done
+                       : t.polling           ? TaskState::Polling
                        : t.queue_entries > 0 ? TaskState::Queued
-                       : t.polls > 0 ? TaskState::Pending
-                                     : TaskState::Spawned;
+                       : t.polls > 0         ? TaskState::Pending
+                                             : TaskState::Spawned;
     CHECK(t.state == expect);
   }
   CHECK(polling <= 1);
@@ -96,11 +96,11 @@ void check_against_model(const Workload& w) {
   for (const auto& [id, m] : w.tasks) {
     const TaskView* v = st.tasks.find(id);
     REQUIRE(v != nullptr);
-    TaskState expect = m.dropped ? TaskState::Dropped
-                       : m.completed ? TaskState::Done
+    TaskState expect = m.dropped       ? TaskState::Dropped
+                       : m.completed   ? TaskState::Done
                        : m.entries > 0 ? TaskState::Queued
-                       : m.polled ? TaskState::Pending
-                                  : TaskState::Spawned;
+                       : m.polled      ? TaskState::Pending
+                                       : TaskState::Spawned;
     CHECK(v->state == expect);
     CHECK(v->queue_entries == m.entries);
   }
@@ -115,7 +115,8 @@ std::vector<Event> random_log(std::uint32_t seed, int actions) {
 
 } // namespace
 
-TEST_CASE("on 1,000 random workloads the fold agrees with the workload's truth after every action") {
+TEST_CASE(
+    "on 1,000 random workloads the fold agrees with the workload's truth after every action") {
   for (std::uint32_t seed = 1; seed <= 1000; ++seed) {
     CAPTURE(seed);
     Workload w(seed);
@@ -148,7 +149,8 @@ TEST_CASE("folding any prefix from scratch gives the state the live fold had at 
   }
 }
 
-TEST_CASE("prefix rebuilds agree with the live fold across the points where it forgets finished objects") {
+TEST_CASE("prefix rebuilds agree with the live fold across the points where it forgets finished "
+          "objects") {
   // A yield loop: every poll makes a waker and drops it, so the fold forgets
   // dead wakers every ~kKeepFinished polls.
   pollscope::fold::test::Script s;
@@ -192,7 +194,9 @@ TEST_CASE("a log that starts mid-run folds without a crash and stays self-consis
 
 TEST_CASE("random garbage events never crash the fold nor break its invariants") {
   std::mt19937 rng(42);
-  auto small = [&](std::uint32_t n) { return std::uniform_int_distribution<std::uint32_t>(0, n)(rng); };
+  auto small = [&](std::uint32_t n) {
+    return std::uniform_int_distribution<std::uint32_t>(0, n)(rng);
+  };
   Fold f;
   for (int i = 0; i < 200'000; ++i) {
     Event e;

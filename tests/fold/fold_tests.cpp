@@ -191,7 +191,8 @@ TEST_CASE("one timer task walks the book's nine-step flow and every panel agrees
   CHECK(s.state().log.events_applied == s.log.size());
 }
 
-TEST_CASE("a task woken twice while queued has two queue entries and is Queued until both are popped") {
+TEST_CASE(
+    "a task woken twice while queued has two queue entries and is Queued until both are popped") {
   Script s;
   s.started();
   s.spawn(1);

@@ -64,7 +64,8 @@ TEST_CASE("a table that forgets as it goes finds every remembered id across a mi
   t.get_or_create(1); // one long-lived item
   for (std::uint32_t id = 2; id <= 1'000'000; ++id) {
     t.get_or_create(id).finished = true;
-    if (t.size() - 1 > 64) t.forget_oldest(t.size() - 1, 32, [](const Item& i) { return i.finished; });
+    if (t.size() - 1 > 64)
+      t.forget_oldest(t.size() - 1, 32, [](const Item& i) { return i.finished; });
   }
   CHECK(t.size() <= 65);
   CHECK(t.find(1) != nullptr);

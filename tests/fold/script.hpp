@@ -57,7 +57,8 @@ public:
   void spawn(TaskId task, StringId name = 0, StringId location = 0) {
     emit(EventKind::TaskSpawned, task, name, location);
   }
-  void push(TaskId task, std::uint64_t ticket, std::uint64_t len, WakerId by = 0, Lane lane = Lane::External) {
+  void push(TaskId task, std::uint64_t ticket, std::uint64_t len, WakerId by = 0,
+            Lane lane = Lane::External) {
     Event e;
     e.kind = EventKind::QueuePush;
     e.task = task;
@@ -107,8 +108,12 @@ public:
     e.b = from;
     emit(e);
   }
-  void waker_stored(WakerId w, TimerId timer) { emit(waker_timer(EventKind::WakerStored, w, timer)); }
-  void waker_removed(WakerId w, TimerId timer) { emit(waker_timer(EventKind::WakerRemoved, w, timer)); }
+  void waker_stored(WakerId w, TimerId timer) {
+    emit(waker_timer(EventKind::WakerStored, w, timer));
+  }
+  void waker_removed(WakerId w, TimerId timer) {
+    emit(waker_timer(EventKind::WakerRemoved, w, timer));
+  }
   void woken(WakerId w, TaskId task, bool by_ref = false) {
     Event e;
     e.kind = EventKind::WakerWoken;
@@ -185,6 +190,5 @@ inline const TimerView& timer_of(const Script& s, TimerId id) {
   REQUIRE(v != nullptr);
   return *v;
 }
-
 
 } // namespace pollscope::fold::test

@@ -31,7 +31,9 @@ struct Fixture {
   Fixture() {
     s.started(16);
     const char* names[] = {"Hello-World", "timer-a", "timer-b", "yield", "idle", "gone"};
-    for (TaskId t = 1; t <= 6; ++t) s.spawn(t, strings.intern(names[t - 1]), strings.intern(t == 2 ? "main.cpp:40" : "lib.cpp:7"));
+    for (TaskId t = 1; t <= 6; ++t)
+      s.spawn(t, strings.intern(names[t - 1]),
+              strings.intern(t == 2 ? "main.cpp:40" : "lib.cpp:7"));
     std::uint64_t ticket = 0;
     for (TaskId t = 1; t <= 4; ++t) s.push(t, ticket++, t);
     for (TaskId t = 1; t <= 4; ++t) {
@@ -52,7 +54,8 @@ struct Fixture {
 
 } // namespace
 
-TEST_CASE("task rows match the filter text case-insensitively in the name, the id or the location") {
+TEST_CASE(
+    "task rows match the filter text case-insensitively in the name, the id or the location") {
   Fixture f;
   const FoldState& st = f.s.state();
   auto rows = [&](std::string text) { return ids(st, task_rows(st, f.strings, TaskQuery{text})); };
@@ -168,8 +171,8 @@ TEST_CASE("waker rows hide dropped wakers unless asked to show them") {
 TEST_CASE("timer rows show progress to the deadline at a given now") {
   Script s;
   s.started();
-  s.timer_created(1, 1, 2 * kSec);   // deadline 2 s
-  s.timer_created(2, 1, 0);          // a zero-length timer is complete at once
+  s.timer_created(1, 1, 2 * kSec); // deadline 2 s
+  s.timer_created(2, 1, 0);        // a zero-length timer is complete at once
   s.timer_created(3, 1, 1 * kSec);
   s.timer_event(EventKind::TimerFired, 3);
   s.timer_event(EventKind::TimerThreadExited, 3);
@@ -185,7 +188,8 @@ TEST_CASE("timer rows show progress to the deadline at a given now") {
   CHECK(timer_rows(st, kSec / 2, false).size() == 2); // exited ones hidden
 }
 
-TEST_CASE("the event log filter keeps the chosen kinds and one task's events, timer events included") {
+TEST_CASE(
+    "the event log filter keeps the chosen kinds and one task's events, timer events included") {
   Script s;
   s.started();
   s.spawn(1);
@@ -217,7 +221,8 @@ TEST_CASE("the event log filter keeps the chosen kinds and one task's events, ti
   CHECK(filter_events(s.log, task1) == std::vector<std::uint32_t>{1, 3, 4});
 }
 
-TEST_CASE("the incremental event filter equals a rescan as the log grows, and restarts on a new filter") {
+TEST_CASE(
+    "the incremental event filter equals a rescan as the log grows, and restarts on a new filter") {
   Script s;
   s.started();
   FilteredEvents view;

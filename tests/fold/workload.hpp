@@ -31,7 +31,8 @@ struct ModelTimer {
 
 class Workload {
 public:
-  explicit Workload(std::uint32_t seed, std::uint64_t capacity = 8) : rng_(seed), capacity_(capacity) {
+  explicit Workload(std::uint32_t seed, std::uint64_t capacity = 8)
+      : rng_(seed), capacity_(capacity) {
     s.started(capacity_);
   }
 
@@ -46,12 +47,23 @@ public:
   void step() {
     s.advance(pick(1, 5'000'000));
     switch (pick(0, 11)) {
-    case 0: case 1: case 2: spawn(); break;
-    case 3: case 4: case 5: case 6: poll_one(); break;
-    case 7: case 8: fire_timer(); break;
+    case 0:
+    case 1:
+    case 2: spawn(); break;
+    case 3:
+    case 4:
+    case 5:
+    case 6: poll_one(); break;
+    case 7:
+    case 8: fire_timer(); break;
     case 9: extra_wake(); break;
     case 10: control(); break;
-    case 11: if (pick(0, 20) == 0) reset(); else spawn_racing_pair(); break;
+    case 11:
+      if (pick(0, 20) == 0)
+        reset();
+      else
+        spawn_racing_pair();
+      break;
     }
   }
 

@@ -43,7 +43,8 @@ TEST_CASE("the scenario picker lists hello-world first and ends with an empty ru
   for (int i = 0; i < scenario_choices(); ++i) CHECK(!scenario_summary(i).empty());
 }
 
-TEST_CASE("the default layout puts every panel inside the window, below the menu bar, without overlaps") {
+TEST_CASE(
+    "the default layout puts every panel inside the window, below the menu bar, without overlaps") {
   const char* titles[] = {title::kDiagram, title::kControls, title::kRunQueue, title::kTasks,
                           title::kWakers,  title::kTimers,   title::kEventLog, title::kOutput};
   for (ImVec2 display : {ImVec2(1280, 800), ImVec2(2560, 1600), ImVec2(1024, 700)}) {
@@ -57,8 +58,9 @@ TEST_CASE("the default layout puts every panel inside the window, below the menu
       for (const char* b : titles) {
         if (a == b) continue;
         const PanelRect q = default_rect(b, display, top);
-        const bool apart = r.pos.x + r.size.x <= q.pos.x + 0.5f || q.pos.x + q.size.x <= r.pos.x + 0.5f ||
-                           r.pos.y + r.size.y <= q.pos.y + 0.5f || q.pos.y + q.size.y <= r.pos.y + 0.5f;
+        const bool apart =
+            r.pos.x + r.size.x <= q.pos.x + 0.5f || q.pos.x + q.size.x <= r.pos.x + 0.5f ||
+            r.pos.y + r.size.y <= q.pos.y + 0.5f || q.pos.y + q.size.y <= r.pos.y + 0.5f;
         CHECK_MESSAGE(apart, a << " overlaps " << b);
       }
     }

@@ -12,7 +12,9 @@ namespace {
 using test::FoldedLog;
 using test::LogBuilder;
 
-std::uint16_t steps_of(const DiagramState& st, TaskId id) { return id < st.book_steps.size() ? st.book_steps[id] : 0; }
+std::uint16_t steps_of(const DiagramState& st, TaskId id) {
+  return id < st.book_steps.size() ? st.book_steps[id] : 0;
+}
 
 TEST_CASE("the book's test walks a task through all nine steps, in order") {
   StringTable strings;
@@ -28,9 +30,9 @@ TEST_CASE("the book's test walks a task through all nine steps, in order") {
     return steps_of(st, 1);
   };
   CHECK(after([&] { b.start(10); }) == 0);
-  CHECK(after([&] { b.spawn(1); }) == 0b11);             // 1 created, 2 queued
-  CHECK(after([&] { b.poll_pending(1); }) == 0b1111);    // 3 polled Pending, 4 waker kept
-  CHECK(after([&] { b.fire(1); }) == 0b11111111);        // 5 elapsed, 6 wake, 7 ArcWake, 8 queued again
+  CHECK(after([&] { b.spawn(1); }) == 0b11);          // 1 created, 2 queued
+  CHECK(after([&] { b.poll_pending(1); }) == 0b1111); // 3 polled Pending, 4 waker kept
+  CHECK(after([&] { b.fire(1); }) == 0b11111111); // 5 elapsed, 6 wake, 7 ArcWake, 8 queued again
   CHECK(after([&] { b.poll_ready(1); }) == 0b111111111); // 9 Ready
   CHECK(diagram::book_step(log.fold.state().flow.step) == 9);
 }

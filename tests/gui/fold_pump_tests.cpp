@@ -60,7 +60,8 @@ TEST_CASE("a snapshot stays unchanged while the pump keeps folding, until the ne
   CHECK(last.state.tasks.size() == 2000);
 }
 
-TEST_CASE("concurrent producers and a UI reading snapshots: every event lands once, in a consistent state") {
+TEST_CASE("concurrent producers and a UI reading snapshots: every event lands once, in a "
+          "consistent state") {
   EventLog log(1 << 12);
   FoldPump pump(log);
   constexpr int kThreads = 3, kPerThread = 20000;

@@ -41,7 +41,8 @@ public:
   BareImGui(const BareImGui&) = delete;
   BareImGui& operator=(const BareImGui&) = delete;
 
-  template <class Draw> void frame(Draw&& draw) {
+  template <class Draw>
+  void frame(Draw&& draw) {
     ImGui::NewFrame();
     draw();
     ImGui::Render();
@@ -69,11 +70,13 @@ public:
     e.lane = lane;
     events.push_back(e);
   }
-  void start(std::uint64_t capacity) { add(EventKind::RuntimeStarted, 0, 0, 0, capacity, 0, 0, Lane::External); }
+  void start(std::uint64_t capacity) {
+    add(EventKind::RuntimeStarted, 0, 0, 0, capacity, 0, 0, Lane::External);
+  }
   // Spawner: the task, its own waker (id = task id), the first push.
   void spawn(TaskId id) {
-    add(EventKind::TaskSpawned, id, 0, 0, strings_.intern("timer task"), strings_.intern("tests.cpp:1"), 0,
-        Lane::External);
+    add(EventKind::TaskSpawned, id, 0, 0, strings_.intern("timer task"),
+        strings_.intern("tests.cpp:1"), 0, Lane::External);
     add(EventKind::WakerCreated, id, id, 0, 0, 0, 0, Lane::External);
     add(EventKind::QueuePush, id, 0, 0, ticket_++, ++queued_, 0, Lane::External);
   }

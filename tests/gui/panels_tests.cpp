@@ -64,7 +64,8 @@ TEST_CASE("every panel draws 10,000 tasks for several frames without an ImGui as
       tasks.query.text = "timer";
       tasks.query_changed = true;
     }
-    const FrameView view{state, log.view(), strings, state.log.last_t + 1'000'000, static_cast<std::uint64_t>(frame + 1)};
+    const FrameView view{state, log.view(), strings, state.log.last_t + 1'000'000,
+                         static_cast<std::uint64_t>(frame + 1)};
     imgui.frame([&] {
       draw_diagram(view, diagram, sel, &open.diagram);
       draw_controls(view, controller, controls, &open.controls);
@@ -110,8 +111,8 @@ TEST_CASE("the whole app draws with a live runtime holding 10,000 queued timer t
   CliOptions cli;
   cli.scenario = "hello-world";
   App app(cli);
-  REQUIRE(app.controller().spawn_timers(9999, std::chrono::milliseconds(100), std::chrono::milliseconds(200), 7) ==
-          SpawnStatus::Spawned);
+  REQUIRE(app.controller().spawn_timers(9999, std::chrono::milliseconds(100),
+                                        std::chrono::milliseconds(200), 7) == SpawnStatus::Spawned);
   app.controller().sync();
   app.pump().flush();
   for (int frame = 0; frame < 4; ++frame) imgui.frame([&] { app.draw(); });

@@ -36,7 +36,9 @@ Async<void> nested(std::chrono::milliseconds d) {
 
 struct Workload {
   explicit Workload(std::uint64_t seed)
-      : rng(seed), clock(/*auto_advance=*/false), log(1u << 16),
+      : rng(seed),
+        clock(/*auto_advance=*/false),
+        log(1u << 16),
         rt(RuntimeContext::Options{&clock, &strings, &log, /*introspection=*/true}) {}
 
   std::mt19937_64 rng;
@@ -112,12 +114,14 @@ struct Workload {
     // Task states.
     const std::vector<Task*> live = rt.live_tasks();
     std::size_t folded_live = 0;
-    for (const fold::TaskView& t : st.tasks.items()) folded_live += t.state != fold::TaskState::Dropped ? 1 : 0;
+    for (const fold::TaskView& t : st.tasks.items())
+      folded_live += t.state != fold::TaskState::Dropped ? 1 : 0;
     REQUIRE(folded_live == live.size());
     for (Task* task : live) {
       const fold::TaskView* v = st.tasks.find(task->id());
       REQUIRE(v != nullptr);
-      const auto entries = static_cast<std::uint32_t>(std::count(real_queue.begin(), real_queue.end(), task->id()));
+      const auto entries =
+          static_cast<std::uint32_t>(std::count(real_queue.begin(), real_queue.end(), task->id()));
       CHECK(v->queue_entries == entries);
       fold::TaskState expected = fold::TaskState::Pending;
       if (task->done()) {

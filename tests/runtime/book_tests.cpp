@@ -9,7 +9,8 @@
 using namespace pollscope;
 using namespace std::chrono_literals;
 
-TEST_CASE("the book's spawn_tasks test prints Hello, waits 2 s of virtual time, prints World, and run() returns") {
+TEST_CASE("the book's spawn_tasks test prints Hello, waits 2 s of virtual time, prints World, and "
+          "run() returns") {
   test::TestRuntime t;
   auto [executor, spawner] = executor_and_spawner(t.rt);
   REQUIRE(spawner.spawn(test::hello_world(), "hello") == SendResult::Ok);
@@ -29,7 +30,8 @@ TEST_CASE("the book's spawn_tasks test prints Hello, waits 2 s of virtual time, 
   std::size_t fired = 0, world = 0;
   for (std::size_t i = 0; i < ev.size(); ++i) {
     if (ev[i].kind == EventKind::TimerFired) fired = i;
-    if (ev[i].kind == EventKind::Output && t.strings.get(static_cast<StringId>(ev[i].a)) == "World") world = i;
+    if (ev[i].kind == EventKind::Output && t.strings.get(static_cast<StringId>(ev[i].a)) == "World")
+      world = i;
   }
   CHECK(fired > 0);
   CHECK(world > fired);
@@ -51,28 +53,26 @@ TEST_CASE("one timer task follows the book's nine-step flow, event by event") {
   std::vector<EventKind> flow;
   for (const Event& e : t.events()) {
     switch (e.kind) {
-    case EventKind::TaskSpawned:        // 1. Spawner creates task
-    case EventKind::QueuePush:          // 2. puts it into the queue (8. again, by the waker)
+    case EventKind::TaskSpawned: // 1. Spawner creates task
+    case EventKind::QueuePush:   // 2. puts it into the queue (8. again, by the waker)
     case EventKind::QueuePop:
-    case EventKind::PollBegin:          // 3. executor polls the future ...
-    case EventKind::PollEnd:            //    ... and finds it Pending (9. Ready)
-    case EventKind::WakerCloned:        // 4. the future keeps track of the waker
+    case EventKind::PollBegin:   // 3. executor polls the future ...
+    case EventKind::PollEnd:     //    ... and finds it Pending (9. Ready)
+    case EventKind::WakerCloned: // 4. the future keeps track of the waker
     case EventKind::WakerStored:
-    case EventKind::TimerFired:         // 5. duration elapses
-    case EventKind::WakerRemoved:       // 6. the future calls .wake
-    case EventKind::WakerWoken:         // 7. ArcWake on the task is triggered
-    case EventKind::TaskCompleted:
-      flow.push_back(e.kind);
-      break;
-    default:
-      break;
+    case EventKind::TimerFired:   // 5. duration elapses
+    case EventKind::WakerRemoved: // 6. the future calls .wake
+    case EventKind::WakerWoken:   // 7. ArcWake on the task is triggered
+    case EventKind::TaskCompleted: flow.push_back(e.kind); break;
+    default: break;
     }
   }
   const std::vector<EventKind> golden = {
-      EventKind::TaskSpawned,  EventKind::QueuePush,    EventKind::QueuePop,   EventKind::PollBegin,
-      EventKind::WakerCloned,  EventKind::WakerStored,  EventKind::PollEnd,    EventKind::TimerFired,
-      EventKind::WakerRemoved, EventKind::WakerWoken,   EventKind::QueuePush,  EventKind::QueuePop,
-      EventKind::PollBegin,    EventKind::PollEnd,      EventKind::TaskCompleted,
+      EventKind::TaskSpawned, EventKind::QueuePush,   EventKind::QueuePop,
+      EventKind::PollBegin,   EventKind::WakerCloned, EventKind::WakerStored,
+      EventKind::PollEnd,     EventKind::TimerFired,  EventKind::WakerRemoved,
+      EventKind::WakerWoken,  EventKind::QueuePush,   EventKind::QueuePop,
+      EventKind::PollBegin,   EventKind::PollEnd,     EventKind::TaskCompleted,
   };
   CHECK(flow == golden);
 

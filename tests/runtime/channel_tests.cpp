@@ -27,7 +27,8 @@ TEST_CASE("try_spawn refuses when the queue is at capacity, and says so with an 
   CHECK(spawner.try_spawn(nothing(), "n") == SendResult::Ok);
 }
 
-TEST_CASE("a blocking spawn waits while the queue is full and goes through once the executor takes one") {
+TEST_CASE(
+    "a blocking spawn waits while the queue is full and goes through once the executor takes one") {
   test::TestRuntime t;
   auto [executor, spawner] = executor_and_spawner(t.rt, 1);
   REQUIRE(spawner.spawn(nothing(), "first") == SendResult::Ok);

@@ -23,8 +23,14 @@ struct LogReader {
   }
   void drain() { c.log().drain(all); }
   // Drains until `pred` holds; the worker reports every effect as events.
-  template <class P> void until(P pred) {
-    for (drain(); !pred(*this); drain()) c.log().wait_readable(50);
+  // Bounded, so a broken runtime fails the test instead of hanging it.
+  template <class P>
+  void until(P pred) {
+    int waits = 0;
+    for (drain(); !pred(*this); drain()) {
+      REQUIRE_MESSAGE(++waits < 600, "the expected events did not arrive within ~30 s");
+      c.log().wait_readable(50);
+    }
   }
 };
 
@@ -47,8 +53,10 @@ TEST_CASE("the controller starts paused in step mode on hello-world and polls on
 
   // The second step waits for the timer; the virtual clock jumps to it when idle.
   c.step();
-  r.until([](const LogReader& l) { return l.count(EventKind::PollEnd) == 2; });
-  CHECK(r.count(EventKind::TaskCompleted) == 1);
+  // TaskCompleted follows the PollEnd of the poll that returned Ready.
+  r.until([](const LogReader& l) {
+    return l.count(EventKind::PollEnd) == 2 && l.count(EventKind::TaskCompleted) == 1;
+  });
   CHECK(r.count(EventKind::TimerFired) == 1);
   CHECK(c.now_ns() == 2'000'000'000);
 }
@@ -85,6 +93,8 @@ TEST_CASE("run mode finishes every spawned timer; reset clears and restarts with
   next.scenario = "hello-world";
   next.initial_mode = ExecutorMode::Step;
   c.reset(next);
-  r.until([](const LogReader& l) { return l.count(EventKind::RuntimeReset) == 1 && l.count(EventKind::TaskSpawned) == 11; });
+  r.until([](const LogReader& l) {
+    return l.count(EventKind::RuntimeReset) == 1 && l.count(EventKind::TaskSpawned) == 11;
+  });
   CHECK(c.mode() == ExecutorMode::Step);
 }

@@ -10,7 +10,8 @@
 
 using namespace pollscope;
 
-TEST_CASE("three producers x 1M events through a small ring with a slow consumer lose nothing and keep each "
+TEST_CASE("three producers x 1M events through a small ring with a slow consumer lose nothing and "
+          "keep each "
           "producer's order") {
   constexpr std::uint64_t kPerProducer = 1'000'000;
   constexpr int kProducers = 3;
@@ -76,4 +77,18 @@ TEST_CASE("drain returns events in append order and frees their slots for reuse"
   for (std::uint64_t i = 0; i < 12; ++i) CHECK(out[i].a == i);
   CHECK(log.producer_waits() == 0);
   CHECK_FALSE(log.wait_readable(0));
+}
+
+TEST_CASE("wait_readable waits for a batch, and at its deadline settles for what there is") {
+  EventLog log(8);
+  CHECK_FALSE(log.wait_readable(0, 4)); // nothing at all
+  for (int i = 0; i < 3; ++i) log.append(Event{});
+  CHECK(log.wait_readable(0, 3)); // the batch is there
+  CHECK(log.wait_readable(0, 4)); // short of the batch, but deadline passed with 3 readable
+  std::vector<Event> out;
+  CHECK(log.drain(out) == 3);
+  CHECK_FALSE(log.wait_readable(0, 1));
+  // A batch larger than the ring is capped at the ring: it can never be more.
+  for (int i = 0; i < 8; ++i) log.append(Event{});
+  CHECK(log.wait_readable(0, 100));
 }

@@ -18,7 +18,8 @@ Async<void> long_timer() { co_await TimerFuture(1h); }
 
 } // namespace
 
-TEST_CASE("shutting down a runtime with 1,000 waiting timer threads joins them all promptly and frees every task") {
+TEST_CASE("shutting down a runtime with 1,000 waiting timer threads joins them all promptly and "
+          "frees every task") {
   RealClock clock;
   StringTable strings;
   EventLog log(1u << 16);
@@ -51,7 +52,8 @@ TEST_CASE("shutting down a runtime with 1,000 waiting timer threads joins them a
   CHECK(cancelled == 1000);
 }
 
-TEST_CASE("a controller reset with 1,000 waiting timer threads starts a fresh runtime with none left") {
+TEST_CASE(
+    "a controller reset with 1,000 waiting timer threads starts a fresh runtime with none left") {
   ControllerOptions o;
   o.scenario = "";
   o.initial_mode = ExecutorMode::Run;

@@ -68,3 +68,38 @@ TEST_CASE("stepping the book's test walks its flow one poll at a time on a hand-
   CHECK(t.count(EventKind::TaskCompleted) == 1);
   CHECK(executor.try_tick() == TickResult::Closed);
 }
+
+TEST_CASE("on the real clock a step's pop and poll share one time, and its end is that time plus "
+          "the duration") {
+  RealClock clock;
+  StringTable strings;
+  EventLog log(1u << 12);
+  RuntimeContext rt(RuntimeContext::Options{&clock, &strings, &log, false});
+  {
+    auto [executor, spawner] = executor_and_spawner(rt);
+    spawner.spawn(yield_times(3), "yielder");
+    spawner = Spawner{};
+    CHECK(executor.run() == 4);
+  }
+  std::vector<Event> ev;
+  log.drain(ev);
+  std::uint64_t pop_t = 0;
+  std::uint64_t begin_t = 0;
+  int polls = 0;
+  std::uint64_t last_end = 0;
+  for (const Event& e : ev) {
+    if (e.kind == EventKind::QueuePop) pop_t = e.t;
+    if (e.kind == EventKind::PollBegin) {
+      begin_t = e.t;
+      CHECK(begin_t == pop_t);    // one clock read for the pop and the poll's start
+      CHECK(begin_t >= last_end); // time runs forward from step to step
+    }
+    if (e.kind == EventKind::PollEnd) {
+      ++polls;
+      CHECK(e.t == begin_t + e.a); // the end is the start plus the poll's duration
+      last_end = e.t;
+    }
+    if (e.kind == EventKind::TaskCompleted) CHECK(e.t == last_end);
+  }
+  CHECK(polls == 4);
+}

@@ -29,7 +29,8 @@ inline Async<void> hello_world() {
 // drains it (the test thread is the single consumer).
 struct TestRuntime {
   explicit TestRuntime(bool auto_advance = true, std::size_t log_capacity = 1u << 16)
-      : clock(auto_advance), log(log_capacity),
+      : clock(auto_advance),
+        log(log_capacity),
         rt(RuntimeContext::Options{&clock, &strings, &log, /*introspection=*/true}) {}
 
   const std::vector<Event>& events() {

@@ -33,7 +33,8 @@ TEST_CASE("every waker created or cloned is dropped by the end, and each id is u
   test::TestRuntime t;
   auto [executor, spawner] = executor_and_spawner(t.rt);
   for (int i = 0; i < 5; ++i) {
-    REQUIRE(spawner.spawn([]() -> Async<void> { co_await TimerFuture(10ms); }(), "timer") == SendResult::Ok);
+    REQUIRE(spawner.spawn([]() -> Async<void> { co_await TimerFuture(10ms); }(), "timer") ==
+            SendResult::Ok);
   }
   spawner = Spawner{};
   executor.run();
@@ -51,7 +52,8 @@ TEST_CASE("every waker created or cloned is dropped by the end, and each id is u
   CHECK(t.rt.live_wakers().empty());
 }
 
-TEST_CASE("a TimerFuture stores a fresh clone of the waker on every Pending poll, dropping the old one") {
+TEST_CASE(
+    "a TimerFuture stores a fresh clone of the waker on every Pending poll, dropping the old one") {
   test::TestRuntime t(/*auto_advance=*/false);
   auto [executor, spawner] = executor_and_spawner(t.rt);
   auto timer = std::make_shared<std::optional<TimerFuture>>();
@@ -85,7 +87,8 @@ TEST_CASE("a TimerFuture stores a fresh clone of the waker on every Pending poll
   w.reset();
 }
 
-TEST_CASE("waking a task after it completed is harmless: it is popped and dropped, never polled again") {
+TEST_CASE(
+    "waking a task after it completed is harmless: it is popped and dropped, never polled again") {
   test::TestRuntime t;
   auto [executor, spawner] = executor_and_spawner(t.rt);
   REQUIRE(spawner.spawn(Counter{}, "counter") == SendResult::Ok);
