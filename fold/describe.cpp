@@ -74,7 +74,13 @@ std::string describe(const Event& e, const StringTable& strings, const FoldState
     return fmt::format("timer {} created for {}: {}", e.timer, task(), format_duration(e.b));
   case EventKind::TimerThreadStarted: return fmt::format("timer {} thread started", e.timer);
   case EventKind::TimerThreadWaiting:
-    return fmt::format("timer {} thread waiting until {}", e.timer, format_duration(e.a));
+  {
+    // The deadline on the same scale as the log's time column: seconds since
+    // the current runtime started (the clock keeps running across resets).
+    const std::uint64_t origin = state != nullptr ? state->started_t : 0;
+    return fmt::format("timer {} thread waiting until {:.6f} s", e.timer,
+                       static_cast<double>(e.a > origin ? e.a - origin : 0) / 1e9);
+  }
   case EventKind::TimerFired: return fmt::format("timer {} fired", e.timer);
   case EventKind::TimerThreadExited:
     return fmt::format("timer {} thread exited{}", e.timer,

@@ -136,3 +136,15 @@ TEST_CASE("every state, activity, flow step, column and concept has a distinct l
   CHECK(to_string(static_cast<FlowStep>(kFlowStepCount)) == "unknown");
   CHECK(to_string(static_cast<Concept>(kConceptCount)) == "unknown");
 }
+
+TEST_CASE("a timer's deadline reads on the log's time scale: seconds since the runtime started") {
+  StringTable strings;
+  Script s;
+  s.advance(20 * kSec); // the clock keeps running across resets: this runtime starts at 20 s
+  s.started();
+  s.advance(5 * kSec);
+  s.timer_event(EventKind::TimerThreadWaiting, 1, s.now + 2 * kSec);
+  CHECK(describe(s.log.back(), strings, &s.state()) == "timer 1 thread waiting until 7.000000 s");
+  // Without a state there is no origin: the clock's own time.
+  CHECK(describe(s.log.back(), strings) == "timer 1 thread waiting until 27.000000 s");
+}
