@@ -73,8 +73,7 @@ std::string describe(const Event& e, const StringTable& strings, const FoldState
   case EventKind::TimerCreated:
     return fmt::format("timer {} created for {}: {}", e.timer, task(), format_duration(e.b));
   case EventKind::TimerThreadStarted: return fmt::format("timer {} thread started", e.timer);
-  case EventKind::TimerThreadWaiting:
-  {
+  case EventKind::TimerThreadWaiting: {
     // The deadline on the same scale as the log's time column: seconds since
     // the current runtime started (the clock keeps running across resets).
     const std::uint64_t origin = state != nullptr ? state->started_t : 0;

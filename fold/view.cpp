@@ -149,6 +149,31 @@ std::vector<std::uint32_t> waker_rows(const FoldState& state, bool show_dropped)
   return rows;
 }
 
+HolderText holder_text(const FoldState& state, const WakerView& w) {
+  if (!w.alive) return {"dropped", help(Concept::Drop)};
+  switch (w.holder) {
+  case WakerHolder::Timer:
+    return {"timer " + std::to_string(w.holder_timer),
+            "A TimerFuture stored this clone in its shared state; the timer thread wakes it at "
+            "the deadline."};
+  case WakerHolder::ExecutorContext: {
+    const TaskView* t = state.tasks.find(w.task);
+    if (t != nullptr && t->polling)
+      return {"executor (poll)",
+              "The task's own waker, lent to the Context of the poll running now (the book's "
+              "waker_ref: borrowed, no reference counted). Clones made during the poll are new "
+              "wakers."};
+    return {"its task",
+            "The task's own waker: the task is its own waker (ArcWake), so this lives as long as "
+            "the task. Between polls nobody holds it; the executor lends it to each poll's "
+            "Context."};
+  }
+  case WakerHolder::User: return {"user", "Held outside the runtime (a manual or counting waker)."};
+  case WakerHolder::None: break;
+  }
+  return {"-", "Nobody keeps it right now: a clone in flight, or one being woken."};
+}
+
 // --- 4. Timer rows -------------------------------------------------------------
 
 std::vector<TimerRow> timer_rows(const FoldState& state, std::uint64_t now, bool show_exited) {

@@ -104,6 +104,17 @@ struct QueueRow {
 // `show_dropped`.
 [[nodiscard]] std::vector<std::uint32_t> waker_rows(const FoldState& state, bool show_dropped);
 
+// The "held by" cell: a few words for a narrow column, and the hover text
+// that says them in full. A task's own waker belongs to its task (the task is
+// its own waker, as with ArcWake); the executor only lends it to the Context
+// of a poll, so it reads "executor (poll)" while the executor has the task in
+// hand and "its task" in between — not "executor" for the task's whole life.
+struct HolderText {
+  std::string label;
+  std::string_view help;
+};
+[[nodiscard]] HolderText holder_text(const FoldState& state, const WakerView& w);
+
 // --- 4. Timer rows -------------------------------------------------------------
 
 struct TimerRow {

@@ -15,37 +15,18 @@
 namespace pollscope::gui {
 namespace {
 
-std::string_view holder_help(fold::WakerHolder h) {
-  switch (h) {
-  case fold::WakerHolder::None:
-    return "Nobody keeps it right now: a clone in flight, or it is gone.";
-  case fold::WakerHolder::ExecutorContext:
-    return "The executor made it for the Context of a poll (waker_ref); it lives as long as that "
-           "poll.";
-  case fold::WakerHolder::Timer:
-    return "A TimerFuture stored this clone in its shared state; the timer thread wakes it at the "
-           "deadline.";
-  case fold::WakerHolder::User: return "Held outside the runtime (a manual or counting waker).";
-  }
-  return "";
-}
-
-void holder_cell(const fold::WakerView& w) {
-  if (!w.alive) {
-    text_dim("dropped");
-    tooltip_for_last_item(fold::help(fold::Concept::Drop));
-    return;
-  }
+void holder_cell(const FrameView& view, const fold::WakerView& w) {
   // Short words: the column is narrow; the tooltip says it in full.
-  switch (w.holder) {
-  case fold::WakerHolder::Timer:
-    text_colored(color_of(fold::TimerState::Waiting), "timer " + std::to_string(w.holder_timer));
-    break;
-  case fold::WakerHolder::ExecutorContext: text("executor"); break;
-  case fold::WakerHolder::User: text("user"); break;
-  case fold::WakerHolder::None: text_dim("-"); break;
-  }
-  tooltip_for_last_item(holder_help(w.holder));
+  const fold::HolderText h = fold::holder_text(view.state, w);
+  if (!w.alive)
+    text_dim(h.label);
+  else if (w.holder == fold::WakerHolder::Timer)
+    text_colored(color_of(fold::TimerState::Waiting), h.label);
+  else if (w.holder == fold::WakerHolder::None)
+    text_dim(h.label);
+  else
+    text(h.label);
+  tooltip_for_last_item(h.help);
 }
 
 void table(const FrameView& view, WakersPanelState& st, Selection& sel) {
@@ -91,7 +72,7 @@ void table(const FrameView& view, WakersPanelState& st, Selection& sel) {
       ImGui::TableNextColumn();
       task_link(view, w.task, sel, true);
       ImGui::TableNextColumn();
-      holder_cell(w);
+      holder_cell(view, w);
       ImGui::TableNextColumn();
       ImGui::Text("%u", w.clones);
       ImGui::TableNextColumn();

@@ -168,6 +168,32 @@ TEST_CASE("waker rows hide dropped wakers unless asked to show them") {
   CHECK(wid(waker_rows(st, true)) == std::vector<WakerId>{1, 2, 3});
 }
 
+TEST_CASE(
+    "a task's own waker is held by its task between polls and lent to the executor during one") {
+  Script s;
+  s.started();
+  s.spawn(1);
+  s.waker_created(1, 1);
+  s.push(1, 0, 1);
+  auto holder = [&](WakerId id) { return holder_text(s.state(), waker_of(s, id)).label; };
+  CHECK(holder(1) == "its task"); // queued: nobody polls it
+  s.pop(1, 0, 0);
+  s.poll_begin(1);
+  CHECK(holder(1) == "executor (poll)");
+  s.waker_cloned(2, 1, 1);
+  CHECK(holder(2) == "-"); // a fresh clone in flight
+  s.timer_created(1, 1, 2 * kSec);
+  s.waker_stored(2, 1);
+  CHECK(holder(2) == "timer 1");
+  s.poll_end(1, false);
+  CHECK(holder(1) == "its task"); // parked on the timer
+  CHECK_FALSE(holder_text(s.state(), waker_of(s, 1)).help.empty());
+  s.waker_removed(2, 1);
+  s.woken(2, 1);
+  s.waker_dropped(2, 1);
+  CHECK(holder(2) == "dropped");
+}
+
 TEST_CASE("timer rows show progress to the deadline at a given now") {
   Script s;
   s.started();
