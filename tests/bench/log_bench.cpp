@@ -20,6 +20,7 @@
 #include "fold/fold.hpp"
 #include "runtime/async.hpp"
 #include "runtime/executor.hpp"
+#include "runtime/ticks.hpp"
 #include "runtime/timer_future.hpp"
 
 #include <algorithm>
@@ -201,6 +202,9 @@ Json log_bench(std::size_t m) {
   j["producer_waits_1p"] = waits1 / kReps;
   j["producer_waits_3p"] = waits3 / kReps;
   j["emit_ns_1p"] = round_to(median_of(emit), 2);
+  // What the runtime's clock reads: the TSC only where the kernel trusts it
+  // (runtime/ticks.hpp); emit and yield --events depend on it.
+  j["clock_ticks"] = tick_rate().tsc ? "tsc" : "steady_clock";
   j["stream_events"] = stream.size();
   j["fold_events_per_s"] = std::round(median_of(drain_fold));
   j["drain_events_per_s"] = std::round(median_of(drain_only));

@@ -9,6 +9,7 @@
 
 #include "runtime/async.hpp"
 #include "runtime/executor.hpp"
+#include "runtime/ticks.hpp"
 
 namespace pollscope::bench {
 namespace {
@@ -49,6 +50,7 @@ Json yield_bench(std::size_t n, std::size_t k, bool events) {
     br.consumer->stop(); // after its last drain: every event of the run counted
     j["events_logged"] = br.log->appended();
     j["events_drained"] = br.consumer->drained();
+    j["clock_ticks"] = tick_rate().tsc ? "tsc" : "steady_clock"; // see runtime/ticks.hpp
     j["events_per_poll"] =
         round_to(static_cast<double>(br.log->appended()) / static_cast<double>(polls), 2);
     j["producer_waits"] = br.log->producer_waits();
