@@ -193,10 +193,9 @@ void draw_controls(const FrameView& view, Controller& controller, ControlsState&
     // First run: say where to start.
     ImGui::Separator();
     ImGui::PushTextWrapPos(0.0f);
-    text_dim("Start here: press Step (or the Right arrow) to poll the hello-world task once and "
-             "watch the "
-             "diagram. Step again after its 2 s timer fires. Hover any dotted word or (?) for an "
-             "explanation.");
+    // Short: it sits at the bottom of the panel, and must fit a 1280x800 window.
+    text_colored(kAccent, "Start here: press Step (or the Right arrow) and watch the diagram. "
+                          "Hover a dotted word or (?) for help.");
     ImGui::PopTextWrapPos();
   }
   st.rects.valid = true;
