@@ -23,8 +23,9 @@ void draw_output(const FrameView& view, OutputPanelState& st, bool* p_open) {
       "What the tasks printed, like the book's println!. The time is the runtime clock's.");
   if (lines.empty()) {
     ImGui::PushTextWrapPos(0.0f);
-    text_dim("Nothing printed yet. Step or Run the executor: hello-world prints Hello on its first "
-             "poll.");
+    // Any scenario may be loaded: say what prints, not which scenario runs.
+    text_dim("Nothing printed yet. Tasks print when they are polled (the book's println!): "
+             "hello-world prints Hello on its first poll, a timer task a line when it is done.");
     ImGui::PopTextWrapPos();
     ImGui::End();
     return;

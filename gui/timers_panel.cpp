@@ -37,9 +37,9 @@ void table(const FrameView& view, const std::vector<fold::TimerRow>& rows, Selec
   if (!ImGui::BeginTable("timers", 6, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("id", ImGuiTableColumnFlags_WidthStretch, 0.5f);
-  ImGui::TableSetupColumn("task", ImGuiTableColumnFlags_WidthStretch, 1.3f);
-  ImGui::TableSetupColumn("duration", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn("deadline", ImGuiTableColumnFlags_WidthStretch, 1.8f);
+  ImGui::TableSetupColumn("task", ImGuiTableColumnFlags_WidthStretch, 1.1f);
+  ImGui::TableSetupColumn("duration", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+  ImGui::TableSetupColumn("deadline", ImGuiTableColumnFlags_WidthStretch, 1.6f);
   ImGui::TableSetupColumn("state", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn("waker", ImGuiTableColumnFlags_WidthStretch, 0.7f);
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
