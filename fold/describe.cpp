@@ -132,6 +132,9 @@ std::string flow_line(const FoldState& state, const StringTable& strings) {
   case FlowStep::Dropped: return fmt::format("{} dropped: its future is destroyed", task);
   case FlowStep::SendBlocked: return fmt::format("Sending {} blocked: the run queue is full", task);
   case FlowStep::ExecutorDone: return "Executor done: every sender is gone and the queue is empty";
+  case FlowStep::SpawnRefused:
+    return fmt::format("Spawning {} refused: the run queue is full, so it is dropped unpolled",
+                       task);
   }
   return std::string(to_string(f.step));
 }

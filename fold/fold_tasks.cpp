@@ -35,6 +35,8 @@ void Fold::on_task_dropped(const Event& e) {
   if (!v->dropped) --s_.counters.live_tasks;
   v->dropped = true;
   settle(*v, e.t);
+  // A refused spawn's drop is part of the refusal, not the end of a run.
+  if (s_.flow.step == FlowStep::SpawnRefused && s_.flow.task == e.task) return;
   set_flow(FlowStep::Dropped, e, e.task);
 }
 
@@ -128,6 +130,7 @@ void Fold::on_try_send_full(const Event& e) {
   ++q.try_send_refused;
   q.last_refused_task = e.task;
   q.last_refused_t = e.t;
+  set_flow(FlowStep::SpawnRefused, e, e.task);
 }
 
 } // namespace pollscope::fold

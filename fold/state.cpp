@@ -95,6 +95,7 @@ std::string_view to_string(FlowStep s) noexcept {
   case FlowStep::Dropped: return "dropped";
   case FlowStep::SendBlocked: return "send blocked";
   case FlowStep::ExecutorDone: return "executor done";
+  case FlowStep::SpawnRefused: return "spawn refused";
   }
   return "unknown";
 }

@@ -116,8 +116,9 @@ enum class FlowStep : std::uint8_t {
   Dropped,       // TaskDropped
   SendBlocked,   // SendBlocked: a sender waits for room in the queue
   ExecutorDone,  // ExecutorDone
+  SpawnRefused,  // TrySendFull: try_spawn found the queue full (the task is dropped unpolled)
 };
-inline constexpr std::size_t kFlowStepCount = 17;
+inline constexpr std::size_t kFlowStepCount = 18;
 [[nodiscard]] std::string_view to_string(FlowStep s) noexcept; // short label
 
 struct FlowView {

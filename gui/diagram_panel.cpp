@@ -62,7 +62,7 @@ void text_at(ImVec2 p, ImU32 col, std::string_view s) {
 }
 
 void what_just_happened(const FrameView& view) {
-  const int step = diagram::book_step(view.state.flow.step);
+  const int step = diagram::book_step(view.state.flow);
   ImGui::PushFont(bold_font());
   if (step > 0)
     ImGui::TextColored(kAccent, "Step %d of 9", step);
@@ -180,9 +180,15 @@ void draw_executor(const Layout& l, FlowStep step, DiagramState& st, const Frame
     text(fold::describe(ex.activity));
     ImGui::EndTooltip();
   }
-  char polls[48];
-  std::snprintf(polls, sizeof polls, "%s  %llu polls", std::string(to_string(ex.mode)).c_str(),
-                (unsigned long long)ex.total_polls);
+  char polls[64];
+  // In step mode, say when a step is owed: it polls the next task to arrive
+  // without another press (a step asked for while the queue was empty).
+  if (ex.mode == ExecutorMode::Step && ex.steps_owed > 0 && ex.current_task == 0)
+    std::snprintf(polls, sizeof polls, "step  %llu polls, %u owed",
+                  (unsigned long long)ex.total_polls, static_cast<unsigned>(ex.steps_owed));
+  else
+    std::snprintf(polls, sizeof polls, "%s  %llu polls", std::string(to_string(ex.mode)).c_str(),
+                  (unsigned long long)ex.total_polls);
   text_at(ImVec2(p.x, l.executor.max.y - em * 1.3f), u32(kDimText), polls);
   if (ex.current_task != 0) {
     Box chip_area{ImVec2(l.executor.max.x - em * 3.4f, l.executor.max.y - em * 1.45f),

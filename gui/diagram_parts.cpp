@@ -85,9 +85,16 @@ int book_step(fold::FlowStep s) noexcept {
   case FlowStep::Completed:
   case FlowStep::Dropped: return 9;
   case FlowStep::None:
-  case FlowStep::ExecutorDone: return 0;
+  case FlowStep::ExecutorDone:
+  case FlowStep::SpawnRefused: return 0;
   }
   return 0;
+}
+
+int book_step(const fold::FlowView& f) noexcept {
+  // A waker that blocks on a full queue is sending the task back: step 8.
+  if (f.step == fold::FlowStep::SendBlocked && f.waker != 0) return 8;
+  return book_step(f.step);
 }
 
 void update_book_steps(DiagramState& st, const FrameView& view) {

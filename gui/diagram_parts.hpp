@@ -23,6 +23,8 @@ inline constexpr int kBookSteps = 9;
 [[nodiscard]] std::string_view book_step_detail(int step); // what pollscope shows for it
 // The book step a fold FlowStep belongs to (0: outside the book's flow).
 [[nodiscard]] int book_step(fold::FlowStep s) noexcept;
+// The same for the flow as it stands: a blocked send by a waker is step 8.
+[[nodiscard]] int book_step(const fold::FlowView& f) noexcept;
 // Scans the events appended since the last call and records which book
 // steps each task has taken (DiagramState::book_steps). Resets on a reset.
 void update_book_steps(DiagramState& st, const FrameView& view);

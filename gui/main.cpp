@@ -93,11 +93,15 @@ int main(int argc, char** argv) {
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
-      gui::release_latched_keys(); // after NewFrame saw the taps as presses
       app.draw();
       if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('Q', false))
         glfwSetWindowShouldClose(win.window, 1);
       ImGui::Render();
+      // Between frames, never inside one: this frame saw the taps as presses,
+      // the next one sees them released. (Inside a frame a modifier's release
+      // would change io.KeyCtrl/KeyShift mid-frame and trip ImGui's KeyMods
+      // assert in a text field.)
+      gui::release_latched_keys();
 
       int fb_w = 0, fb_h = 0;
       glfwGetFramebufferSize(win.window, &fb_w, &fb_h);

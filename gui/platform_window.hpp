@@ -37,7 +37,8 @@ void track_input(GLFWwindow* window);
 // released between two frames (a quick tap, xdotool) is never seen as
 // pressed. Call after ImGui_ImplGlfw_InitForOpenGL: it wraps the backend's
 // key callback so such a release is held back until the frame after the
-// press. Call `release_latched_keys` right after each ImGui::NewFrame().
+// press. Call `release_latched_keys` between frames (after ImGui::Render,
+// before the next NewFrame), never inside one.
 void install_key_latch(GLFWwindow* window);
 void release_latched_keys();
 

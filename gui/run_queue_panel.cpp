@@ -123,10 +123,15 @@ void draw_run_queue(const FrameView& view, Selection& sel, bool* p_open) {
               (unsigned long long)q.pops, (unsigned long long)q.max_length);
   gauge(q);
   if (q.closed) text_dim("Channel closed: every sender is gone.");
-  if (q.try_send_refused > 0 && view.now_ns >= q.last_refused_t &&
-      view.now_ns - q.last_refused_t < 3'000'000'000ull)
+  // Red while the queue is still full; once it has room again, a plain
+  // count (runtime time may stand still, so no timer decides this).
+  const bool full = q.capacity > 0 && q.entries.size() >= q.capacity;
+  if (q.try_send_refused > 0 && full)
     text_colored(kWarnText, "Queue full: the last spawn was refused (" +
                                 std::to_string(q.try_send_refused) + " refused so far).");
+  else if (q.try_send_refused > 0)
+    text_dim(std::to_string(q.try_send_refused) + " spawn" + (q.try_send_refused == 1 ? "" : "s") +
+             " refused while the queue was full.");
   blocked_senders(view, sel);
   entries_table(view, sel);
   ImGui::End();

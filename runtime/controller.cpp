@@ -195,7 +195,12 @@ struct Controller::Impl {
               mode = ExecutorMode::Step;
               emit_mode();
             }
-            steps_owed += cmd.polls;
+            // A step polls a queued task, or waits for the next one to arrive.
+            // Presses beyond that (Step held down on an empty queue) are
+            // dropped: owed steps would otherwise poll future tasks unasked.
+            const auto queued = static_cast<unsigned>(std::min<std::size_t>(
+                live.executor ? live.executor->channel().size() : 0, 1u << 20));
+            steps_owed = std::min(steps_owed + cmd.polls, queued + 1);
             Event e;
             e.kind = EventKind::StepRequested;
             e.a = steps_owed;

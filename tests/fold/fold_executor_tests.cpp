@@ -46,6 +46,12 @@ TEST_CASE("senders blocked on a full queue are listed until they get their slot"
   CHECK(s.state().queue.try_send_refused == 1);
   CHECK(s.state().queue.last_refused_task == 9);
   CHECK(s.state().tasks.find(9) == nullptr); // a refused spawn is no task on screen
+  CHECK(s.state().flow.step == FlowStep::SpawnRefused);
+  CHECK(s.state().flow.task == 9);
+  s.dropped(9); // the refused task's drop belongs to the refusal, not to a finished run
+  CHECK(s.state().flow.step == FlowStep::SpawnRefused);
+  s.dropped(1); // any other drop still reads as one
+  CHECK(s.state().flow.step == FlowStep::Dropped);
 }
 
 TEST_CASE("the executor's activity follows its mode, the steps owed and the queue") {

@@ -69,6 +69,10 @@ TEST_CASE("every flow step of the fold maps to the book step it belongs to") {
   CHECK(diagram::book_step(FlowStep::QueuedAgain) == 8);
   CHECK(diagram::book_step(FlowStep::PolledReady) == 9);
   CHECK(diagram::book_step(FlowStep::None) == 0);
+  CHECK(diagram::book_step(FlowStep::SpawnRefused) == 0); // not one of the book's steps
+  // A blocked send is step 2 from the spawner, step 8 from a waker.
+  CHECK(diagram::book_step(fold::FlowView{FlowStep::SendBlocked, 1, 0, 0, 0}) == 2);
+  CHECK(diagram::book_step(fold::FlowView{FlowStep::SendBlocked, 1, 0, 5, 0}) == 8);
   for (int s = 1; s <= diagram::kBookSteps; ++s) {
     CHECK(!diagram::book_step_text(s).empty());
     CHECK(!diagram::book_step_detail(s).empty());

@@ -98,3 +98,23 @@ TEST_CASE("run mode finishes every spawned timer; reset clears and restarts with
   });
   CHECK(c.mode() == ExecutorMode::Step);
 }
+
+TEST_CASE("steps asked for on an empty queue do not pile up: one waits for the next task") {
+  ControllerOptions o;
+  o.clock = ClockKind::Virtual;
+  o.scenario = "";
+  o.initial_mode = ExecutorMode::Step;
+  Controller c(o);
+  for (int i = 0; i < 5; ++i) c.step();
+  LogReader r(c);
+  r.until([](const LogReader& l) { return l.count(EventKind::StepRequested) == 5; });
+  for (const Event& e : r.all)
+    if (e.kind == EventKind::StepRequested) CHECK(e.a == 1); // capped: queue empty + 1
+  // The owed step polls the next task to arrive, once; nothing else is owed.
+  REQUIRE(c.spawn_timer(1s) == SpawnStatus::Spawned);
+  r.until([](const LogReader& l) { return l.count(EventKind::PollEnd) == 1; });
+  c.sync();
+  r.drain();
+  CHECK(r.count(EventKind::PollBegin) == 1);
+  CHECK(r.count(EventKind::TimerFired) == 0); // the virtual clock only moves when a step waits
+}
