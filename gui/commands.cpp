@@ -74,8 +74,18 @@ void cmd_step(Controller& c, ControlsState& st) {
   set_status(st, "Step: the executor takes one task off the queue and polls it once.", false);
 }
 
+void settle_inputs(ControlsState& st) {
+  st.duration_ms = std::clamp(st.duration_ms, 0, kMaxDurationMs);
+  st.spawn_count = std::clamp(st.spawn_count, 1, kMaxSpawnCount);
+  st.min_ms = std::clamp(st.min_ms, 0, kMaxDurationMs);
+  st.max_ms = std::clamp(st.max_ms, 0, kMaxDurationMs);
+  if (st.min_ms > st.max_ms) std::swap(st.min_ms, st.max_ms);
+  st.capacity = std::clamp(st.capacity, 1, kMaxCapacity);
+}
+
 void cmd_spawn_timer(Controller& c, ControlsState& st) {
-  const int ms = std::clamp(st.duration_ms, 0, 3'600'000);
+  settle_inputs(st);
+  const int ms = st.duration_ms;
   const auto s = c.spawn_timer(std::chrono::milliseconds(ms));
   report_spawn(c, st, s,
                "a task awaiting a " + fold::format_duration(std::uint64_t(ms) * 1'000'000) +
@@ -83,9 +93,10 @@ void cmd_spawn_timer(Controller& c, ControlsState& st) {
 }
 
 void cmd_spawn_timers(Controller& c, ControlsState& st) {
-  const unsigned n = static_cast<unsigned>(std::clamp(st.spawn_count, 1, 100'000));
-  const int lo = std::clamp(std::min(st.min_ms, st.max_ms), 0, 3'600'000);
-  const int hi = std::clamp(std::max(st.min_ms, st.max_ms), 0, 3'600'000);
+  settle_inputs(st);
+  const auto n = static_cast<unsigned>(st.spawn_count);
+  const int lo = st.min_ms;
+  const int hi = st.max_ms;
   const auto s =
       c.spawn_timers(n, std::chrono::milliseconds(lo), std::chrono::milliseconds(hi), st.seed++);
   report_spawn(c, st, s, std::to_string(n) + " timer tasks");
@@ -93,7 +104,8 @@ void cmd_spawn_timers(Controller& c, ControlsState& st) {
 
 void cmd_reset(Controller& c, ControlsState& st) {
   ControllerOptions o = c.options();
-  o.queue_capacity = static_cast<std::size_t>(std::clamp(st.capacity, 1, 1'000'000));
+  settle_inputs(st);
+  o.queue_capacity = static_cast<std::size_t>(st.capacity);
   o.scenario = std::string(scenario_name(st.scenario));
   o.initial_mode = ExecutorMode::Step;
   o.time_scale = st.time_scale;

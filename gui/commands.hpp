@@ -24,6 +24,13 @@ void cmd_run(Controller& c, ControlsState& st);
 void cmd_pause(Controller& c, ControlsState& st);
 void cmd_toggle_run(Controller& c, const FrameView& view, ControlsState& st);
 void cmd_step(Controller& c, ControlsState& st);
+// What the commands accept. A field holding more (or less) is clamped to it
+// as soon as the user leaves the field, so the field shows what will run.
+inline constexpr int kMaxDurationMs = 3'600'000; // an hour
+inline constexpr int kMaxSpawnCount = 100'000;
+inline constexpr int kMaxCapacity = 1'000'000;
+void settle_inputs(ControlsState& st); // clamps every field; orders min <= max
+
 void cmd_spawn_timer(Controller& c, ControlsState& st);
 void cmd_spawn_timers(Controller& c, ControlsState& st);
 // Tears the runtime down and starts a fresh one with the picked scenario and

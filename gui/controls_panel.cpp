@@ -12,6 +12,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 namespace pollscope::gui {
@@ -20,6 +21,13 @@ namespace {
 ImVec4 item_rect() {
   const ImVec2 p = ImGui::GetItemRectMin(), s = ImGui::GetItemRectSize();
   return ImVec4(p.x, p.y, s.x, s.y);
+}
+
+// Keeps a number field within what the command accepts: clamped when the
+// user leaves the field or uses its +/- buttons, never while typing.
+void clamp_field(bool changed, int& value, int lo, int hi) {
+  if (ImGui::IsItemDeactivatedAfterEdit() || (changed && !ImGui::IsItemActive()))
+    value = std::clamp(value, lo, hi);
 }
 
 void section(const char* label) {
@@ -65,11 +73,14 @@ void executor_section(const FrameView& view, Controller& c, ControlsState& st) {
       "Run at most this many polls per second, to watch a busy runtime at a readable pace.");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
+  ImGui::BeginDisabled(!st.limit_speed); // the limit applies only when ticked
   if (ImGui::SliderFloat("##pps", &st.polls_per_second, 0.5f, 200.0f, "%.1f polls/s",
                          ImGuiSliderFlags_Logarithmic) &&
       st.limit_speed && running)
     cmd_run(c, st);
-  tooltip_for_last_item("Speed limit for Run, in polls per second.");
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Speed limit for Run, in polls per second (tick Limit speed to use it).");
 
   ImGui::TextUnformatted("Time scale");
   ImGui::SameLine();
@@ -87,28 +98,29 @@ void spawn_section(Controller& c, ControlsState& st) {
   ImGui::SameLine();
   concept_label("(?)", fold::Concept::Spawner);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-  ImGui::InputInt("ms##duration", &st.duration_ms, 100, 1000);
+  clamp_field(ImGui::InputInt("ms##duration", &st.duration_ms, 100, 1000), st.duration_ms, 0,
+              kMaxDurationMs);
   tooltip_for_last_item(
       "How long the new task's TimerFuture waits before its thread fires and wakes the task.");
   ImGui::SameLine();
   if (ImGui::Button("Spawn timer", ImVec2(-1, 0))) cmd_spawn_timer(c, st);
   st.rects.spawn_timer = item_rect();
   tooltip_for_last_item(
-      "Spawn a task like the book's: print, await a TimerFuture of this duration, print. "
+      "Spawn a task that awaits a TimerFuture of this duration, then prints that it is done. "
       "Never blocks: a full queue is reported instead.  Key: T");
 
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4.5f);
-  ImGui::InputInt("##count", &st.spawn_count, 0);
+  clamp_field(ImGui::InputInt("##count", &st.spawn_count, 0), st.spawn_count, 1, kMaxSpawnCount);
   ImGui::SameLine();
   ImGui::TextUnformatted("tasks,");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 3.5f);
-  ImGui::InputInt("##min", &st.min_ms, 0);
+  clamp_field(ImGui::InputInt("##min", &st.min_ms, 0), st.min_ms, 0, kMaxDurationMs);
   ImGui::SameLine();
   ImGui::TextUnformatted("to");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 3.5f);
-  ImGui::InputInt("ms##max", &st.max_ms, 0);
+  clamp_field(ImGui::InputInt("ms##max", &st.max_ms, 0), st.max_ms, 0, kMaxDurationMs);
   tooltip_for_last_item("Each task's timer gets a random duration in this range.");
   if (ImGui::Button("Spawn N timers", ImVec2(-1, 0))) cmd_spawn_timers(c, st);
   tooltip_for_last_item(
@@ -141,7 +153,8 @@ void scenario_section(Controller& c, ControlsState& st) {
 void runtime_section(const FrameView& view, Controller& c, ControlsState& st) {
   section("Runtime");
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-  ImGui::InputInt("queue capacity", &st.capacity, 100, 1000);
+  clamp_field(ImGui::InputInt("queue capacity", &st.capacity, 100, 1000), st.capacity, 1,
+              kMaxCapacity);
   if (st.capacity < 1) st.capacity = 1;
   tooltip_for_last_item(
       "The run queue's bound (the book's sync_channel(10000)). Takes effect at the next Reset.");

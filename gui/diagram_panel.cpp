@@ -306,20 +306,30 @@ void draw_arrows(const Layout& l, FlowStep step, const DiagramState& st, ImVec2 
   const float mid1 = l.spawner.center().y;
   diagram::draw_arrow(ImVec2(l.spawner.max.x, mid1), ImVec2(l.queue.min.x, mid1),
                       step == FlowStep::Spawned || step == FlowStep::Queued, "send",
-                      ImVec2(-em, -em * 1.2f));
+                      ImVec2(-em, -em * 1.2f),
+                      "spawn() sends the new task into the bounded run queue (sync_channel's "
+                      "send: it blocks while the queue is full).");
   diagram::draw_arrow(ImVec2(l.queue.max.x, mid1), ImVec2(l.executor.min.x, mid1),
-                      step == FlowStep::Popped, "recv", ImVec2(-em, -em * 1.2f));
+                      step == FlowStep::Popped, "recv", ImVec2(-em, -em * 1.2f),
+                      "The executor receives the task at the front of the queue (recv blocks "
+                      "while the queue is empty).");
   const float ex_x = l.executor.center().x;
   diagram::draw_arrow(ImVec2(ex_x, l.executor.max.y), ImVec2(ex_x, l.future.min.y),
-                      step == FlowStep::PollStarted, "poll(cx)", ImVec2(em * 0.4f, -em * 0.5f));
+                      step == FlowStep::PollStarted, "poll(cx)", ImVec2(em * 0.4f, -em * 0.5f),
+                      "The executor calls poll on the task's future, with a Context that lends "
+                      "it the task's waker.");
   const float mid2 = l.parked.center().y;
   diagram::draw_arrow(ImVec2(l.future.min.x, mid2), ImVec2(l.parked.max.x, mid2),
                       step == FlowStep::WakerStored, "stores\nwaker",
-                      ImVec2(-em * 1.6f, -em * 2.5f));
+                      ImVec2(-em * 1.6f, -em * 2.5f),
+                      "Returning Pending, the future stores a clone of the waker (here in the "
+                      "TimerFuture's shared state) so it can be woken later; the task is parked.");
   const float up_x = l.parked.center().x;
   diagram::draw_arrow(ImVec2(up_x, l.parked.min.y), ImVec2(up_x, l.queue.max.y),
                       step == FlowStep::Woken || step == FlowStep::QueuedAgain, "wake(): send",
-                      ImVec2(em * 0.4f, -em * 0.5f));
+                      ImVec2(em * 0.4f, -em * 0.5f),
+                      "Waking the waker sends the task back into the run queue (the book's "
+                      "ArcWake: wake_by_ref clones the Arc and sends it).");
   diagram::draw_arrow(ImVec2(l.timers.max.x, mid2), ImVec2(l.parked.min.x, mid2),
                       step == FlowStep::WakerTaken, "", ImVec2(0, 0));
 

@@ -149,7 +149,8 @@ float draw_box(const Box& b, std::string_view title, bool lit, fold::Concept abo
   return tp.y + ts.y + pad.y;
 }
 
-void draw_arrow(ImVec2 a, ImVec2 b, bool lit, std::string_view label, ImVec2 label_offset) {
+void draw_arrow(ImVec2 a, ImVec2 b, bool lit, std::string_view label, ImVec2 label_offset,
+                std::string_view help) {
   const ImU32 col = lit ? u32(kAccent) : kLine;
   const float th = lit ? 3.0f : 1.5f;
   const float dx = b.x - a.x, dy = b.y - a.y;
@@ -165,6 +166,16 @@ void draw_arrow(ImVec2 a, ImVec2 b, bool lit, std::string_view label, ImVec2 lab
     const ImVec2 mid((a.x + b.x) / 2 + label_offset.x, (a.y + b.y) / 2 + label_offset.y);
     dl()->AddText(mid, lit ? u32(kAccent) : u32(kDimText), label.data(),
                   label.data() + label.size());
+    // The label explains its arrow on hover, like every box title does.
+    const ImVec2 size = ImGui::CalcTextSize(label.data(), label.data() + label.size());
+    if (!help.empty() && ImGui::IsWindowHovered() &&
+        ImGui::IsMouseHoveringRect(mid, ImVec2(mid.x + size.x, mid.y + size.y))) {
+      ImGui::BeginTooltip();
+      ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
+      ImGui::TextUnformatted(help.data(), help.data() + help.size());
+      ImGui::PopTextWrapPos();
+      ImGui::EndTooltip();
+    }
   }
 }
 

@@ -43,7 +43,7 @@ float draw_box(const Box& b, std::string_view title, bool lit, fold::Concept abo
 
 // A straight arrow from a to b with a label beside its middle.
 void draw_arrow(ImVec2 a, ImVec2 b, bool lit, std::string_view label,
-                ImVec2 label_offset = ImVec2(4, -18));
+                ImVec2 label_offset = ImVec2(4, -18), std::string_view help = {});
 // A curved arrow (cubic Bezier) with an arrow head at `b`.
 void draw_curve_arrow(ImVec2 a, ImVec2 c1, ImVec2 c2, ImVec2 b, ImU32 color, float thickness);
 

@@ -175,7 +175,14 @@ void draw_event_log(const FrameView& view, EventLogState& st, Selection& sel, bo
         "kind", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultHide, em * 8.5f);
     ImGui::TableSetupColumn(
         "thread", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultHide, em * 3.8f);
-    ImGui::TableHeadersRow();
+    headers_row_with_help({"The event's place in this runtime's log.",
+                           "When it happened: seconds on the runtime clock since this runtime "
+                           "started (virtual time under the virtual clock).",
+                           "The event in words. Click a row to select its task everywhere.",
+                           "The event's kind, as in the schema and the --events file.",
+                           "Which thread wrote it: the executor, a timer thread, the GUI "
+                           "(control) or another (external). Right-click a header to show or "
+                           "hide columns."});
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(count));
     while (clipper.Step()) {

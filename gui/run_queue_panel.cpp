@@ -69,7 +69,12 @@ void entries_table(const FrameView& view, Selection& sel) {
   ImGui::TableSetupColumn("task", ImGuiTableColumnFlags_WidthStretch, 2.0f);
   ImGui::TableSetupColumn("sent by", ImGuiTableColumnFlags_WidthStretch, 1.4f);
   ImGui::TableSetupColumn("waiting", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableHeadersRow();
+  headers_row_with_help(
+      {"The entry's place in the queue: 0 is the front, popped next.",
+       "The task this entry sends to the executor. A task can stand here twice: woken twice "
+       "before it was popped.",
+       "Who sent it: the spawner (a new task) or a waker (a woken task coming back).",
+       "How long the entry has been in the queue, on the runtime clock."});
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()));
   while (clipper.Step()) {

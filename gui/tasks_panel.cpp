@@ -31,7 +31,8 @@ constexpr Column kColumns[] = {
     {"id", TaskColumn::Id, 2.6f, "The task's id, in spawn order."},
     {"name", TaskColumn::Name, 0, "The name it was spawned with."},
     {"state", TaskColumn::State, 4.2f,
-     "Where the task is in its life: spawned, queued, polling, pending, done."},
+     "Where the task is in its life: spawned, queued, polling, pending, done, dropped (its last "
+     "reference is gone and the future destroyed)."},
     {"polls", TaskColumn::Polls, 3.2f, "How many times the executor called poll() on its future."},
     {"wakes", TaskColumn::Wakes, 3.4f, "How many times one of its wakers was woken."},
     {"busy", TaskColumn::Busy, 4.2f, "Time spent inside poll()."},

@@ -63,6 +63,18 @@ void text_colored(const ImVec4& c, std::string_view s) {
 
 void text_dim(std::string_view s) { text_colored(kDimText, s); }
 
+void headers_row_with_help(std::initializer_list<std::string_view> help) {
+  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+  int c = 0;
+  for (std::string_view h : help) {
+    if (ImGui::TableSetColumnIndex(c)) { // false: a column the user hid
+      ImGui::TableHeader(ImGui::TableGetColumnName(c));
+      tooltip_for_last_item(h);
+    }
+    ++c;
+  }
+}
+
 void tooltip_for_last_item(std::string_view s) {
   if (!ImGui::IsItemHovered()) return;
   ImGui::BeginTooltip();

@@ -8,6 +8,7 @@
 
 #include <imgui.h>
 
+#include <initializer_list>
 #include <string_view>
 
 namespace pollscope::gui {
@@ -37,6 +38,9 @@ void concept_tooltip(fold::Concept c);
 void concept_label(std::string_view label, fold::Concept c);
 // "(?)" that explains `text` when hovered.
 void help_marker(std::string_view text);
+// A table's header row (after TableSetupColumn) whose headers explain
+// themselves on hover: one help text per column, in order.
+void headers_row_with_help(std::initializer_list<std::string_view> help);
 
 // --- tasks ---
 // A coloured "#12" chip; returns true when clicked. `selected` draws a ring.
