@@ -42,22 +42,15 @@ void table(const FrameView& view, const std::vector<fold::TimerRow>& rows, Selec
   ImGui::TableSetupColumn("deadline", ImGuiTableColumnFlags_WidthStretch, 1.6f);
   ImGui::TableSetupColumn("state", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn("waker", ImGuiTableColumnFlags_WidthStretch, 0.7f);
-  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  const char* help[] = {
-      "The timer's id (one thread each).",
-      "The task awaiting this TimerFuture.",
-      "How long the thread sleeps before it fires.",
-      "Progress to the deadline and the time left, on the runtime clock (slowed by the time "
-      "scale).",
-      "waiting: the thread sleeps; fired: completed = true and the waker was woken; "
-      "exited: the thread ended.",
-      "The waker stored in the timer's shared state: the future put it there when it "
-      "returned Pending; the thread takes it out and wakes it at the deadline."};
-  for (int c = 0; c < 6; ++c) {
-    ImGui::TableSetColumnIndex(c);
-    ImGui::TableHeader(ImGui::TableGetColumnName(c));
-    tooltip_for_last_item(help[c]);
-  }
+  headers_row_with_help(
+      {"The timer's id (one thread each).", "The task awaiting this TimerFuture.",
+       "How long the thread sleeps before it fires.",
+       "Progress to the deadline and the time left, on the runtime clock (slowed by the time "
+       "scale).",
+       "waiting: the thread sleeps; fired: completed = true and the waker was woken; "
+       "exited: the thread ended.",
+       "The waker stored in the timer's shared state: the future put it there when it "
+       "returned Pending; the thread takes it out and wakes it at the deadline."});
   const auto items = view.state.timers.items();
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()));

@@ -41,18 +41,11 @@ void table(const FrameView& view, WakersPanelState& st, Selection& sel) {
   ImGui::TableSetupColumn("clones", ImGuiTableColumnFlags_WidthStretch, 0.8f);
   ImGui::TableSetupColumn("wakes", ImGuiTableColumnFlags_WidthStretch, 0.8f);
   ImGui::TableSetupColumn("from", ImGuiTableColumnFlags_WidthStretch, 0.8f);
-  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-  const char* help[] = {"The waker's id.",
-                        "The task this waker re-sends to the run queue when woken.",
-                        "Who keeps this waker alive right now.",
-                        fold::help(fold::Concept::Clone).data(),
-                        "How many times it was woken (wake, or wake_by_ref which keeps it alive).",
-                        "The waker it was cloned from (blank: made fresh by the executor)."};
-  for (int c = 0; c < 6; ++c) {
-    ImGui::TableSetColumnIndex(c);
-    ImGui::TableHeader(ImGui::TableGetColumnName(c));
-    tooltip_for_last_item(help[c]);
-  }
+  headers_row_with_help({"The waker's id.",
+                         "The task this waker re-sends to the run queue when woken.",
+                         "Who keeps this waker alive right now.", fold::help(fold::Concept::Clone),
+                         "How many times it was woken (wake, or wake_by_ref which keeps it alive).",
+                         "The waker it was cloned from (blank: made fresh by the executor)."});
 
   const auto items = view.state.wakers.items();
   ImGuiListClipper clipper;

@@ -32,9 +32,7 @@ RuntimeContext::~RuntimeContext() { timers_->shutdown(); }
 void RuntimeContext::emit_slow(Event e) const noexcept {
   const ThreadState& ts = t_state;
   e.t = ts.has_stamp && ts.stamp_rt == this ? ts.stamp : clock_->now_ns();
-  e.lane = ts.lane;
-  if (e.lane == Lane::Timer && e.timer == 0) e.timer = ts.timer;
-  log_->append(e);
+  emit_stamped(e);
 }
 
 void RuntimeContext::emit_stamped(Event e) const noexcept {
