@@ -174,6 +174,17 @@ HolderText holder_text(const FoldState& state, const WakerView& w) {
   return {"-", "Nobody keeps it right now: a clone in flight, or one being woken."};
 }
 
+ForgottenNote forgotten_note(std::uint64_t forgotten, std::string_view what) {
+  if (forgotten == 0) return {};
+  const std::string n = std::to_string(forgotten);
+  std::string w(what);
+  return {"+" + n + " older finished " + w + " not listed",
+          "To stay fast with millions of objects, the view keeps the " +
+              std::to_string(kKeepFinished) + " to " + std::to_string(2 * kKeepFinished) +
+              " most recent finished " + w + " and forgets older ones. The " + n +
+              " forgotten here are still counted in every total; Reset starts afresh."};
+}
+
 // --- 4. Timer rows -------------------------------------------------------------
 
 std::vector<TimerRow> timer_rows(const FoldState& state, std::uint64_t now, bool show_exited) {

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pollscope::fold {
@@ -114,6 +115,15 @@ struct HolderText {
   std::string_view help;
 };
 [[nodiscard]] HolderText holder_text(const FoldState& state, const WakerView& w);
+
+// The line a panel shows under its count once the fold has forgotten some of
+// its finished objects (see kKeepFinished): "+3000 older finished tasks not
+// listed", with why on hover. Empty label when nothing was forgotten.
+struct ForgottenNote {
+  std::string label;
+  std::string help;
+};
+[[nodiscard]] ForgottenNote forgotten_note(std::uint64_t forgotten, std::string_view what);
 
 // --- 4. Timer rows -------------------------------------------------------------
 

@@ -41,6 +41,14 @@ bool is_wake_step(FlowStep s) {
 
 // Remembers the latest wake so its arrow can outlive the step by a moment.
 void update_wake(DiagramState& st, const FrameView& view) {
+  if (st.wake_runtime != view.state.log.runtime_starts) {
+    // A reset: the old runtime's wake must not fade out over the new one.
+    st.wake_runtime = view.state.log.runtime_starts;
+    st.wake_timer = 0;
+    st.wake_task = 0;
+    st.wake_time = -1e9;
+    st.wake_event_t = 0;
+  }
   const fold::FlowView& f = view.state.flow;
   if (!is_wake_step(f.step) || (f.t == st.wake_event_t && f.task == st.wake_task)) return;
   st.wake_event_t = f.t;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 namespace pollscope::gui::diagram {
 namespace {
@@ -191,7 +192,14 @@ void draw_curve_arrow(ImVec2 a, ImVec2 c1, ImVec2 c2, ImVec2 b, ImU32 color, flo
 
 ChipFlow::ChipFlow(const Box& area, DiagramState& st, const FrameView& view, Selection& sel)
     : area_(area), st_(st), view_(view), sel_(sel), cursor_(area.min) {
-  chip_ = ImVec2(ImGui::CalcTextSize("#0000").x + ImGui::GetFontSize() * 0.5f,
+  // Wide enough for the largest task id of this runtime ("#10001" with 10,000
+  // timers), so neighbouring labels never run into each other.
+  const auto items = view.state.tasks.items();
+  const std::string widest =
+      "#" + std::string(std::max<std::size_t>(
+                            4, std::to_string(items.empty() ? 0 : items.back().id).size()),
+                        '0');
+  chip_ = ImVec2(ImGui::CalcTextSize(widest.c_str()).x + ImGui::GetFontSize() * 0.5f,
                  ImGui::GetFontSize() + 4.0f);
 }
 

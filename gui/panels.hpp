@@ -76,6 +76,7 @@ struct DiagramState {
   TaskId wake_task = 0;
   double wake_time = -1e9; // ImGui time when it was seen
   std::uint64_t wake_event_t = 0;
+  std::uint64_t wake_runtime = 0; // LogStats::runtime_starts when it was seen
 };
 
 struct TasksPanelState {

@@ -167,6 +167,7 @@ void draw_tasks(const FrameView& view, TasksPanelState& st, Selection& sel, bool
   ImGui::SameLine();
   ImGui::Text("%zu (%zu shown, %llu live)", view.state.tasks.size(), st.rows.size(),
               (unsigned long long)view.state.counters.live_tasks);
+  forgotten_note(view.state.counters.forgotten_tasks, "tasks");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
   if (ImGui::InputTextWithHint("##filter", "filter: name, id or file:line", st.text,

@@ -104,6 +104,7 @@ void draw_timers(const FrameView& view, TimersPanelState& st, Selection& sel, bo
       "OS threads running right now: the book's TimerFuture spawns one per timer.");
   ImGui::SameLine();
   ImGui::Checkbox("show exited", &st.show_exited);
+  forgotten_note(view.state.counters.forgotten_timers, "timers");
   const std::vector<fold::TimerRow> rows =
       fold::timer_rows(view.state, view.now_ns, st.show_exited);
   if (rows.empty()) {

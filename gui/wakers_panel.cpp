@@ -98,6 +98,7 @@ void draw_wakers(const FrameView& view, WakersPanelState& st, Selection& sel, bo
   ImGui::SameLine();
   if (ImGui::Checkbox("show dropped", &st.show_dropped)) st.rows_serial = 0;
   tooltip_for_last_item("Also list wakers that were dropped, or consumed by wake().");
+  forgotten_note(view.state.counters.forgotten_wakers, "wakers");
   table(view, st, sel);
   ImGui::End();
 }

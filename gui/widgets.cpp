@@ -2,6 +2,8 @@
 
 #include "gui/layout.hpp"
 
+#include "fold/view.hpp"
+
 #include <imgui_internal.h> // window rectangles of the last frame, for overlap tests
 
 #include <cstdio>
@@ -198,6 +200,14 @@ bool begin_panel(const char* title, bool* p_open, ImGuiWindowFlags flags) {
   // Overlapping panels keep theirs, so a dragged window never shows through.
   if (!overlaps_another_window(title)) ImGui::SetNextWindowBgAlpha(0.0f);
   return ImGui::Begin(title, p_open, flags);
+}
+
+void forgotten_note(std::uint64_t forgotten, std::string_view what) {
+  const fold::ForgottenNote note = fold::forgotten_note(forgotten, what);
+  if (note.label.empty()) return;
+  ImGui::SameLine();
+  text_dim(note.label);
+  tooltip_for_last_item(note.help);
 }
 
 } // namespace pollscope::gui

@@ -36,6 +36,9 @@ void tooltip_for_last_item(std::string_view text);
 void concept_tooltip(fold::Concept c);
 // A word that explains a concept when hovered (dotted: "hover me").
 void concept_label(std::string_view label, fold::Concept c);
+// On the same line: "+N older finished <what> not listed" (dim, explained on
+// hover) once the fold has forgotten some; nothing otherwise.
+void forgotten_note(std::uint64_t forgotten, std::string_view what);
 // "(?)" that explains `text` when hovered.
 void help_marker(std::string_view text);
 // A table's header row (after TableSetupColumn) whose headers explain

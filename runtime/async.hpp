@@ -22,6 +22,7 @@
 
 #include "future.hpp"
 #include "poll.hpp"
+#include "task_memory.hpp"
 #include "waker.hpp"
 
 #include <coroutine>
@@ -49,6 +50,13 @@ struct PromiseBase {
   Context* cx = nullptr;
   AwaitSlot waiting;
   std::exception_ptr error;
+
+  // Frames come from task_memory, like the tasks that own them (made on the
+  // spawner's thread, freed on the executor's).
+  static void* operator new(std::size_t size) { return task_memory::allocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept {
+    task_memory::deallocate(p, size);
+  }
 
   std::suspend_always initial_suspend() noexcept { return {}; }
   std::suspend_always final_suspend() noexcept { return {}; }

@@ -46,42 +46,47 @@ SyncChannel::~SyncChannel() {
 }
 
 SyncChannel::Claim SyncChannel::try_push(Task* task, WakerId by, bool was_blocked) {
-  if (shut_down_.load(std::memory_order_relaxed)) return Claim::Closed;
+  if (shut_down_.load(std::memory_order_relaxed)) [[unlikely]]
+    return Claim::Closed;
   std::uint64_t pos = tail_.load(std::memory_order_relaxed);
   std::uint64_t head = 0;
   for (;;) {
     // acquire: pairs with the consumer's release of head_, so the slot we may
     // now reuse has been read out.
     head = head_.load(std::memory_order_acquire);
-    if (pos - head >= capacity_) return Claim::Full;
+    if (pos - head >= capacity_) [[unlikely]]
+      return Claim::Full;
     if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed,
-                                    std::memory_order_relaxed))
+                                    std::memory_order_relaxed)) [[likely]]
       break;
   }
   // Log before publishing: the consumer cannot pop (and log the pop) before
   // the store below, so the push is always earlier in the log.
-  if (rt_.logging()) {
-    if (was_blocked) {
-      Event u;
-      u.kind = EventKind::SendUnblocked;
-      u.task = task->id();
-      u.waker = by;
-      rt_.emit(u);
-    }
-    Event e;
-    e.kind = EventKind::QueuePush;
-    e.task = task->id();
-    e.waker = by;
-    e.a = pos;
-    e.b = pos + 1 - head;
-    rt_.emit(e);
-  }
+  if (rt_.logging()) log_push(task, by, pos, pos + 1 - head, was_blocked);
   Slot& slot = slots_[pos & mask_];
   slot.task = task;
   // release: publishes slot.task to the consumer's acquire of seq.
   slot.seq.store(pos + 1, std::memory_order_release);
   if (t_consuming != this) wake_consumer_if_sleeping();
   return Claim::Ok;
+}
+
+void SyncChannel::log_push(const Task* task, WakerId by, std::uint64_t ticket, std::uint64_t len,
+                           bool was_blocked) {
+  if (was_blocked) {
+    Event u;
+    u.kind = EventKind::SendUnblocked;
+    u.task = task->id();
+    u.waker = by;
+    rt_.emit(u);
+  }
+  Event e;
+  e.kind = EventKind::QueuePush;
+  e.task = task->id();
+  e.waker = by;
+  e.a = ticket;
+  e.b = len;
+  rt_.emit(e);
 }
 
 void SyncChannel::wake_consumer_if_sleeping() {
@@ -109,13 +114,19 @@ SendResult SyncChannel::try_send(Task* task, WakerId by) {
 }
 
 SendResult SyncChannel::send(Task* task, WakerId by) {
-  Claim c = try_push(task, by, false);
-  if (c != Claim::Full) return c == Claim::Ok ? SendResult::Ok : SendResult::Closed;
+  const Claim c = try_push(task, by, false);
+  if (c == Claim::Ok) [[likely]]
+    return SendResult::Ok;
+  return c == Claim::Closed ? SendResult::Closed : send_blocking(task, by);
+}
+
+SendResult SyncChannel::send_blocking(Task* task, WakerId by) {
   Event e;
   e.kind = EventKind::SendBlocked;
   e.task = task->id();
   e.waker = by;
   rt_.emit(e);
+  Claim c = Claim::Full;
   // Spin a little before sleeping: a running executor frees a slot within a
   // poll, and a futex sleep plus the consumer's wake costs microseconds on
   // both sides (a spawner outpacing the executor otherwise pays it per task).
@@ -161,19 +172,24 @@ Task* SyncChannel::try_recv() {
   Task* task = slot.task;
   // release: senders that see the new head may reuse this slot.
   head_.store(h + 1, std::memory_order_release);
-  if (rt_.logging()) {
-    Event e;
-    e.kind = EventKind::QueuePop;
-    e.task = task->id();
-    e.a = h;
-    e.b = tail_.load(std::memory_order_relaxed) - (h + 1);
-    rt_.emit(e);
-  }
-  if (blocked_senders_.load(std::memory_order_relaxed) > 0) {
-    std::lock_guard lock(mutex_);
-    not_full_.notify_all();
-  }
+  if (rt_.logging()) log_pop(task, h);
+  if (blocked_senders_.load(std::memory_order_relaxed) > 0) [[unlikely]]
+    wake_blocked_senders();
   return task;
+}
+
+void SyncChannel::log_pop(const Task* task, std::uint64_t ticket) {
+  Event e;
+  e.kind = EventKind::QueuePop;
+  e.task = task->id();
+  e.a = ticket;
+  e.b = tail_.load(std::memory_order_relaxed) - (ticket + 1);
+  rt_.emit(e);
+}
+
+void SyncChannel::wake_blocked_senders() {
+  std::lock_guard lock(mutex_);
+  not_full_.notify_all();
 }
 
 SyncChannel::WaitResult SyncChannel::wait(std::chrono::nanoseconds timeout) {

@@ -93,6 +93,12 @@ private:
     Closed
   };
   Claim try_push(Task* task, WakerId by, bool was_blocked);
+  [[gnu::noinline]] SendResult send_blocking(Task* task, WakerId by); // send() found it full
+  // Kept out of the fast paths: only a logging runtime or a full queue gets here.
+  [[gnu::noinline]] void log_push(const Task* task, WakerId by, std::uint64_t ticket,
+                                  std::uint64_t len, bool was_blocked);
+  [[gnu::noinline]] void log_pop(const Task* task, std::uint64_t ticket);
+  [[gnu::noinline]] void wake_blocked_senders();
   [[nodiscard]] bool has_published() const noexcept;
   void wake_consumer_if_sleeping();
 

@@ -39,7 +39,10 @@ public:
 
   // Appends one event; blocks (never drops) while the ring is full. Inline:
   // it is on every step of the poll path.
-  void append(const Event& e) noexcept {
+  void append(const Event& e) noexcept { append(e, e.t, e.lane, e.timer); }
+  // The same with the time, lane and timer given apart from `e` (what
+  // RuntimeContext fills in), so the event is copied once, into its slot.
+  void append(const Event& e, std::uint64_t t, Lane lane, TimerId timer) noexcept {
     // relaxed: the ticket's place in tail_'s modification order is all the
     // log order needs, and coherence keeps it consistent with happens-before.
     const std::uint64_t n = tail_.fetch_add(1, std::memory_order_relaxed);
@@ -49,6 +52,9 @@ public:
     if (slot.stamp.load(std::memory_order_acquire) != n) [[unlikely]]
       wait_for_slot(slot, n);
     slot.event = e;
+    slot.event.t = t;
+    slot.event.lane = lane;
+    slot.event.timer = timer;
     // release: publishes the event's bytes to the consumer's acquire load.
     slot.stamp.store(n + 1, std::memory_order_release);
   }

@@ -99,40 +99,46 @@ void Executor::poll_task(Task* task, std::uint64_t t0) {
       rt_->emit(b);
     }
     // The book's waker_ref: a waker borrowed for this poll, no refcount.
-    const Waker waker = Waker::borrowed(task, &Task::kWakerVTable, task->waker_id());
+    const Waker waker = Waker::borrowed(task, &Task::kWakerVTable, task->waker_id(), rt_, logging);
     Context cx(waker);
     ready = task->poll_once(cx, suspended_at, failed, poll_ref);
   }
-  if (logging) {
-    const std::uint64_t t1 = rt_->clock().now_ns();
-    Event e;
-    e.kind = EventKind::PollEnd;
-    e.task = task->id();
-    e.flags = ready ? kFlagReady : 0;
-    e.a = t1 > t0 ? t1 - t0 : 0;
-    e.b = suspended_at;
-    e.t = t1;
-    rt_->emit_at(e);
-    if (ready) {
-      Event c;
-      c.kind = EventKind::TaskCompleted;
-      c.task = task->id();
-      c.flags = failed ? kFlagFailed : 0;
-      c.t = t1;
-      rt_->emit_at(c);
-    }
-  }
+  if (logging) log_poll_end(task, t0, ready, failed, suspended_at);
   if (poll_ref) task->release(); // else the queue holds it now
+}
+
+void Executor::log_poll_end(const Task* task, std::uint64_t t0, bool ready, bool failed,
+                            StringId suspended_at) {
+  const std::uint64_t t1 = rt_->clock().now_ns();
+  Event e;
+  e.kind = EventKind::PollEnd;
+  e.task = task->id();
+  e.flags = ready ? kFlagReady : 0;
+  e.a = t1 > t0 ? t1 - t0 : 0;
+  e.b = suspended_at;
+  e.t = t1;
+  rt_->emit_at(e);
+  if (ready) {
+    Event c;
+    c.kind = EventKind::TaskCompleted;
+    c.task = task->id();
+    c.flags = failed ? kFlagFailed : 0;
+    c.t = t1;
+    rt_->emit_at(c);
+  }
 }
 
 TickResult Executor::try_tick() {
   // Whoever ticks the executor is the executor thread (for the events' lane).
   RuntimeContext::set_thread_lane(Lane::Executor);
-  // One clock read stamps the pop and the poll's start: they are one step.
-  const std::uint64_t t0 = rt_->logging() ? rt_->clock().now_ns() : 0;
   Task* t = nullptr;
-  {
+  std::uint64_t t0 = 0;
+  if (rt_->logging()) {
+    // One clock read stamps the pop and the poll's start: they are one step.
+    t0 = rt_->clock().now_ns();
     StampScope stamp(rt_, t0);
+    t = channel_->try_recv();
+  } else {
     t = channel_->try_recv();
   }
   if (t != nullptr) {

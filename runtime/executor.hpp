@@ -103,6 +103,8 @@ private:
   friend std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext&, std::size_t);
   Executor(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch);
   void poll_task(Task* task, std::uint64_t t0); // t0: the pop's time (0 when not logging)
+  void log_poll_end(const Task* task, std::uint64_t t0, bool ready, bool failed,
+                    StringId suspended_at);
   void close() noexcept;
 
   RuntimeContext* rt_;

@@ -53,12 +53,12 @@ public:
   [[nodiscard]] bool introspection() const noexcept { return introspection_; }
   [[nodiscard]] TimerThreads& timers() noexcept { return *timers_; }
 
-  void emit(Event e) const noexcept {
+  void emit(const Event& e) const noexcept {
     if (log_ != nullptr) emit_slow(e);
   }
   // Like emit, but `e.t` is already the event's time (read by the caller).
-  void emit_at(Event e) const noexcept {
-    if (log_ != nullptr) emit_stamped(e);
+  void emit_at(const Event& e) const noexcept {
+    if (log_ != nullptr) emit_stamped(e, e.t);
   }
 
   [[nodiscard]] TaskId next_task_id() noexcept {
@@ -71,11 +71,20 @@ public:
     return next_timer_.fetch_add(1, std::memory_order_relaxed);
   }
 
-  // Registries (no-ops unless introspection is on).
-  void waker_born(WakerId id);
-  void waker_died(WakerId id);
-  void task_born(Task* t);
-  void task_died(Task* t);
+  // Registries (no-ops unless introspection is on; inline so the spawn and
+  // poll paths pay one test when it is off).
+  void waker_born(WakerId id) {
+    if (introspection_) register_waker(id, true);
+  }
+  void waker_died(WakerId id) {
+    if (introspection_) register_waker(id, false);
+  }
+  void task_born(Task* t) {
+    if (introspection_) register_task(t, true);
+  }
+  void task_died(Task* t) {
+    if (introspection_) register_task(t, false);
+  }
   [[nodiscard]] std::vector<WakerId> live_wakers() const; // sorted
   [[nodiscard]] std::vector<Task*> live_tasks() const;    // in spawn order; quiescent use only
 
@@ -87,10 +96,10 @@ public:
   static void set_thread_lane(Lane lane, TimerId timer = 0) noexcept;
 
 private:
-  friend class PollScope;
-  friend class StampScope;
-  void emit_slow(Event e) const noexcept;
-  void emit_stamped(Event e) const noexcept;
+  void register_waker(WakerId id, bool alive);
+  void register_task(Task* t, bool alive);
+  void emit_slow(const Event& e) const noexcept;
+  void emit_stamped(const Event& e, std::uint64_t t) const noexcept;
 
   Clock* clock_;
   StringTable* strings_;
@@ -106,38 +115,84 @@ private:
   std::vector<Task*> live_tasks_;
 };
 
+namespace detail {
+
+// What the calling thread is doing for the runtime: the poll it runs (if
+// any), the stamp its events get, and its lane. Inline, constant-initialised
+// thread_local: the poll path reads and writes it with plain moves, no TLS
+// wrapper calls.
+struct ThreadState {
+  RuntimeContext* rt = nullptr;             // current(): the runtime of the poll running here
+  const RuntimeContext* stamp_rt = nullptr; // whose events get `stamp` (null: read the clock)
+  std::uint64_t stamp = 0;
+  TaskId task = 0;
+  TimerId timer = 0;
+  Lane lane = Lane::External;
+};
+inline constinit thread_local ThreadState t_state;
+
+} // namespace detail
+
+inline RuntimeContext* RuntimeContext::current() noexcept { return detail::t_state.rt; }
+inline TaskId RuntimeContext::current_task() noexcept { return detail::t_state.task; }
+inline void RuntimeContext::set_thread_lane(Lane lane, TimerId timer) noexcept {
+  detail::t_state.lane = lane;
+  detail::t_state.timer = timer;
+}
+
 // Marks the calling thread as polling `task` of `rt` until destroyed, with
-// `stamp` as the time of every event emitted meanwhile.
+// `stamp` as the time of every event emitted meanwhile (when `rt` logs).
 class PollScope {
 public:
-  PollScope(RuntimeContext* rt, TaskId task, std::uint64_t stamp) noexcept;
-  ~PollScope();
+  PollScope(RuntimeContext* rt, TaskId task, std::uint64_t stamp) noexcept
+      : prev_rt_(detail::t_state.rt),
+        prev_stamp_rt_(detail::t_state.stamp_rt),
+        prev_stamp_(detail::t_state.stamp),
+        prev_task_(detail::t_state.task) {
+    detail::ThreadState& ts = detail::t_state;
+    ts.rt = rt;
+    ts.task = task;
+    ts.stamp_rt = rt != nullptr && rt->logging() ? rt : nullptr;
+    ts.stamp = stamp;
+  }
+  ~PollScope() {
+    detail::ThreadState& ts = detail::t_state;
+    ts.rt = prev_rt_;
+    ts.stamp_rt = prev_stamp_rt_;
+    ts.stamp = prev_stamp_;
+    ts.task = prev_task_;
+  }
   PollScope(const PollScope&) = delete;
   PollScope& operator=(const PollScope&) = delete;
 
 private:
   RuntimeContext* prev_rt_;
   const RuntimeContext* prev_stamp_rt_;
-  TaskId prev_task_;
   std::uint64_t prev_stamp_;
-  bool prev_has_stamp_;
+  TaskId prev_task_;
 };
 
 // Gives every event the calling thread emits for `rt` meanwhile the time
-// `stamp` (the executor's pop, read once with the poll's start). A no-op when
-// `rt` does not log.
+// `stamp` (the executor's pop, read once with the poll's start). Unlike
+// PollScope it leaves current() alone: no task is being polled. Only opened
+// when `rt` logs.
 class StampScope {
 public:
-  StampScope(RuntimeContext* rt, std::uint64_t stamp) noexcept;
-  ~StampScope();
+  StampScope(const RuntimeContext* rt, std::uint64_t stamp) noexcept
+      : prev_rt_(detail::t_state.stamp_rt), prev_stamp_(detail::t_state.stamp) {
+    detail::t_state.stamp_rt = rt;
+    detail::t_state.stamp = stamp;
+  }
+  ~StampScope() {
+    detail::t_state.stamp_rt = prev_rt_;
+    detail::t_state.stamp = prev_stamp_;
+  }
   StampScope(const StampScope&) = delete;
   StampScope& operator=(const StampScope&) = delete;
 
 private:
   const RuntimeContext* prev_rt_;
   std::uint64_t prev_stamp_;
-  bool prev_has_stamp_;
-  bool active_;
 };
 
 } // namespace pollscope

@@ -19,6 +19,7 @@
 #include "event.hpp"
 #include "future.hpp"
 #include "poll.hpp"
+#include "task_memory.hpp"
 #include "waker.hpp"
 
 #include <atomic>
@@ -55,6 +56,13 @@ public:
   bool poll_once(Context& cx, StringId& suspended_at, bool& failed, bool& poll_ref);
 
   static const RawWakerVTable kWakerVTable;
+
+  // Tasks are made on the spawner's thread and usually freed on the
+  // executor's: task_memory gives the block back to the spawner's thread.
+  static void* operator new(std::size_t size) { return task_memory::allocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept {
+    task_memory::deallocate(p, size); // size: the dynamic type's (virtual destructor)
+  }
 
 protected:
   Task(RuntimeContext& rt, std::shared_ptr<SyncChannel> channel, StringId name, StringId location);

@@ -23,6 +23,8 @@ Waker Waker::adopt(void* data, const RawWakerVTable* vtable) {
   w.vtable_ = vtable;
   w.owned_ = true;
   RuntimeContext* rt = vtable->runtime_of(data);
+  w.rt_ = rt;
+  w.logs_ = rt != nullptr && rt->logging();
   static std::atomic<WakerId> orphan_ids{1u << 31}; // wakers outside any runtime
   w.id_ = rt != nullptr ? rt->next_waker_id() : orphan_ids.fetch_add(1, std::memory_order_relaxed);
   if (rt != nullptr) {
@@ -35,48 +37,50 @@ Waker Waker::adopt(void* data, const RawWakerVTable* vtable) {
 }
 
 Waker Waker::borrowed(void* data, const RawWakerVTable* vtable, WakerId id) noexcept {
-  Waker w;
-  w.data_ = data;
-  w.vtable_ = vtable;
-  w.id_ = id;
-  w.owned_ = false;
-  return w;
+  RuntimeContext* rt = vtable->runtime_of(data);
+  return borrowed(data, vtable, id, rt, rt != nullptr && rt->logging());
 }
 
 Waker::Waker(Waker&& o) noexcept
     : data_(std::exchange(o.data_, nullptr)),
       vtable_(std::exchange(o.vtable_, nullptr)),
+      rt_(std::exchange(o.rt_, nullptr)),
       id_(std::exchange(o.id_, 0)),
-      owned_(std::exchange(o.owned_, false)) {}
+      owned_(std::exchange(o.owned_, false)),
+      logs_(std::exchange(o.logs_, false)) {}
 
 Waker& Waker::operator=(Waker&& o) noexcept {
   if (this != &o) {
     reset();
     data_ = std::exchange(o.data_, nullptr);
     vtable_ = std::exchange(o.vtable_, nullptr);
+    rt_ = std::exchange(o.rt_, nullptr);
     id_ = std::exchange(o.id_, 0);
     owned_ = std::exchange(o.owned_, false);
+    logs_ = std::exchange(o.logs_, false);
   }
   return *this;
 }
 
-Waker::~Waker() { reset(); }
-
 TaskId Waker::task() const noexcept { return vtable_ != nullptr ? vtable_->task_of(data_) : 0; }
 
-void Waker::reset() noexcept {
-  if (vtable_ == nullptr) return;
-  if (owned_) {
-    if (RuntimeContext* rt = vtable_->runtime_of(data_)) {
-      rt->waker_died(id_);
-      rt->emit(waker_event(EventKind::WakerDropped, id_, vtable_->task_of(data_)));
-    }
-    vtable_->drop(data_);
+void Waker::drop_owned() noexcept {
+  if (rt_ != nullptr) {
+    rt_->waker_died(id_);
+    if (rt_->logging())
+      rt_->emit(waker_event(EventKind::WakerDropped, id_, vtable_->task_of(data_)));
   }
+  vtable_->drop(data_);
+}
+
+void Waker::reset() noexcept {
+  if (owned_) drop_owned();
   data_ = nullptr;
   vtable_ = nullptr;
+  rt_ = nullptr;
   id_ = 0;
   owned_ = false;
+  logs_ = false;
 }
 
 Waker Waker::clone() const {
@@ -85,7 +89,9 @@ Waker Waker::clone() const {
   w.data_ = vtable_->clone(data_);
   w.vtable_ = vtable_;
   w.owned_ = true;
-  RuntimeContext* rt = vtable_->runtime_of(data_);
+  RuntimeContext* rt = rt_;
+  w.rt_ = rt;
+  w.logs_ = logs_;
   static std::atomic<WakerId> orphan_ids{1u << 30};
   w.id_ = rt != nullptr ? rt->next_waker_id() : orphan_ids.fetch_add(1, std::memory_order_relaxed);
   if (rt != nullptr) {
@@ -103,7 +109,7 @@ void Waker::wake() && {
     wake_by_ref();
     return;
   }
-  RuntimeContext* rt = vtable_->runtime_of(data_);
+  RuntimeContext* rt = std::exchange(rt_, nullptr);
   const TaskId task = vtable_->task_of(data_);
   if (rt != nullptr) {
     rt->emit(waker_event(EventKind::WakerWoken, id_, task));
@@ -115,19 +121,16 @@ void Waker::wake() && {
   const RawWakerVTable* vt = std::exchange(vtable_, nullptr);
   const WakerId id = std::exchange(id_, 0);
   owned_ = false;
+  logs_ = false;
   vt->wake_by_ref(data, id);
   if (rt != nullptr) rt->emit(waker_event(EventKind::WakerDropped, id, task));
   vt->drop(data);
 }
 
-void Waker::wake_by_ref() const {
-  if (vtable_ == nullptr) return;
-  if (RuntimeContext* rt = vtable_->runtime_of(data_)) {
-    Event e = waker_event(EventKind::WakerWoken, id_, vtable_->task_of(data_));
-    e.flags = kFlagByRef;
-    rt->emit(e);
-  }
-  vtable_->wake_by_ref(data_, id_);
+void Waker::log_woken_by_ref() const {
+  Event e = waker_event(EventKind::WakerWoken, id_, vtable_->task_of(data_));
+  e.flags = kFlagByRef;
+  rt_->emit(e);
 }
 
 // --- CountingWaker --------------------------------------------------------

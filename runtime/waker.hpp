@@ -46,16 +46,34 @@ public:
   static Waker adopt(void* data, const RawWakerVTable* vtable);
   // A non-owning view used for a poll's Context; `id` is the task's waker id.
   static Waker borrowed(void* data, const RawWakerVTable* vtable, WakerId id) noexcept;
+  // The same, when the caller already knows the runtime and whether it logs
+  // (the executor, once per poll).
+  static Waker borrowed(void* data, const RawWakerVTable* vtable, WakerId id, RuntimeContext* rt,
+                        bool logs) noexcept {
+    Waker w;
+    w.data_ = data;
+    w.vtable_ = vtable;
+    w.rt_ = rt;
+    w.id_ = id;
+    w.logs_ = logs;
+    return w;
+  }
 
   Waker(Waker&& o) noexcept;
   Waker& operator=(Waker&& o) noexcept;
   Waker(const Waker&) = delete;
   Waker& operator=(const Waker&) = delete;
-  ~Waker();
+  ~Waker() {
+    if (owned_) drop_owned(); // a borrowed or empty waker has nothing to give back
+  }
 
   [[nodiscard]] Waker clone() const; // a new owned waker with a new id (WakerCloned)
   void wake() &&;                    // wake, then drop (consumes)
-  void wake_by_ref() const;
+  void wake_by_ref() const {         // inline: a yield's whole wake is this and the vtable call
+    if (vtable_ == nullptr) return;
+    if (logs_) log_woken_by_ref();
+    vtable_->wake_by_ref(data_, id_);
+  }
   void reset() noexcept; // drop now (WakerDropped) and become empty
 
   [[nodiscard]] bool empty() const noexcept { return vtable_ == nullptr; }
@@ -67,10 +85,17 @@ public:
   }
 
 private:
+  void drop_owned() noexcept;
+  void log_woken_by_ref() const;
+
   void* data_ = nullptr;
   const RawWakerVTable* vtable_ = nullptr;
+  // vtable_->runtime_of(data_), asked once: waking is on the poll path and
+  // the answer never changes.
+  RuntimeContext* rt_ = nullptr;
   WakerId id_ = 0;
   bool owned_ = false;
+  bool logs_ = false; // rt_ != nullptr && rt_->logging()
 };
 
 // What a future gets when it is polled: the waker to wake when it can make

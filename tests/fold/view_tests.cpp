@@ -287,3 +287,21 @@ TEST_CASE("a million events filter by task into the right indices") {
   CHECK(rows.back() == 999'006);
   CHECK(std::all_of(rows.begin(), rows.end(), [&](auto i) { return log[i].task == 7; }));
 }
+
+TEST_CASE("the Tasks panel says how many finished tasks the view has forgotten, and why") {
+  CHECK(forgotten_note(0, "tasks").label.empty());
+  Script s;
+  s.started();
+  const TaskId n = 2 * kKeepFinished + 10; // past the forgetting threshold
+  for (TaskId t = 1; t <= n; ++t) {
+    s.spawn(t);
+    s.completed(t);
+    s.dropped(t);
+  }
+  const std::uint64_t forgotten = s.state().counters.forgotten_tasks;
+  REQUIRE(forgotten > 0);
+  CHECK(s.state().tasks.size() + forgotten == n); // every task is either listed or counted
+  const ForgottenNote note = forgotten_note(forgotten, "tasks");
+  CHECK(note.label == "+" + std::to_string(forgotten) + " older finished tasks not listed");
+  CHECK(note.help.find(std::to_string(kKeepFinished)) != std::string::npos);
+}
