@@ -1,5 +1,5 @@
 // Tasks: one row per task — id, name, state, polls, wakes, busy / idle /
-// scheduled time, and the await it is suspended at. Sortable by any column,
+// queued time, and the await it is suspended at. Sortable by any column,
 // filtered by text and by state, virtualised for tens of thousands of rows.
 #include "gui/layout.hpp"
 #include "gui/panels.hpp"
@@ -28,19 +28,25 @@ struct Column {
 // The last column (suspended at) has no sort key of its own: it reuses Id and
 // is marked NoSort.
 constexpr Column kColumns[] = {
-    {"id", TaskColumn::Id, 2.6f, "The task's id, in spawn order."},
-    {"name", TaskColumn::Name, 0, "The name it was spawned with."},
+    {"id", TaskColumn::Id, 2.4f, "The task's id, in spawn order."},
+    // Fixed and wide enough for "hello-world" or "timer-10000": a stretched
+    // name lost to the fixed columns at 1280 px wide.
+    {"name", TaskColumn::Name, 6.6f, "The name it was spawned with."},
     {"state", TaskColumn::State, 4.2f,
      "Where the task is in its life: spawned, queued, polling, pending, done, dropped (its last "
      "reference is gone and the future destroyed)."},
     {"polls", TaskColumn::Polls, 3.2f, "How many times the executor called poll() on its future."},
     {"wakes", TaskColumn::Wakes, 3.4f, "How many times one of its wakers was woken."},
-    {"busy", TaskColumn::Busy, 4.2f, "Time spent inside poll()."},
-    {"idle", TaskColumn::Idle, 4.2f, "Time spent Pending: parked until a waker re-queues it."},
-    {"scheduled", TaskColumn::Scheduled, 4.6f,
-     "Time spent Queued: woken, waiting for the executor to get to it."},
+    {"busy", TaskColumn::Busy, 3.9f, "Time spent inside poll()."},
+    {"idle", TaskColumn::Idle, 3.9f, "Time spent Pending: parked until a waker re-queues it."},
+    // "queued", like the state it measures (tokio-console says "scheduled",
+    // which did not fit its column).
+    {"queued", TaskColumn::Scheduled, 4.4f,
+     "Time spent Queued: woken, waiting for the executor to get to it (tokio-console's "
+     "\"scheduled\" time)."},
     {"suspended at", TaskColumn::Id, 0,
-     "The await the task is parked at (file:line): where its coroutine resumes."},
+     "The await the task is parked at (file:line): where its coroutine resumes. Hover a row "
+     "for the whole task, this included."},
 };
 constexpr int kColumnCount = static_cast<int>(sizeof kColumns / sizeof kColumns[0]);
 
@@ -130,8 +136,7 @@ void table(const FrameView& view, TasksPanelState& st, Selection& sel) {
                                                     : ImGuiTableColumnFlags_WidthStretch;
     if (c == 0) f |= ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_NoHide;
     if (c == kColumnCount - 1) f |= ImGuiTableColumnFlags_NoSort;
-    const float w =
-        kColumns[c].width > 0 ? kColumns[c].width * em : (c == 1 ? 6.0f * em : 7.0f * em);
+    const float w = kColumns[c].width > 0 ? kColumns[c].width * em : 7.0f * em;
     ImGui::TableSetupColumn(kColumns[c].name, f, w);
   }
   // Our own header row, so each header can explain its column on hover.

@@ -35,12 +35,14 @@ void table(const FrameView& view, WakersPanelState& st, Selection& sel) {
                                 ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("wakers", 6, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("id", ImGuiTableColumnFlags_WidthStretch, 0.7f);
-  ImGui::TableSetupColumn("wakes task", ImGuiTableColumnFlags_WidthStretch, 1.6f);
-  ImGui::TableSetupColumn("held by", ImGuiTableColumnFlags_WidthStretch, 1.5f);
+  // Weights: the two text columns get the room ("#1 hello-world", "executor
+  // (poll)"); the numbers need little.
+  ImGui::TableSetupColumn("id", ImGuiTableColumnFlags_WidthStretch, 0.55f);
+  ImGui::TableSetupColumn("wakes task", ImGuiTableColumnFlags_WidthStretch, 1.8f);
+  ImGui::TableSetupColumn("held by", ImGuiTableColumnFlags_WidthStretch, 1.6f);
   ImGui::TableSetupColumn("clones", ImGuiTableColumnFlags_WidthStretch, 0.8f);
-  ImGui::TableSetupColumn("wakes", ImGuiTableColumnFlags_WidthStretch, 0.8f);
-  ImGui::TableSetupColumn("from", ImGuiTableColumnFlags_WidthStretch, 0.8f);
+  ImGui::TableSetupColumn("wakes", ImGuiTableColumnFlags_WidthStretch, 0.75f);
+  ImGui::TableSetupColumn("from", ImGuiTableColumnFlags_WidthStretch, 0.6f);
   headers_row_with_help({"The waker's id.",
                          "The task this waker re-sends to the run queue when woken.",
                          "Who keeps this waker alive right now.", fold::help(fold::Concept::Clone),

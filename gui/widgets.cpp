@@ -206,6 +206,9 @@ void forgotten_note(std::uint64_t forgotten, std::string_view what) {
   const fold::ForgottenNote note = fold::forgotten_note(forgotten, what);
   if (note.label.empty()) return;
   ImGui::SameLine();
+  // Narrow panels (Wakers, Timer threads) get it on a line of its own.
+  if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(note.label.c_str()).x)
+    ImGui::NewLine();
   text_dim(note.label);
   tooltip_for_last_item(note.help);
 }
