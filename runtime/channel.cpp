@@ -13,19 +13,31 @@ namespace {
 // from that thread cannot find the consumer asleep.
 thread_local const SyncChannel* t_consuming = nullptr;
 
-// The short spin before a sender or the consumer sleeps: ~100 pauses
-// (a few microseconds), then a few yields, in case the other side is
-// waiting for this core.
-constexpr int kSpinTries = 112;
-void spin_pause(int i) {
-  if (i < 100) {
+// The short spin before a sender or the consumer sleeps: it looks at the
+// other side after 1, 2, 4 ... 64 pauses (~130 pauses, a few microseconds, in
+// 7 looks), then yields a few times in case the other side waits for this
+// core. Few looks, because each one pulls in the cache line the other core is
+// writing and makes it pay to take it back.
+class Spin {
+public:
+  static constexpr int kRounds = 7 + 12;
+  [[nodiscard]] bool more() const noexcept { return round_ < kRounds; }
+  void pause() noexcept {
+    if (round_ < 7) {
+      for (int i = 0; i < (1 << round_); ++i) {
 #if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
+        __builtin_ia32_pause();
 #endif
-  } else {
-    std::this_thread::yield();
+      }
+    } else {
+      std::this_thread::yield();
+    }
+    if (round_ < kRounds) ++round_;
   }
-}
+
+private:
+  int round_ = 0;
+};
 
 } // namespace
 
@@ -56,10 +68,18 @@ SyncChannel::Claim SyncChannel::try_push(Task* task, WakerId by, bool was_blocke
     head = head_.load(std::memory_order_acquire);
     if (pos - head >= capacity_) [[unlikely]]
       return Claim::Full;
-    if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed,
+    // seq_cst: the claim and the load of consumer_sleeping_ below are one
+    // side of a Dekker pair; wait() stores consumer_sleeping_ and then loads
+    // tail_, both seq_cst. Either we see the consumer asleep and wake it, or
+    // it sees our claim and stays up until we publish. (On x86 the locked
+    // CAS is the fence: no mfence per send.)
+    if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_seq_cst,
                                     std::memory_order_relaxed)) [[likely]]
       break;
   }
+  // A send from the consumer's own thread (a task waking itself) cannot find
+  // it asleep.
+  const bool wake = t_consuming != this && consumer_sleeping_.load(std::memory_order_seq_cst);
   // Log before publishing: the consumer cannot pop (and log the pop) before
   // the store below, so the push is always earlier in the log.
   if (rt_.logging()) log_push(task, by, pos, pos + 1 - head, was_blocked);
@@ -67,7 +87,8 @@ SyncChannel::Claim SyncChannel::try_push(Task* task, WakerId by, bool was_blocke
   slot.task = task;
   // release: publishes slot.task to the consumer's acquire of seq.
   slot.seq.store(pos + 1, std::memory_order_release);
-  if (t_consuming != this) wake_consumer_if_sleeping();
+  if (wake) [[unlikely]]
+    wake_consumer();
   return Claim::Ok;
 }
 
@@ -89,14 +110,9 @@ void SyncChannel::log_push(const Task* task, WakerId by, std::uint64_t ticket, s
   rt_.emit(e);
 }
 
-void SyncChannel::wake_consumer_if_sleeping() {
-  // seq_cst fence: orders our publish before reading consumer_sleeping_,
-  // matching the fence in wait(); without it both sides could miss each other.
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (consumer_sleeping_.load(std::memory_order_relaxed)) {
-    std::lock_guard lock(mutex_);
-    not_empty_.notify_all();
-  }
+void SyncChannel::wake_consumer() {
+  std::lock_guard lock(mutex_);
+  not_empty_.notify_all();
 }
 
 SendResult SyncChannel::try_send(Task* task, WakerId by) {
@@ -130,8 +146,8 @@ SendResult SyncChannel::send_blocking(Task* task, WakerId by) {
   // Spin a little before sleeping: a running executor frees a slot within a
   // poll, and a futex sleep plus the consumer's wake costs microseconds on
   // both sides (a spawner outpacing the executor otherwise pays it per task).
-  for (int i = 0; i < kSpinTries; ++i) {
-    spin_pause(i);
+  for (Spin spin; spin.more();) {
+    spin.pause();
     c = try_push(task, by, true);
     if (c != Claim::Full) break;
   }
@@ -198,20 +214,27 @@ SyncChannel::WaitResult SyncChannel::wait(std::chrono::nanoseconds timeout) {
   // Spin a little first (see send): a sender that is running usually
   // publishes within a microsecond, and sleeping makes it pay for a wake.
   if (timeout > std::chrono::nanoseconds(0)) {
-    for (int i = 0; i < kSpinTries; ++i) {
-      spin_pause(i);
+    for (Spin spin; spin.more();) {
+      spin.pause();
       if (has_published()) return WaitResult::Ready;
     }
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  consumer_sleeping_.store(true, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_seq_cst); // see wake_consumer_if_sleeping
+  consumer_sleeping_.store(true, std::memory_order_seq_cst); // see try_push
   WaitResult result = WaitResult::TimedOut;
+  bool claimed = false; // a sender has a ticket and is about to publish it
   {
     std::unique_lock lock(mutex_);
     for (;;) {
       if (has_published()) {
         result = WaitResult::Ready;
+        break;
+      }
+      // seq_cst: the other side of try_push's pair. A claim we see here may
+      // have checked consumer_sleeping_ before our store: it will not wake
+      // us, so we must not sleep.
+      if (tail_.load(std::memory_order_seq_cst) != head_.load(std::memory_order_relaxed)) {
+        claimed = true;
         break;
       }
       if (senders_.load(std::memory_order_acquire) == 0 &&
@@ -231,6 +254,12 @@ SyncChannel::WaitResult SyncChannel::wait(std::chrono::nanoseconds timeout) {
     }
   }
   consumer_sleeping_.store(false, std::memory_order_relaxed);
+  if (claimed) {
+    // Its publish is a few instructions away (unless its thread was
+    // preempted between the two: then we yield to it).
+    for (Spin spin; !has_published();) spin.pause(); // yields once past its rounds
+    result = WaitResult::Ready;
+  }
   return result;
 }
 
@@ -240,11 +269,19 @@ void SyncChannel::interrupt() {
   not_empty_.notify_all();
 }
 
-void SyncChannel::add_sender() noexcept { senders_.fetch_add(1, std::memory_order_relaxed); }
+void SyncChannel::add_sender() {
+  // The first sender (the Spawner made with the channel) makes the channel
+  // keep itself alive for as long as there are senders; no sender can be
+  // added once the count is back at zero (adding one takes a live sender).
+  if (senders_.fetch_add(1, std::memory_order_relaxed) == 0) self_ = shared_from_this();
+}
 
 void SyncChannel::remove_sender() {
   // acq_rel: the consumer that sees zero senders must also see their sends.
   if (senders_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    // Declared first, released last: the channel may die with it, once we are
+    // done with it.
+    const std::shared_ptr<SyncChannel> keep = std::move(self_);
     Event e;
     e.kind = EventKind::ChannelClosed;
     rt_.emit(e);

@@ -17,10 +17,14 @@
 //     always has a push before its pop, and tickets give the fold the exact
 //     channel order even when racing senders log out of ticket order.
 //   - Blocking uses a mutex and condition variables on the slow paths only. A
-//     sender on another thread than the consumer pays one seq_cst fence to
-//     check whether the consumer sleeps (Dekker-style with the consumer's
-//     fence before its last look); the consumer's own sends (a task waking
-//     itself) skip it: the consumer is plainly not asleep.
+//     sender on another thread than the consumer checks whether the consumer
+//     sleeps right after its seq_cst claim; a consumer about to sleep stores
+//     that it sleeps (seq_cst) and then looks at the claims, staying up for
+//     one it sees (Dekker-style: one of the two sees the other, and on x86
+//     the claim's locked CAS is the only fence). The consumer's own sends (a
+//     task waking itself) skip the check: it is plainly not asleep.
+//   - Lifetime: the Executor and Spawners hold shared_ptrs; tasks hold a raw
+//     pointer and a sender (see add_sender).
 //
 // The interface is deliberately small (send / try_send / try_recv / wait) so
 // another queue policy — a "notified" bit instead of duplicate entries — can
@@ -48,7 +52,7 @@ enum class SendResult : std::uint8_t {
   Closed, // the receiver is gone (or the runtime is shutting down): not queued
 };
 
-class SyncChannel {
+class SyncChannel : public std::enable_shared_from_this<SyncChannel> {
 public:
   SyncChannel(RuntimeContext& rt, std::size_t capacity);
   ~SyncChannel(); // releases the tasks still queued
@@ -74,7 +78,11 @@ public:
   WaitResult wait(std::chrono::nanoseconds timeout);
   void interrupt(); // any thread: wakes a waiting consumer once
 
-  void add_sender() noexcept;
+  // A sender (the Spawner and every task) holds one. While any is held the
+  // channel keeps itself alive, so a task can point at it without a
+  // shared_ptr: spawning and dropping a task costs two atomic RMWs on the
+  // channel, not four.
+  void add_sender();
   void remove_sender(); // the last one closes the channel
   // Reset/shutdown: every send from now on returns Closed; blocked senders
   // give up. Any thread.
@@ -100,7 +108,7 @@ private:
   [[gnu::noinline]] void log_pop(const Task* task, std::uint64_t ticket);
   [[gnu::noinline]] void wake_blocked_senders();
   [[nodiscard]] bool has_published() const noexcept;
-  void wake_consumer_if_sleeping();
+  [[gnu::noinline]] void wake_consumer();
 
   struct Slot {
     std::atomic<std::uint64_t> seq; // ticket + 1 once the entry is published
@@ -123,6 +131,8 @@ private:
   std::condition_variable not_empty_; // consumer waits here
   std::condition_variable not_full_;  // blocked senders wait here
   bool interrupted_ = false;          // guarded by mutex_
+  // Set by the first add_sender, cleared by the last remove_sender (see there).
+  std::shared_ptr<SyncChannel> self_;
 };
 
 } // namespace pollscope

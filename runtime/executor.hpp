@@ -59,7 +59,7 @@ private:
   template <Future F>
   Task* make_task(F&& future, std::string_view name, const std::source_location& where) {
     if (channel_ == nullptr) return nullptr;
-    return new TaskWith<std::decay_t<F>>(*rt_, channel_, rt_->strings().intern(name),
+    return new TaskWith<std::decay_t<F>>(*rt_, *channel_, rt_->strings().intern(name),
                                          rt_->strings().intern_location(where),
                                          std::forward<F>(future));
   }

@@ -41,14 +41,13 @@ const RawWakerVTable Task::kWakerVTable = {
     WakerKind::Task,
 };
 
-Task::Task(RuntimeContext& rt, std::shared_ptr<SyncChannel> channel, StringId name,
-           StringId location)
+Task::Task(RuntimeContext& rt, SyncChannel& channel, StringId name, StringId location)
     : id_(rt.next_task_id()),
       waker_id_(rt.next_waker_id()),
       name_(name),
       location_(location),
       rt_(&rt),
-      channel_(std::move(channel)) {
+      channel_(&channel) {
   channel_->add_sender();
   rt.task_born(this);
   rt.waker_born(waker_id_);
@@ -122,9 +121,9 @@ void Task::destroy() noexcept {
   }
   rt->waker_died(waker_id_);
   rt->task_died(this);
-  std::shared_ptr<SyncChannel> channel = std::move(channel_);
-  delete this; // destroys the future (if still alive) before the sender goes
-  channel->remove_sender();
+  SyncChannel* channel = channel_;
+  delete this;              // destroys the future (if still alive) before the sender goes
+  channel->remove_sender(); // may destroy the channel: the last thing we do
 }
 
 } // namespace pollscope

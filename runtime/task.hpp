@@ -65,7 +65,7 @@ public:
   }
 
 protected:
-  Task(RuntimeContext& rt, std::shared_ptr<SyncChannel> channel, StringId name, StringId location);
+  Task(RuntimeContext& rt, SyncChannel& channel, StringId name, StringId location);
   virtual ~Task();
   virtual Poll<void> poll_future(Context& cx) = 0;
   virtual const std::source_location* future_where() const noexcept = 0;
@@ -87,7 +87,7 @@ private:
   StringId name_;
   StringId location_;
   RuntimeContext* rt_;
-  std::shared_ptr<SyncChannel> channel_; // the task's sender (see SyncChannel::add_sender)
+  SyncChannel* channel_; // alive while we hold our sender (see SyncChannel::add_sender)
   // Executor thread only: the await the task last suspended at, interned.
   const char* where_file_ = nullptr;
   std::uint32_t where_line_ = 0;
@@ -99,9 +99,8 @@ private:
 template <Future F>
 class TaskWith final : public Task {
 public:
-  TaskWith(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch, StringId name, StringId location,
-           F&& f)
-      : Task(rt, std::move(ch), name, location) {
+  TaskWith(RuntimeContext& rt, SyncChannel& ch, StringId name, StringId location, F&& f)
+      : Task(rt, ch, name, location) {
     new (&storage_) F(std::move(f));
     alive_ = true;
   }
