@@ -55,6 +55,8 @@ ROWS = [
     ("log: append ns/event, 1 producer", "log", None, "append_ns_1p", ("max", 5.0)),
     ("log: append ns/event, 3 producers", "log", None, "append_ns_3p", ("max", 30.0)),
     ("log: emit ns/event (clock + lane + append), 1 thread", "log", None, "emit_ns_1p", None),
+    ("floor: one uncontended atomic fetch_add, ns", "log", None, "rmw_ns", None),
+    ("floor: one read of the runtime clock, ns", "log", None, "clock_read_ns", None),
     ("log: drain + fold, M events/s", "log", None, "fold_mevents_per_s", ("min", 20.0)),
     ("reset 1000 waiting timer threads: TimerThreads::shutdown ms", "reset_1000", None, "shutdown_ms",
      ("max", 200.0)),

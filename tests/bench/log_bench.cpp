@@ -10,6 +10,11 @@
 //   emit_ns_1p           RuntimeContext::emit from a thread outside a poll:
 //                        append plus the clock read and the lane lookup (what
 //                        spawners and timer threads pay per event).
+//   rmw_ns, clock_read_ns  the two floors the targets run into on this machine:
+//                        one uncontended atomic fetch_add (every append claims
+//                        its ticket with one; a self-wake claims a queue slot
+//                        with one) and one read of the runtime's clock (a
+//                        logged poll takes two).
 //   fold_events_per_s    drain + fold: a log pre-filled with a recorded run
 //                        (yield 1000x100 and 200 timers, every event logged)
 //                        drained in batches of 4096 and folded, in events/s.
@@ -96,6 +101,24 @@ double emit_run(std::size_t m) {
   return static_cast<double>(thread_cpu_ns() - c0) / static_cast<double>(m);
 }
 
+// CPU ns per uncontended fetch_add on a line only this thread touches.
+double rmw_run(std::size_t m) {
+  static std::atomic<std::uint64_t> counter{0};
+  const std::uint64_t c0 = thread_cpu_ns();
+  for (std::size_t i = 0; i < m; ++i) counter.fetch_add(1, std::memory_order_relaxed);
+  return static_cast<double>(thread_cpu_ns() - c0) / static_cast<double>(m);
+}
+
+// CPU ns per RealClock::now_ns(), the clock every logged event is stamped with.
+double clock_run(std::size_t m) {
+  RealClock clock;
+  std::uint64_t sink = 0;
+  const std::uint64_t c0 = thread_cpu_ns();
+  for (std::size_t i = 0; i < m; ++i) sink += clock.now_ns();
+  const double ns = static_cast<double>(thread_cpu_ns() - c0) / static_cast<double>(m);
+  return sink == 1 ? 0.0 : ns; // uses sink: the reads cannot be dropped
+}
+
 Async<void> yield_task(std::size_t k) {
   for (std::size_t i = 0; i < k; ++i) co_await yield_now();
 }
@@ -147,7 +170,7 @@ void fill(EventLog& log, const std::vector<Event>& events) {
 } // namespace
 
 Json log_bench(std::size_t m) {
-  std::vector<double> a1, a1w, a3, a3w, emit;
+  std::vector<double> a1, a1w, a3, a3w, emit, rmw, clock_read;
   std::uint64_t waits1 = 0, waits3 = 0;
   for (int r = 0; r < kReps; ++r) {
     const AppendResult one = append_run(1, m);
@@ -159,6 +182,8 @@ Json log_bench(std::size_t m) {
     a3w.push_back(three.wall_ns_per_event);
     waits3 += three.producer_waits;
     emit.push_back(emit_run(m));
+    rmw.push_back(rmw_run(m));
+    clock_read.push_back(clock_run(m / 4));
   }
 
   const std::vector<Event> stream = record_stream();
@@ -202,6 +227,8 @@ Json log_bench(std::size_t m) {
   j["producer_waits_1p"] = waits1 / kReps;
   j["producer_waits_3p"] = waits3 / kReps;
   j["emit_ns_1p"] = round_to(median_of(emit), 2);
+  j["rmw_ns"] = round_to(median_of(rmw), 2);
+  j["clock_read_ns"] = round_to(median_of(clock_read), 2);
   // What the runtime's clock reads: the TSC only where the kernel trusts it
   // (runtime/ticks.hpp); emit and yield --events depend on it.
   j["clock_ticks"] = tick_rate().tsc ? "tsc" : "steady_clock";
