@@ -206,9 +206,10 @@ void draw_controls(const FrameView& view, Controller& controller, ControlsState&
     // First run: say where to start.
     ImGui::Separator();
     ImGui::PushTextWrapPos(0.0f);
-    // Short: it sits at the bottom of the panel, and must fit a 1280x800 window.
-    text_colored(kAccent, "Start here: press Step (or the Right arrow) and watch the diagram. "
-                          "Hover a dotted word or (?) for help.");
+    // Two lines at most: it sits at the bottom of the panel, which must not
+    // need a scrollbar in a 1280x800 window. (The Step button's tooltip names
+    // its keys.)
+    text_colored(kAccent, "Start here: press Step and watch the diagram. Hover (?) for help.");
     ImGui::PopTextWrapPos();
   }
   st.rects.valid = true;

@@ -37,8 +37,8 @@ constexpr Column kColumns[] = {
      "reference is gone and the future destroyed)."},
     {"polls", TaskColumn::Polls, 3.2f, "How many times the executor called poll() on its future."},
     {"wakes", TaskColumn::Wakes, 3.4f, "How many times one of its wakers was woken."},
-    {"busy", TaskColumn::Busy, 3.9f, "Time spent inside poll()."},
-    {"idle", TaskColumn::Idle, 3.9f, "Time spent Pending: parked until a waker re-queues it."},
+    {"busy", TaskColumn::Busy, 4.2f, "Time spent inside poll()."},
+    {"idle", TaskColumn::Idle, 4.3f, "Time spent Pending: parked until a waker re-queues it."},
     // "queued", like the state it measures (tokio-console says "scheduled",
     // which did not fit its column).
     {"queued", TaskColumn::Scheduled, 4.4f,
