@@ -8,7 +8,11 @@ std::string format_duration(std::uint64_t ns) {
   const auto d = static_cast<double>(ns);
   if (ns < 1'000) return fmt::format("{} ns", ns);
   if (ns < 1'000'000) return fmt::format("{:.1f} µs", d / 1e3);
-  if (ns < 1'000'000'000) return fmt::format("{:.2f} ms", d / 1e6);
+  // Three significant digits: "3.25 ms", "57.4 ms", "574 ms" (not "574.00 ms",
+  // which did not fit the timer and task tables' columns).
+  if (ns < 9'995'000) return fmt::format("{:.2f} ms", d / 1e6);
+  if (ns < 99'950'000) return fmt::format("{:.1f} ms", d / 1e6);
+  if (ns < 999'500'000) return fmt::format("{:.0f} ms", d / 1e6);
   return fmt::format("{:.3f} s", d / 1e9);
 }
 

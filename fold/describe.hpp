@@ -27,7 +27,7 @@ namespace pollscope::fold {
 // The "what just happened" line: "Executor polled task 1 (hello-world): Pending".
 [[nodiscard]] std::string describe_flow(const FoldState& state, const StringTable& strings);
 
-// "850 ns", "12.0 µs", "3.25 ms", "2.000 s".
+// "850 ns", "12.0 µs", "3.25 ms", "57.4 ms", "574 ms", "2.000 s".
 [[nodiscard]] std::string format_duration(std::uint64_t ns);
 
 // The concepts the GUI explains on hover.

@@ -36,12 +36,14 @@ void table(const FrameView& view, const std::vector<fold::TimerRow>& rows, Selec
                                 ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("timers", 6, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("id", ImGuiTableColumnFlags_WidthStretch, 0.5f);
-  ImGui::TableSetupColumn("task", ImGuiTableColumnFlags_WidthStretch, 1.1f);
-  ImGui::TableSetupColumn("duration", ImGuiTableColumnFlags_WidthStretch, 1.3f);
-  ImGui::TableSetupColumn("deadline", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+  // Weighted so "#1 timer-1", "574 ms" and the "waker" header fit the
+  // default 370 px column.
+  ImGui::TableSetupColumn("id", ImGuiTableColumnFlags_WidthStretch, 0.45f);
+  ImGui::TableSetupColumn("task", ImGuiTableColumnFlags_WidthStretch, 1.55f);
+  ImGui::TableSetupColumn("duration", ImGuiTableColumnFlags_WidthStretch, 1.25f);
+  ImGui::TableSetupColumn("deadline", ImGuiTableColumnFlags_WidthStretch, 1.45f);
   ImGui::TableSetupColumn("state", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn("waker", ImGuiTableColumnFlags_WidthStretch, 0.7f);
+  ImGui::TableSetupColumn("waker", ImGuiTableColumnFlags_WidthStretch, 0.85f);
   headers_row_with_help(
       {"The timer's id (one thread each).", "The task awaiting this TimerFuture.",
        "How long the thread sleeps before it fires.",

@@ -90,6 +90,10 @@ TEST_CASE("durations read in the unit that fits") {
   CHECK(format_duration(850) == "850 ns");
   CHECK(format_duration(12'000) == "12.0 µs");
   CHECK(format_duration(3'250'000) == "3.25 ms");
+  CHECK(format_duration(57'400'000) == "57.4 ms");
+  CHECK(format_duration(574'000'000) == "574 ms");
+  CHECK(format_duration(9'996'000) == "10.0 ms");   // rounds into the next width, not "10.00 ms"
+  CHECK(format_duration(999'600'000) == "1.000 s"); // not "1000 ms"
   CHECK(format_duration(2 * kSec) == "2.000 s");
   CHECK(format_duration(0) == "0 ns");
   CHECK(kMs == 1'000'000);
