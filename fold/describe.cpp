@@ -139,6 +139,10 @@ std::string flow_line(const FoldState& state, const StringTable& strings) {
   case FlowStep::SpawnRefused:
     return fmt::format("Spawning {} refused: the run queue is full, so it is dropped unpolled",
                        task);
+  case FlowStep::PoppedFinished:
+    return fmt::format("Executor took {} off the run queue, but it already finished: a "
+                       "leftover entry from a second wake, dropped without a poll",
+                       task);
   }
   return std::string(to_string(f.step));
 }

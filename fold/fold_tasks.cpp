@@ -97,7 +97,7 @@ void Fold::on_queue_pop(const Event& e) {
   // controller counts a skipped finished task as a step too).
   if (x.steps_owed > 0) --x.steps_owed;
   settle_executor();
-  set_flow(FlowStep::Popped, e, e.task);
+  set_flow(v != nullptr && v->completed ? FlowStep::PoppedFinished : FlowStep::Popped, e, e.task);
 }
 
 void Fold::on_send_blocked(const Event& e) {

@@ -96,6 +96,7 @@ std::string_view to_string(FlowStep s) noexcept {
   case FlowStep::SendBlocked: return "send blocked";
   case FlowStep::ExecutorDone: return "executor done";
   case FlowStep::SpawnRefused: return "spawn refused";
+  case FlowStep::PoppedFinished: return "popped, already done";
   }
   return "unknown";
 }

@@ -117,8 +117,11 @@ enum class FlowStep : std::uint8_t {
   SendBlocked,   // SendBlocked: a sender waits for room in the queue
   ExecutorDone,  // ExecutorDone
   SpawnRefused,  // TrySendFull: try_spawn found the queue full (the task is dropped unpolled)
+  // QueuePop of a task that already completed: a leftover entry from a
+  // duplicate wake, dropped without a poll (not one of the book's steps).
+  PoppedFinished,
 };
-inline constexpr std::size_t kFlowStepCount = 18;
+inline constexpr std::size_t kFlowStepCount = 19;
 [[nodiscard]] std::string_view to_string(FlowStep s) noexcept; // short label
 
 struct FlowView {

@@ -53,6 +53,14 @@ void App::draw() {
     last_change_time_ = ImGui::GetTime();
   }
   timers_live_ = snap.state.counters.live_timer_threads > 0;
+  if (snap.events.runtime_begin != last_runtime_begin_) {
+    // A reset or a loaded scenario: the selected task (and the event log's
+    // task filter) named a task of the old runtime. Text filters stay: the
+    // user typed them and can see them.
+    last_runtime_begin_ = snap.events.runtime_begin;
+    selection_.task = 0;
+    event_log_.filter.task = 0;
+  }
 
   handle_shortcuts(*controller_, view, controls_);
   draw_menu_bar(view);

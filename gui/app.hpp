@@ -61,7 +61,8 @@ private:
   ControlsState controls_;
   bool show_keys_ = false;
   std::uint64_t last_serial_ = 0;
-  double last_change_time_ = -1e9; // ImGui time the snapshot last changed
+  std::size_t last_runtime_begin_ = 0; // to notice a reset (see draw)
+  double last_change_time_ = -1e9;     // ImGui time the snapshot last changed
   bool timers_live_ = false;
 };
 

@@ -97,8 +97,18 @@ void cmd_spawn_timers(Controller& c, ControlsState& st) {
   const auto n = static_cast<unsigned>(st.spawn_count);
   const int lo = st.min_ms;
   const int hi = st.max_ms;
-  const auto s =
-      c.spawn_timers(n, std::chrono::milliseconds(lo), std::chrono::milliseconds(hi), st.seed++);
+  unsigned spawned = 0;
+  const auto s = c.spawn_timers(n, std::chrono::milliseconds(lo), std::chrono::milliseconds(hi),
+                                st.seed++, &spawned);
+  if (s == SpawnStatus::QueueFull && spawned > 0) {
+    // Some went in: say how many, not "nothing was spawned".
+    set_status(st,
+               "Spawned " + std::to_string(spawned) + " of " + std::to_string(n) +
+                   " timer tasks; then the run queue was full (capacity " +
+                   std::to_string(c.options().queue_capacity) + "). Run to drain it.",
+               true);
+    return;
+  }
   report_spawn(c, st, s, std::to_string(n) + " timer tasks");
 }
 

@@ -74,8 +74,10 @@ void executor_section(const FrameView& view, Controller& c, ControlsState& st) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
   ImGui::BeginDisabled(!st.limit_speed); // the limit applies only when ticked
+  // AlwaysClamp: a value typed with Ctrl+click stays in range, so the slider
+  // never shows a number the runtime refused (a typed 0x scale was ignored).
   if (ImGui::SliderFloat("##pps", &st.polls_per_second, 0.5f, 200.0f, "%.1f polls/s",
-                         ImGuiSliderFlags_Logarithmic) &&
+                         ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp) &&
       st.limit_speed && running)
     cmd_run(c, st);
   ImGui::EndDisabled();
@@ -86,7 +88,7 @@ void executor_section(const FrameView& view, Controller& c, ControlsState& st) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
   if (ImGui::SliderFloat("##timescale", &st.time_scale, 0.05f, 4.0f, "%.2fx",
-                         ImGuiSliderFlags_Logarithmic))
+                         ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp))
     c.set_time_scale(st.time_scale);
   tooltip_for_last_item(
       "Slow motion for the runtime clock: 0.25x makes a 2 s timer take 8 real seconds. "
@@ -165,10 +167,22 @@ void runtime_section(const FrameView& view, Controller& c, ControlsState& st) {
       "scenario and capacity, paused in step mode.  Key: R");
 
   const fold::QueueView& q = view.state.queue;
-  if (q.capacity > 0 && q.entries.size() >= q.capacity) {
+  const bool full = q.capacity > 0 && q.entries.size() >= q.capacity;
+  if (full || q.try_send_refused > 0) {
+    // Whatever asked (Spawn, Reset with a scenario, Add its tasks): a refusal
+    // is never silent, and the count comes from the events, not from the
+    // button that was pressed.
     ImGui::PushTextWrapPos(0.0f);
-    text_colored(kWarnText, "The run queue is full: spawning now would be refused.");
+    std::string text = full ? "The run queue is full." : "";
+    if (q.try_send_refused > 0)
+      text += (full ? " " : "") + std::to_string(q.try_send_refused) +
+              (q.try_send_refused == 1 ? " spawn was" : " spawns were") +
+              " refused in this runtime.";
+    text_colored(kWarnText, text);
     ImGui::PopTextWrapPos();
+    tooltip_for_last_item("The GUI spawns with try_send, which gives up on a full queue instead of "
+                          "blocking the window (the book's send would block). Run the executor to "
+                          "drain the queue, or Reset with a larger capacity.");
   }
 }
 
@@ -183,6 +197,9 @@ void status_line(const ControlsState& st) {
                                   : with_alpha(kGoodText, age > 5.0 ? float(6.0 - age) : 1.0f),
                st.status);
   ImGui::PopTextWrapPos();
+  // A new message may sit below the panel's fold (under a full-queue notice):
+  // scroll it into view for its first moments, so nobody misses it.
+  if (age < 0.25) ImGui::SetScrollHereY(1.0f);
 }
 
 } // namespace

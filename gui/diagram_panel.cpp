@@ -339,7 +339,10 @@ void draw_arrows(const Layout& l, FlowStep step, const DiagramState& st, ImVec2 
                       "Waking the waker sends the task back into the run queue (the book's "
                       "ArcWake: wake_by_ref clones the Arc and sends it).");
   diagram::draw_arrow(ImVec2(l.timers.max.x, mid2), ImVec2(l.parked.min.x, mid2),
-                      step == FlowStep::WakerTaken, "", ImVec2(0, 0));
+                      step == FlowStep::WakerTaken, "", ImVec2(0, 0),
+                      "At its deadline the timer thread sets completed and takes the stored waker "
+                      "out of the shared state (step 6), then wakes it: the parked task goes back "
+                      "to the run queue.");
 
   // The wake: from the timer thread that fired, up into the queue. Full
   // strength while the flow is in its wake steps, then it fades out.

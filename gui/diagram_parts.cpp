@@ -87,7 +87,8 @@ int book_step(fold::FlowStep s) noexcept {
   case FlowStep::Dropped: return 9;
   case FlowStep::None:
   case FlowStep::ExecutorDone:
-  case FlowStep::SpawnRefused: return 0;
+  case FlowStep::SpawnRefused:
+  case FlowStep::PoppedFinished: return 0; // no poll follows: not step 3
   }
   return 0;
 }
@@ -163,6 +164,18 @@ void draw_arrow(ImVec2 a, ImVec2 b, bool lit, std::string_view label, ImVec2 lab
   dl()->AddLine(a, base, col, th);
   dl()->AddTriangleFilled(b, ImVec2(base.x - uy * head * 0.5f, base.y + ux * head * 0.5f),
                           ImVec2(base.x + uy * head * 0.5f, base.y - ux * head * 0.5f), col);
+  if (label.empty() && !help.empty() && ImGui::IsWindowHovered()) {
+    // No label to hover: the arrow itself explains on hover (a band around it).
+    const float pad = ImGui::GetFontSize() * 0.4f;
+    if (ImGui::IsMouseHoveringRect(ImVec2(std::min(a.x, b.x) - pad, std::min(a.y, b.y) - pad),
+                                   ImVec2(std::max(a.x, b.x) + pad, std::max(a.y, b.y) + pad))) {
+      ImGui::BeginTooltip();
+      ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
+      ImGui::TextUnformatted(help.data(), help.data() + help.size());
+      ImGui::PopTextWrapPos();
+      ImGui::EndTooltip();
+    }
+  }
   if (!label.empty()) {
     const ImVec2 mid((a.x + b.x) / 2 + label_offset.x, (a.y + b.y) / 2 + label_offset.y);
     dl()->AddText(mid, lit ? u32(kAccent) : u32(kDimText), label.data(),

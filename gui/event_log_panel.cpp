@@ -11,6 +11,7 @@
 
 #include <imgui.h>
 
+#include <cfloat>
 #include <cstdio>
 #include <string>
 
@@ -55,6 +56,9 @@ void kind_filter_popup(EventLogState& st) {
   std::snprintf(label, sizeof label, "Kinds %d/%d", on, static_cast<int>(EventKind::Count));
   if (ImGui::Button(label)) ImGui::OpenPopup("kinds");
   tooltip_for_last_item("Show only some kinds of events.");
+  // Wide enough for two columns of the longest kind names ("timer_thread_waiting").
+  ImGui::SetNextWindowSizeConstraints(ImVec2(ImGui::GetFontSize() * 26.0f, 0.0f),
+                                      ImVec2(FLT_MAX, FLT_MAX));
   if (!ImGui::BeginPopup("kinds")) return;
   if (ImGui::SmallButton("all")) st.filter.kinds = fold::EventKindSet::all();
   ImGui::SameLine();
@@ -134,7 +138,11 @@ void row(const FrameView& view, std::size_t index, const Event& e, Selection& se
   const std::uint64_t t0 = view.state.started_t;
   ImGui::TextDisabled("%.6f", double(e.t > t0 ? e.t - t0 : 0) / 1e9);
   ImGui::TableNextColumn();
-  text_colored(kind_color(e.kind), fold::describe(e, view.strings, &view.state));
+  const std::string what = fold::describe(e, view.strings, &view.state);
+  text_colored(kind_color(e.kind), what);
+  // The column is narrower than most lines at 1280 px: hovering shows it all.
+  if (ImGui::IsItemHovered() && ImGui::CalcTextSize(what.c_str()).x > ImGui::GetColumnWidth())
+    ImGui::SetTooltip("%s", what.c_str());
   ImGui::TableNextColumn();
   text_colored(kind_color(e.kind), to_string(e.kind));
   ImGui::TableNextColumn();

@@ -51,7 +51,8 @@ void FoldPump::run() {
     const std::size_t n = log_.drain(batch, kBatch);
     if (n > 0) {
       const auto t0 = std::chrono::steady_clock::now();
-      for (const Event& e : batch) {
+      for (Event& e : batch) {
+        time_order_.apply(e); // before the fold and the store: both see one time line
         fold_.apply(e);
         // The log panel starts at the event that opened the current runtime:
         // a RuntimeReset, or a RuntimeStarted that no reset preceded.

@@ -24,6 +24,7 @@
 #pragma once
 
 #include "fold/fold.hpp"
+#include "fold/time_order.hpp"
 #include "gui/event_store.hpp"
 #include "runtime/event_log.hpp"
 
@@ -81,8 +82,9 @@ private:
 
   EventLog& log_;
   EventSink sink_;
-  fold::Fold fold_;  // pump thread only
-  EventStore store_; // writer: pump thread
+  fold::Fold fold_;            // pump thread only
+  fold::TimeOrder time_order_; // pump thread only
+  EventStore store_;           // writer: pump thread
   std::size_t runtime_begin_ = 0;
   bool reset_seen_ = false; // a RuntimeReset opened the current runtime
   bool dirty_ = false;      // folded since the last publication

@@ -333,7 +333,9 @@ SpawnStatus Controller::spawn_timer(std::chrono::nanoseconds duration) {
 }
 
 SpawnStatus Controller::spawn_timers(unsigned count, std::chrono::nanoseconds min,
-                                     std::chrono::nanoseconds max, std::uint64_t seed) {
+                                     std::chrono::nanoseconds max, std::uint64_t seed,
+                                     unsigned* spawned) {
+  if (spawned != nullptr) *spawned = 0;
   if (count == 0 || count > 100000 || min.count() < 0 || max < min || max > kMaxTimer) {
     return SpawnStatus::BadArgument;
   }
@@ -342,6 +344,7 @@ SpawnStatus Controller::spawn_timers(unsigned count, std::chrono::nanoseconds mi
   for (unsigned i = 0; i < count; ++i) {
     const SpawnStatus s = spawn_timer(std::chrono::nanoseconds(dist(rng)));
     if (s != SpawnStatus::Spawned) return s;
+    if (spawned != nullptr) ++*spawned;
   }
   return SpawnStatus::Spawned;
 }

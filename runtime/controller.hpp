@@ -64,9 +64,11 @@ public:
   // --- spawning (never blocks) ---
   // One task: await a TimerFuture of `duration`, then print that it is done.
   SpawnStatus spawn_timer(std::chrono::nanoseconds duration);
-  // `count` such tasks with durations uniform in [min, max], seeded.
+  // `count` such tasks with durations uniform in [min, max], seeded. Stops at
+  // the first refusal; `spawned` (if given) says how many went in before it.
   SpawnStatus spawn_timers(unsigned count, std::chrono::nanoseconds min,
-                           std::chrono::nanoseconds max, std::uint64_t seed);
+                           std::chrono::nanoseconds max, std::uint64_t seed,
+                           unsigned* spawned = nullptr);
   // Spawns a named scenario into the current runtime (see scenarios.hpp).
   SpawnStatus load_scenario(std::string_view name);
 

@@ -11,6 +11,7 @@
 
 #include "fold/describe.hpp"
 #include "fold/fold.hpp"
+#include "fold/time_order.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/event_log.hpp"
 #include "runtime/executor.hpp"
@@ -75,12 +76,14 @@ int run_headless(const CliOptions& o) {
   std::atomic<bool> done{false};
   std::thread printer([&] {
     fold::Fold fold;
+    fold::TimeOrder time_order; // see fold/time_order.hpp
     std::vector<Event> batch;
     for (;;) {
       const bool last = done.load(std::memory_order_acquire);
       batch.clear();
       log.drain(batch);
-      for (const Event& e : batch) {
+      for (Event& e : batch) {
+        time_order.apply(e);
         fold.apply(e);
         print_event(e, strings, fold.state(), o.quiet_timeline);
         json.write(e, strings);

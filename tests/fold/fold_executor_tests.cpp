@@ -1,5 +1,6 @@
 // The fold's executor: its activity (waiting, polling, paused, stepping,
 // blocked), the steps it owes, and the task it holds.
+#include "fold/describe.hpp"
 #include "fold/fold.hpp"
 #include "script.hpp"
 
@@ -147,4 +148,25 @@ TEST_CASE("a task left mid-poll by a partial log is let go when the executor mov
   CHECK(task_of(s, 2).state == TaskState::Spawned); // never polled
   CHECK(s.state().executor.current_task == 0);
   CHECK(s.state().executor.activity == ExecutorActivity::Waiting);
+}
+
+TEST_CASE("popping a task that already finished reads as a leftover entry, not as a poll") {
+  // join's pattern: a task woken twice is queued twice; after the first entry
+  // polls it to Ready, the second is popped and dropped without a poll.
+  Script s;
+  s.started();
+  s.spawn(1);
+  s.push(1, 0, 1);
+  s.push(1, 1, 2, 5); // a second wake, by waker 5
+  s.pop(1, 0, 1);
+  CHECK(s.state().flow.step == FlowStep::Popped);
+  s.poll_begin(1);
+  s.poll_end(1, true);
+  s.completed(1);
+  s.pop(1, 1, 0);
+  CHECK(s.state().flow.step == FlowStep::PoppedFinished);
+  CHECK(s.state().flow.task == 1);
+  CHECK(s.state().queue.entries.empty());
+  const StringTable strings;
+  CHECK(describe_flow(s.state(), strings).find("already finished") != std::string::npos);
 }
