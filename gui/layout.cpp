@@ -1,5 +1,8 @@
 #include "gui/layout.hpp"
 
+#include <imgui_internal.h> // FindWindowByName: where each panel is now
+
+#include <cmath>
 #include <cstring>
 
 namespace pollscope::gui {
@@ -29,6 +32,12 @@ constexpr DesignRect kDesign[] = {
 // UI thread only: a "Reset layout" request, applied for one frame.
 bool g_reset_requested = false;
 bool g_reset_this_frame = false;
+// UI thread only: the display size of the last frame, and whether every open
+// panel was where the layout puts it for that size.
+ImVec2 g_last_display(0, 0);
+bool g_panels_at_default = false;
+
+bool near(float a, float b) { return std::fabs(a - b) <= 2.0f; }
 
 } // namespace
 
@@ -49,7 +58,37 @@ ImGuiCond layout_condition() {
   return g_reset_this_frame ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
 }
 
+namespace {
+
+bool panels_at_default(ImVec2 display, float top) {
+  for (const DesignRect& d : kDesign) {
+    const ImGuiWindow* w = ImGui::FindWindowByName(d.title);
+    if (w == nullptr || !w->WasActive) continue; // a closed panel does not count
+    const PanelRect r = default_rect(d.title, display, top);
+    if (!near(w->Pos.x, r.pos.x) || !near(w->Pos.y, r.pos.y) || !near(w->Size.x, r.size.x) ||
+        !near(w->Size.y, r.size.y))
+      return false;
+  }
+  return true;
+}
+
+} // namespace
+
 void end_layout_frame() {
+  // The panels follow the window's size while they sit where the layout put
+  // them: a resize re-applies the layout for the new size. Once the user has
+  // moved or resized a panel, their arrangement stays (View > Reset layout
+  // brings the default back). Whether the panels are at their defaults is
+  // judged only while the size is steady: during a resize Dear ImGui may
+  // already have clamped them to the new size.
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const ImVec2 display = vp->Size;
+  if (display.x != g_last_display.x || display.y != g_last_display.y) {
+    if (g_last_display.x > 0 && g_panels_at_default) g_reset_requested = true;
+  } else {
+    g_panels_at_default = panels_at_default(display, vp->Pos.y + ImGui::GetFrameHeight());
+  }
+  g_last_display = display;
   g_reset_this_frame = g_reset_requested;
   g_reset_requested = false;
 }

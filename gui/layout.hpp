@@ -33,6 +33,8 @@ void request_layout_reset();
 // The condition panels use for their position and size this frame.
 [[nodiscard]] ImGuiCond layout_condition();
 // Called once per frame after the panels: a requested reset lasts one frame.
+// Also requests one when the window was resized while every open panel sat
+// at its default place.
 void end_layout_frame();
 
 } // namespace pollscope::gui
