@@ -19,15 +19,21 @@ void set_status(ControlsState& st, std::string text, bool error) {
   st.status_time = ImGui::GetTime();
 }
 
-std::string queue_full_message(const Controller& c) {
-  return "The run queue is full (capacity " + std::to_string(c.options().queue_capacity) +
+// `spawned`: how many went in before the queue filled (Spawn N timers).
+std::string queue_full_message(const Controller& c, const std::string& what, unsigned spawned) {
+  const std::string capacity = std::to_string(c.options().queue_capacity);
+  if (spawned > 0)
+    return "Spawned " + std::to_string(spawned) + " of " + what +
+           "; then the run queue was full (capacity " + capacity + "). Run to drain it.";
+  return "The run queue is full (capacity " + capacity +
          "): nothing was spawned. Run the executor to drain it, or Reset with a larger capacity.";
 }
 
-void report_spawn(Controller& c, ControlsState& st, SpawnStatus s, const std::string& what) {
+void report_spawn(Controller& c, ControlsState& st, SpawnStatus s, const std::string& what,
+                  unsigned spawned = 0) {
   switch (s) {
   case SpawnStatus::Spawned: set_status(st, "Spawned " + what + ".", false); break;
-  case SpawnStatus::QueueFull: set_status(st, queue_full_message(c), true); break;
+  case SpawnStatus::QueueFull: set_status(st, queue_full_message(c, what, spawned), true); break;
   case SpawnStatus::BadArgument:
     set_status(st, "Cannot spawn " + what + ": bad argument.", true);
     break;
@@ -100,16 +106,7 @@ void cmd_spawn_timers(Controller& c, ControlsState& st) {
   unsigned spawned = 0;
   const auto s = c.spawn_timers(n, std::chrono::milliseconds(lo), std::chrono::milliseconds(hi),
                                 st.seed++, &spawned);
-  if (s == SpawnStatus::QueueFull && spawned > 0) {
-    // Some went in: say how many, not "nothing was spawned".
-    set_status(st,
-               "Spawned " + std::to_string(spawned) + " of " + std::to_string(n) +
-                   " timer tasks; then the run queue was full (capacity " +
-                   std::to_string(c.options().queue_capacity) + "). Run to drain it.",
-               true);
-    return;
-  }
-  report_spawn(c, st, s, std::to_string(n) + " timer tasks");
+  report_spawn(c, st, s, std::to_string(n) + " timer tasks", spawned);
 }
 
 void cmd_reset(Controller& c, ControlsState& st) {
