@@ -32,6 +32,9 @@ std::string describe(const Event& e, const StringTable& strings, const FoldState
                        e.b == 1 ? "virtual" : "real");
   case EventKind::RuntimeReset: return "runtime reset: every task and timer thread torn down";
   case EventKind::ChannelClosed: return "channel closed: every sender is gone";
+  case EventKind::ThreadNamed:
+    return fmt::format("thread {} is \"{}\" ({} thread)", e.thread, str(field::thread_name(e)),
+                       to_string(field::thread_lane(e)));
   case EventKind::TaskSpawned:
     return fmt::format("task {} ({}) spawned at {}", e.task, str(e.a), e.b != 0 ? str(e.b) : "?");
   case EventKind::TaskCompleted:

@@ -14,6 +14,7 @@ void Fold::apply(const Event& e) {
   case EventKind::RuntimeStarted: on_runtime_started(e); break;
   case EventKind::RuntimeReset: on_runtime_reset(e); break;
   case EventKind::ChannelClosed: on_channel_closed(e); break;
+  case EventKind::ThreadNamed: on_thread_named(e); break;
   case EventKind::TaskSpawned: on_task_spawned(e); break;
   case EventKind::TaskCompleted: on_task_completed(e); break;
   case EventKind::TaskDropped: on_task_dropped(e); break;
@@ -173,21 +174,29 @@ void Fold::set_flow(FlowStep step, const Event& e, TaskId task) {
 void Fold::clear_runtime(const Event& e) {
   // Ids restart with the new runtime, so nothing of the old one may linger.
   LogStats log = s_.log;
+  std::vector<ThreadView> threads = std::move(s_.threads); // the log's, not the runtime's
   s_ = FoldState{};
   s_.log = log;
+  s_.threads = std::move(threads);
   ++s_.log.runtime_starts;
   s_.started_t = e.t;
 }
 
 void Fold::on_runtime_started(const Event& e) {
   clear_runtime(e);
-  s_.queue.capacity = e.a;
-  s_.virtual_clock = e.b == 1;
+  s_.queue.capacity = field::queue_capacity(e);
+  s_.virtual_clock = field::virtual_clock(e);
 }
 
 void Fold::on_runtime_reset(const Event& e) { clear_runtime(e); }
 
 void Fold::on_channel_closed(const Event&) { s_.queue.closed = true; }
+
+void Fold::on_thread_named(const Event& e) {
+  if (e.thread == 0 || e.thread >= kMaxThreads) return;
+  if (s_.threads.size() <= e.thread) s_.threads.resize(e.thread + 1);
+  s_.threads[e.thread] = {field::thread_name(e), field::thread_lane(e), e.timer};
+}
 
 // --- the executor -------------------------------------------------------------
 

@@ -43,6 +43,7 @@ private:
   void on_runtime_started(const Event& e);
   void on_runtime_reset(const Event& e);
   void on_channel_closed(const Event& e);
+  void on_thread_named(const Event& e);
   void on_executor_waiting(const Event& e);
   void on_executor_mode(const Event& e);
   void on_step_requested(const Event& e);

@@ -294,8 +294,22 @@ struct LogStats {
   bool operator==(const LogStats&) const = default;
 };
 
+// One row of the log's thread table (ThreadNamed). Like the log, it spans
+// runtimes: a reset does not clear it.
+struct ThreadView {
+  StringId name = 0;
+  Lane lane = Lane::External;
+  TimerId timer = 0; // the timer a timer thread serves (0: none)
+  bool operator==(const ThreadView&) const = default;
+};
+// Rows past this are ignored (a corrupt or hostile log must not make the
+// table allocate without bound); a real run names one row per thread.
+inline constexpr std::size_t kMaxThreads = std::size_t{1} << 22;
+
 // --- 6. FoldState ------------------------------------------------------------
 struct FoldState {
+  // Index: ThreadIndex (row 0, "unknown", stays empty). Not cleared by resets.
+  std::vector<ThreadView> threads;
   IdTable<TaskView> tasks; // first-seen (= spawn) order
   // Task id -> name for every task spawned in this runtime, forgotten ones
   // included: the event log names tasks long after they are gone. 0 = unknown.

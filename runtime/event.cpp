@@ -7,6 +7,7 @@ std::string_view to_string(EventKind k) noexcept {
   case EventKind::RuntimeStarted: return "runtime_started";
   case EventKind::RuntimeReset: return "runtime_reset";
   case EventKind::ChannelClosed: return "channel_closed";
+  case EventKind::ThreadNamed: return "thread_named";
   case EventKind::TaskSpawned: return "task_spawned";
   case EventKind::TaskCompleted: return "task_completed";
   case EventKind::TaskDropped: return "task_dropped";

@@ -8,6 +8,13 @@
 // record: they are interned once in a `StringTable` and referenced by id.
 //
 // Changing the meaning or layout of any field bumps `kEventSchemaVersion`.
+//
+// Schema v2 (from v1): records are 48 bytes; every event names the thread
+// that wrote it (`thread`, an index into the log's thread table, which
+// ThreadNamed events build); every timer event names the timer's task; the
+// per-kind payload `a` / `b` is read only through the typed accessors at the
+// end of this file. `t` is the raw clock time, never rewritten: display code
+// that wants monotone times derives them (fold/time_order.hpp).
 #pragma once
 
 #include <cstdint>
@@ -16,15 +23,17 @@
 
 namespace pollscope {
 
-inline constexpr std::uint16_t kEventSchemaVersion = 1;
+inline constexpr std::uint16_t kEventSchemaVersion = 2;
 
 using TaskId = std::uint32_t;   // 0 = no task
 using WakerId = std::uint32_t;  // 0 = no waker (e.g. the spawner pushed)
 using TimerId = std::uint32_t;  // 0 = no timer
 using StringId = std::uint32_t; // 0 = the empty string
+using ThreadIndex = std::uint32_t; // 0 = unknown (an event appended by hand)
 
-// Which thread wrote an event. Timer threads share one lane kind; the event's
-// `timer` field says which timer thread it was.
+// What kind of thread wrote an event. Timer threads share one lane kind; the
+// event's `timer` field says which timer thread it was, and its `thread` field
+// which row of the thread table.
 enum class Lane : std::uint8_t {
   Executor = 0, // the thread that runs Executor::run / the controller worker
   Control = 1,  // the thread driving the controller (the GUI thread)
@@ -39,6 +48,11 @@ enum class EventKind : std::uint8_t {
   RuntimeStarted, // a = queue capacity, b = clock kind (0 real, 1 virtual)
   RuntimeReset,   // everything before this belongs to a torn-down runtime
   ChannelClosed,  // the last sender is gone: recv fails from now on
+  // thread = the new thread table row, a = its name str, b = its Lane, timer =
+  // the timer it serves (timer threads). Logged just before the first event a
+  // thread writes in a role (a lane, and for timer threads a timer): rows are
+  // dense from 1 and never reused within one log, resets included.
+  ThreadNamed,
 
   // --- tasks ---------------------------------------------------------------
   TaskSpawned,   // task, a = name str, b = spawn location str
@@ -74,12 +88,14 @@ enum class EventKind : std::uint8_t {
   WakerRemoved, // waker, timer: the future took the waker out again
 
   // --- timers --------------------------------------------------------------
+  // Every timer event carries `task`: the task that created the timer (0: made
+  // outside any task).
   TimerCreated,       // timer, task, a = deadline ns, b = duration ns
-  TimerThreadStarted, // timer
-  TimerThreadWaiting, // timer, a = deadline ns
-  TimerFired,         // timer: deadline reached, completed = true
-  TimerThreadExited,  // timer (flags & kFlagCancelled: reset/shutdown)
-  TimerThreadFailed,  // timer: the OS refused a thread; the timer completes now
+  TimerThreadStarted, // timer, task
+  TimerThreadWaiting, // timer, task, a = deadline ns
+  TimerFired,         // timer, task: deadline reached, completed = true
+  TimerThreadExited,  // timer, task (flags & kFlagCancelled: reset/shutdown)
+  TimerThreadFailed,  // timer, task: the OS refused a thread; the timer completes now
 
   // --- output --------------------------------------------------------------
   Output, // task, a = text str (the book's println!)
@@ -116,12 +132,14 @@ struct Event {
   Lane lane = Lane::External;
   std::uint8_t flags = 0;
   std::uint8_t reserved = 0;
+  ThreadIndex thread = 0;      // the writer's row in the thread table (ThreadNamed)
+  std::uint32_t reserved2 = 0; // keeps the record 8-byte aligned; always 0
 };
 
 static_assert(std::is_trivially_copyable_v<Event>);
 static_assert(std::is_standard_layout_v<Event>);
-static_assert(sizeof(Event) == 40,
-              "Event is a fixed 40-byte record; bump kEventSchemaVersion if it changes");
+static_assert(sizeof(Event) == 48,
+              "Event is a fixed 48-byte record; bump kEventSchemaVersion if it changes");
 static_assert(static_cast<int>(EventKind::Count) < 256);
 
 // Stable names: used by the JSON export, the event log panel and the CLI.
@@ -129,5 +147,72 @@ std::string_view to_string(EventKind k) noexcept;
 std::string_view to_string(Lane l) noexcept;
 std::string_view to_string(WakerKind k) noexcept;
 std::string_view to_string(ExecutorMode m) noexcept;
+
+// --- Typed payload accessors ----------------------------------------------------
+// The one place that knows which kind keeps what in `a` and `b`. Each names
+// the kinds it is meant for; on another kind it returns that field's value
+// all the same (the fold is robust to odd logs, so nothing here asserts).
+namespace field {
+
+// RuntimeStarted
+[[nodiscard]] constexpr std::uint64_t queue_capacity(const Event& e) noexcept { return e.a; }
+[[nodiscard]] constexpr bool virtual_clock(const Event& e) noexcept { return e.b == 1; }
+// ThreadNamed
+[[nodiscard]] constexpr StringId thread_name(const Event& e) noexcept {
+  return static_cast<StringId>(e.a);
+}
+[[nodiscard]] constexpr Lane thread_lane(const Event& e) noexcept {
+  return static_cast<Lane>(e.b);
+}
+// TaskSpawned
+[[nodiscard]] constexpr StringId task_name(const Event& e) noexcept {
+  return static_cast<StringId>(e.a);
+}
+[[nodiscard]] constexpr StringId spawn_location(const Event& e) noexcept {
+  return static_cast<StringId>(e.b);
+}
+// QueuePush, QueuePop, SendBlocked, SendUnblocked, TrySendFull
+[[nodiscard]] constexpr std::uint64_t ticket(const Event& e) noexcept { return e.a; }
+[[nodiscard]] constexpr std::uint64_t queue_length(const Event& e) noexcept { return e.b; }
+// ExecutorMode
+[[nodiscard]] constexpr ExecutorMode mode(const Event& e) noexcept {
+  return static_cast<ExecutorMode>(e.a);
+}
+// StepRequested
+[[nodiscard]] constexpr std::uint64_t steps_owed(const Event& e) noexcept { return e.a; }
+// PollEnd
+[[nodiscard]] constexpr std::uint64_t poll_duration_ns(const Event& e) noexcept { return e.a; }
+[[nodiscard]] constexpr StringId suspended_at(const Event& e) noexcept {
+  return static_cast<StringId>(e.b);
+}
+[[nodiscard]] constexpr bool ready(const Event& e) noexcept { return (e.flags & kFlagReady) != 0; }
+// ExecutorDone
+[[nodiscard]] constexpr std::uint64_t total_polls(const Event& e) noexcept { return e.a; }
+// WakerCreated
+[[nodiscard]] constexpr WakerKind waker_kind(const Event& e) noexcept {
+  return static_cast<WakerKind>(e.a);
+}
+// WakerCloned
+[[nodiscard]] constexpr WakerId cloned_from(const Event& e) noexcept {
+  return static_cast<WakerId>(e.b);
+}
+// WakerWoken
+[[nodiscard]] constexpr bool by_ref(const Event& e) noexcept { return (e.flags & kFlagByRef) != 0; }
+// TimerCreated, TimerThreadWaiting
+[[nodiscard]] constexpr std::uint64_t deadline_ns(const Event& e) noexcept { return e.a; }
+// TimerCreated
+[[nodiscard]] constexpr std::uint64_t duration_ns(const Event& e) noexcept { return e.b; }
+// TimerThreadExited, SendUnblocked
+[[nodiscard]] constexpr bool cancelled(const Event& e) noexcept {
+  return (e.flags & kFlagCancelled) != 0;
+}
+// TaskCompleted
+[[nodiscard]] constexpr bool failed(const Event& e) noexcept { return (e.flags & kFlagFailed) != 0; }
+// Output
+[[nodiscard]] constexpr StringId output_text(const Event& e) noexcept {
+  return static_cast<StringId>(e.a);
+}
+
+} // namespace field
 
 } // namespace pollscope

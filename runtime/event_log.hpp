@@ -39,10 +39,11 @@ public:
 
   // Appends one event; blocks (never drops) while the ring is full. Inline:
   // it is on every step of the poll path.
-  void append(const Event& e) noexcept { append(e, e.t, e.lane, e.timer); }
-  // The same with the time, lane and timer given apart from `e` (what
+  void append(const Event& e) noexcept { append(e, e.t, e.lane, e.timer, e.thread); }
+  // The same with the time, lane, timer and thread given apart from `e` (what
   // RuntimeContext fills in), so the event is copied once, into its slot.
-  void append(const Event& e, std::uint64_t t, Lane lane, TimerId timer) noexcept {
+  void append(const Event& e, std::uint64_t t, Lane lane, TimerId timer,
+              ThreadIndex thread) noexcept {
     // relaxed: the ticket's place in tail_'s modification order is all the
     // log order needs, and coherence keeps it consistent with happens-before.
     const std::uint64_t n = tail_.fetch_add(1, std::memory_order_relaxed);
@@ -55,6 +56,7 @@ public:
     slot.event.t = t;
     slot.event.lane = lane;
     slot.event.timer = timer;
+    slot.event.thread = thread;
     // release: publishes the event's bytes to the consumer's acquire load.
     slot.stamp.store(n + 1, std::memory_order_release);
   }
@@ -76,6 +78,12 @@ public:
   [[nodiscard]] std::uint64_t producer_waits() const noexcept; // full-ring waits
   [[nodiscard]] std::size_t capacity() const noexcept { return mask_ + 1; }
 
+  // A fresh row of this log's thread table (see EventKind::ThreadNamed):
+  // dense from 1, any thread, never reused.
+  [[nodiscard]] ThreadIndex next_thread_index() noexcept {
+    return next_thread_.fetch_add(1, std::memory_order_relaxed);
+  }
+
 private:
   struct Slot {
     std::atomic<std::uint64_t> stamp;
@@ -91,6 +99,7 @@ private:
   alignas(kLine) std::atomic<std::uint64_t> tail_{0};
   alignas(kLine) std::atomic<std::uint64_t> head_{0};
   alignas(kLine) std::atomic<std::uint64_t> producer_waits_{0};
+  std::atomic<ThreadIndex> next_thread_{1}; // once per thread and role: cold
 };
 
 } // namespace pollscope

@@ -3,6 +3,7 @@
 #include "timer_threads.hpp"
 
 #include <algorithm>
+#include <string>
 
 namespace pollscope {
 
@@ -21,10 +22,40 @@ void RuntimeContext::emit_slow(const Event& e) const noexcept {
 }
 
 void RuntimeContext::emit_stamped(const Event& e, std::uint64_t t) const noexcept {
-  const detail::ThreadState& ts = detail::t_state;
-  // The event is written once, straight into its slot; time and lane are
-  // filled in there.
-  log_->append(e, t, ts.lane, e.timer == 0 && ts.lane == Lane::Timer ? ts.timer : e.timer);
+  detail::ThreadState& ts = detail::t_state;
+  const ThreadIndex thread = ts.thread_log == log_ ? ts.thread : register_thread(t);
+  // The event is written once, straight into its slot; time, lane and thread
+  // are filled in there.
+  log_->append(e, t, ts.lane, e.timer == 0 && ts.lane == Lane::Timer ? ts.timer : e.timer,
+               thread);
+}
+
+// Cold: once per thread and role. The name says the role; timer threads are
+// named after their timer, other threads after their row.
+ThreadIndex RuntimeContext::register_thread(std::uint64_t t) const noexcept {
+  detail::ThreadState& ts = detail::t_state;
+  const ThreadIndex index = log_->next_thread_index();
+  std::string name;
+  switch (ts.lane) {
+  case Lane::Executor: name = "executor"; break;
+  case Lane::Control: name = "control (GUI)"; break;
+  case Lane::Timer:
+    name = ts.timer != 0 ? "timer " + std::to_string(ts.timer) : "timer driver";
+    break;
+  case Lane::External: name = "thread " + std::to_string(index); break;
+  }
+  Event named;
+  named.kind = EventKind::ThreadNamed;
+  try {
+    named.a = strings_->intern(name);
+  } catch (...) {
+    named.a = 0; // out of memory: an unnamed row still keeps the events apart
+  }
+  named.b = static_cast<std::uint64_t>(ts.lane);
+  log_->append(named, t, ts.lane, ts.lane == Lane::Timer ? ts.timer : 0, index);
+  ts.thread_log = log_;
+  ts.thread = index;
+  return index;
 }
 
 void RuntimeContext::register_waker(WakerId id, bool alive) {

@@ -92,7 +92,9 @@ public:
   [[nodiscard]] static RuntimeContext* current() noexcept;
   [[nodiscard]] static TaskId current_task() noexcept;
 
-  // Names the calling thread's lane for the events it emits.
+  // Names the calling thread's lane for the events it emits. A new role (a
+  // lane or timer other than the current one) gets a new row of the thread
+  // table at its next event.
   static void set_thread_lane(Lane lane, TimerId timer = 0) noexcept;
 
 private:
@@ -100,6 +102,7 @@ private:
   void register_task(Task* t, bool alive);
   void emit_slow(const Event& e) const noexcept;
   void emit_stamped(const Event& e, std::uint64_t t) const noexcept;
+  ThreadIndex register_thread(std::uint64_t t) const noexcept; // logs ThreadNamed
 
   Clock* clock_;
   StringTable* strings_;
@@ -128,6 +131,10 @@ struct ThreadState {
   TaskId task = 0;
   TimerId timer = 0;
   Lane lane = Lane::External;
+  // This thread's row in `thread_log`'s thread table, for its current role;
+  // registered at its first event there (null log: not yet).
+  const EventLog* thread_log = nullptr;
+  ThreadIndex thread = 0;
 };
 inline constinit thread_local ThreadState t_state;
 
@@ -136,8 +143,11 @@ inline constinit thread_local ThreadState t_state;
 inline RuntimeContext* RuntimeContext::current() noexcept { return detail::t_state.rt; }
 inline TaskId RuntimeContext::current_task() noexcept { return detail::t_state.task; }
 inline void RuntimeContext::set_thread_lane(Lane lane, TimerId timer) noexcept {
-  detail::t_state.lane = lane;
-  detail::t_state.timer = timer;
+  detail::ThreadState& ts = detail::t_state;
+  if (ts.lane == lane && ts.timer == timer) return; // the executor calls this every tick
+  ts.lane = lane;
+  ts.timer = timer;
+  ts.thread_log = nullptr; // a new role: a new thread table row
 }
 
 // Marks the calling thread as polling `task` of `rt` until destroyed, with

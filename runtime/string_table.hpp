@@ -1,5 +1,5 @@
 // StringTable: interns the strings events refer to (task names, output text,
-// source locations) so that every Event stays a fixed 40-byte record.
+// source locations) so that every Event stays a fixed-size record.
 //
 // Threading contract: `intern` and `intern_location` may be called from any
 // thread at once (a mutex guards the table; both first look in a per-thread

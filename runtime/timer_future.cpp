@@ -12,6 +12,7 @@ struct TimerFuture::Shared {
   bool completed = false; // guarded by mutex
   Waker waker;            // guarded by mutex; the registered waker, if any
   TimerId id = 0;
+  TaskId task = 0; // the task that made the timer: every timer event names it
   RuntimeContext* rt = nullptr;
 
   void emit(EventKind kind, WakerId waker_id = 0, std::uint64_t a = 0,
@@ -19,6 +20,7 @@ struct TimerFuture::Shared {
     Event e;
     e.kind = kind;
     e.timer = id;
+    e.task = task;
     e.waker = waker_id;
     e.a = a;
     e.flags = flags;
@@ -47,13 +49,14 @@ TimerFuture::TimerFuture(RuntimeContext& rt, std::chrono::nanoseconds duration)
     : shared_(std::make_shared<Shared>()) {
   shared_->rt = &rt;
   shared_->id = rt.next_timer_id();
+  shared_->task = RuntimeContext::current_task();
   const std::uint64_t d = duration.count() > 0 ? static_cast<std::uint64_t>(duration.count()) : 0;
   const std::uint64_t deadline = rt.clock().now_ns() + d;
   {
     Event e;
     e.kind = EventKind::TimerCreated;
     e.timer = shared_->id;
-    e.task = RuntimeContext::current_task();
+    e.task = shared_->task;
     e.a = deadline;
     e.b = d;
     rt.emit(e);
