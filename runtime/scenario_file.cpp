@@ -403,6 +403,14 @@ ScenarioParseResult parse_scenario(std::string_view text, std::string_view origi
       what = what.substr(colon + 2);
     r.error = file + ":" + std::to_string(line) + ": invalid JSON: " + what;
     return r;
+  } catch (const json::exception& e) {
+    // Not a syntax error but still the document's fault, e.g. a number too
+    // big for a double (out_of_range.406); nlohmann gives no position for it.
+    std::string what = e.what();
+    if (const auto close = what.find("] "); close != std::string::npos)
+      what = what.substr(close + 2);
+    r.error = file + ": invalid JSON: " + what;
+    return r;
   } catch (const Refusal& f) {
     const std::size_t line = line_at(text, std::stoull(f.pointer.substr(1)));
     r.error = file + ":" + std::to_string(line) + ": " + f.message;
