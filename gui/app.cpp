@@ -113,7 +113,10 @@ void App::draw_open_scenario() {
                           ImVec2(0.5f, 0.5f));
   if (!ImGui::BeginPopupModal(kTitle, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
   text_dim("A scenario file (JSON; see the README). Its tasks replace the runtime's.");
-  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+  // Focus the path field on opening and again after a refused file (Enter
+  // leaves the field), so typing edits the path instead of reaching the keys.
+  if (ImGui::IsWindowAppearing() || scenario_refocus_) ImGui::SetKeyboardFocusHere();
+  scenario_refocus_ = false;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 36);
   const bool entered = ImGui::InputText("##path", scenario_path_, sizeof scenario_path_,
                                         ImGuiInputTextFlags_EnterReturnsTrue);
@@ -128,6 +131,7 @@ void App::draw_open_scenario() {
     const ScenarioLoad load = load_scenario_file(scenario_path_);
     if (load.scenario == nullptr) {
       scenario_error_ = load.error;
+      scenario_refocus_ = true;
     } else {
       controls_.scenario = scenario_index(load.scenario->name);
       if (load.scenario->capacity) controls_.capacity = static_cast<int>(*load.scenario->capacity);

@@ -63,6 +63,7 @@ private:
   bool show_keys_ = false;
   bool open_scenario_ = false;    // File -> Open scenario was chosen: open the popup
   char scenario_path_[1024] = {}; // the popup's path field
+  bool scenario_refocus_ = false; // give the path field the keyboard next frame
   std::string scenario_error_;    // the last refused file's message, shown in the popup
   std::uint64_t last_serial_ = 0;
   std::size_t last_runtime_begin_ = 0; // to notice a reset (see draw)

@@ -174,7 +174,7 @@ TEST_CASE("lost-waker: the task is dropped still pending, with no waker ever sto
   CHECK(t.output() == std::vector<std::string>{"about to await a future that forgets the waker"});
 }
 
-TEST_CASE("double-wake: one poll queues its task twice; the second entry's poll does nothing") {
+TEST_CASE("double-wake: one poll queues its task twice and the second entry's poll does nothing") {
   test::TestRuntime t;
   auto [ex, sp] = executor_and_spawner(t.rt);
   REQUIRE(bundled("double-wake").spawn(sp, {}));
@@ -218,7 +218,7 @@ TEST_CASE("blocking-poll: the hog's poll takes 1.2 s and the 100 ms timers' task
   }
 }
 
-TEST_CASE("wake-before-store: the timer fires between check and store; the task waits forever") {
+TEST_CASE("wake-before-store: the timer fires between check and store and the task waits forever") {
   test::TestRuntime t;
   auto [ex, sp] = executor_and_spawner(t.rt);
   REQUIRE(bundled("wake-before-store").spawn(sp, {}));
@@ -292,7 +292,7 @@ TEST_CASE("full-queue-self-wake: the executor blocks sending its own task to its
   CHECK(t.output().front() == "helper spawned: the queue is full; now yielding");
 }
 
-TEST_CASE("a user's scenario file registers once; a changed file under a taken name gets -2") {
+TEST_CASE("a user's scenario file registers once and a changed file under a taken name gets -2") {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("pollscope-scen-" + std::to_string(::getpid()));
   fs::create_directories(dir);
