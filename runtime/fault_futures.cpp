@@ -111,8 +111,10 @@ void racy_timer_main(const std::shared_ptr<WakeBeforeStoreFuture::Shared>& s,
 void custodian_main(const std::shared_ptr<WakeBeforeStoreFuture::Shared>& s) {
   RuntimeContext::set_thread_lane(Lane::Timer, s->id);
   Clock& clock = s->rt->clock();
-  constexpr std::uint64_t kYear = 365ull * 24 * 3600 * 1'000'000'000ull;
-  while (clock.sleep_until(clock.now_ns() + kYear)) {
+  // A day at a time: long enough to cost nothing, short enough that a slowed
+  // real clock's wait (a day / the time scale, in ns) stays far inside int64.
+  constexpr std::uint64_t kDay = 24ull * 3600 * 1'000'000'000ull;
+  while (clock.sleep_until(clock.now_ns() + kDay)) {
   }
   Waker stranded;
   {
@@ -159,7 +161,8 @@ Poll<void> WakeBeforeStoreFuture::poll(Context& cx) {
   }
   // ...the scripted pause: the timer fires right here, between the check and
   // the store. The virtual clock is moved to the deadline (advance_to returns
-  // once the timer thread has fired); a real clock is waited on until it has.
+  // once the timer thread has fired); on a real clock the poll waits until the
+  // timer thread has fired and exited (or the runtime was torn down).
   if (auto* virt = dynamic_cast<VirtualClock*>(&s.rt->clock())) {
     virt->advance_to(deadline_);
   } else {

@@ -368,12 +368,9 @@ private:
     return step;
   }
 
-public:
-  bool spawns_ = false;
-
-private:
-  std::size_t steps_seen_ = 0;
-  std::size_t slots_ = 0;
+  std::size_t steps_seen_ = 0; // every step of the file, nested ones included (kMaxSteps)
+  std::size_t slots_ = 0;      // random timer steps of the task being parsed
+  bool spawns_ = false;        // some step spawns a task
 };
 
 std::string display_origin(std::string_view origin) {
