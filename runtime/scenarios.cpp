@@ -4,13 +4,11 @@
 #include "scenario_runner.hpp"
 
 #include <algorithm>
-#include <climits>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
-#include <unistd.h>
 
 #ifndef POLLSCOPE_SOURCE_SCENARIOS_DIR
 #define POLLSCOPE_SOURCE_SCENARIOS_DIR ""

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <random>
 #include <thread>
+#include <unistd.h>
 
 using namespace pollscope;
 
