@@ -5,6 +5,7 @@
 #include "gui/widgets.hpp"
 
 #include "fold/describe.hpp"
+#include "runtime/scenarios.hpp"
 
 #include <imgui.h>
 
@@ -73,6 +74,7 @@ void App::draw() {
   if (open_.event_log) draw_event_log(view, event_log_, selection_, &open_.event_log);
   if (open_.output) draw_output(view, output_, &open_.output);
   if (open_.metrics) ImGui::ShowMetricsWindow(&open_.metrics);
+  draw_open_scenario();
 
   if (show_keys_) {
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,
@@ -100,6 +102,48 @@ void App::draw() {
   end_layout_frame();
 }
 
+void App::draw_open_scenario() {
+  constexpr const char* kTitle = "Open scenario";
+  if (open_scenario_) {
+    open_scenario_ = false;
+    scenario_error_.clear();
+    ImGui::OpenPopup(kTitle);
+  }
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,
+                          ImVec2(0.5f, 0.5f));
+  if (!ImGui::BeginPopupModal(kTitle, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  text_dim("A scenario file (JSON; see the README). Its tasks replace the runtime's.");
+  // Focus the path field on opening and again after a refused file (Enter
+  // leaves the field), so typing edits the path instead of reaching the keys.
+  if (ImGui::IsWindowAppearing() || scenario_refocus_) ImGui::SetKeyboardFocusHere();
+  scenario_refocus_ = false;
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 36);
+  const bool entered = ImGui::InputText("##path", scenario_path_, sizeof scenario_path_,
+                                        ImGuiInputTextFlags_EnterReturnsTrue);
+  if (!scenario_error_.empty()) {
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 36);
+    ImGui::TextColored(kWarnText, "%s", scenario_error_.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  if (ImGui::Button("Open") || entered) {
+    // A bad file is untrusted input: its message (file, line, field) stays
+    // in the popup; nothing else changes.
+    const ScenarioLoad load = load_scenario_file(scenario_path_);
+    if (load.scenario == nullptr) {
+      scenario_error_ = load.error;
+      scenario_refocus_ = true;
+    } else {
+      controls_.scenario = scenario_index(load.scenario->name);
+      if (load.scenario->capacity) controls_.capacity = static_cast<int>(*load.scenario->capacity);
+      cmd_reset(*controller_, controls_);
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
 bool App::animating() const noexcept {
   const double now = ImGui::GetTime();
   // 1.5 s after a change covers chips gliding and the wake arrow fading.
@@ -108,6 +152,10 @@ bool App::animating() const noexcept {
 
 void App::draw_menu_bar(const FrameView& view) {
   if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Open scenario...")) open_scenario_ = true;
+    ImGui::EndMenu();
+  }
   if (ImGui::BeginMenu("View")) {
     ImGui::MenuItem(title::kDiagram, nullptr, &open_.diagram);
     ImGui::MenuItem(title::kControls, nullptr, &open_.controls);

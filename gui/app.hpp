@@ -43,6 +43,7 @@ public:
 
 private:
   void draw_menu_bar(const FrameView& view);
+  void draw_open_scenario(); // File -> Open scenario: a path field and the file's error
 
   // Declaration order is destruction order reversed: the pump (which reads
   // the controller's log) stops before the controller goes away.
@@ -60,6 +61,10 @@ private:
   OutputPanelState output_;
   ControlsState controls_;
   bool show_keys_ = false;
+  bool open_scenario_ = false;    // File -> Open scenario was chosen: open the popup
+  char scenario_path_[1024] = {}; // the popup's path field
+  bool scenario_refocus_ = false; // give the path field the keyboard next frame
+  std::string scenario_error_;    // the last refused file's message, shown in the popup
   std::uint64_t last_serial_ = 0;
   std::size_t last_runtime_begin_ = 0; // to notice a reset (see draw)
   double last_change_time_ = -1e9;     // ImGui time the snapshot last changed

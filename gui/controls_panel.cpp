@@ -9,6 +9,7 @@
 
 #include "fold/view.hpp"
 #include "runtime/controller.hpp"
+#include "runtime/scenarios.hpp"
 
 #include <imgui.h>
 
@@ -143,6 +144,16 @@ void scenario_section(Controller& c, ControlsState& st) {
     ImGui::EndCombo();
   }
   tooltip_for_last_item(scenario_summary(st.scenario));
+  // The picked scenario's explanation: what it does, and what to watch for.
+  // Not for hello-world: the first-launch hint explains it, and the default
+  // layout must fit 1280x800 without a scrollbar (a scrolling panel moves
+  // its buttons when a status line appears).
+  const Scenario* s = find_scenario(scenario_name(st.scenario));
+  if (s != nullptr && s->name != "hello-world") {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", s->explanation.c_str());
+    ImGui::PopStyleColor();
+  }
   const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
   if (ImGui::Button("Load (reset)", ImVec2(w, 0))) cmd_reset(c, st);
   tooltip_for_last_item("Start a fresh runtime with this scenario, paused in step mode.");

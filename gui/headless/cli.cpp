@@ -13,12 +13,13 @@ namespace {
 constexpr const char* kVersion = "pollscope 0.1.0 (event schema v1)";
 
 std::string scenario_list() {
-  std::string out = "scenarios:\n";
+  const std::string dir = scenarios_dir();
+  std::string out = "scenarios (" + (dir.empty() ? std::string("no folder found") : dir) + "):\n";
   for (const Scenario& s : scenarios()) {
-    out += "  " + std::string(s.name) +
-           std::string(s.name.size() < 16 ? 16 - s.name.size() : 1, ' ') + std::string(s.summary) +
-           "\n";
+    out += "  " + s.name + std::string(s.name.size() < 22 ? 22 - s.name.size() : 1, ' ') +
+           s.summary + "\n";
   }
+  for (const std::string& e : scenario_load_errors()) out += "  (skipped) " + e + "\n";
   return out;
 }
 
@@ -39,15 +40,19 @@ CliParse parse_cli(int argc, char** argv) {
   app.add_flag("--headless", o.headless,
                "Run without a window: print output and an event timeline");
   auto* scen = app.add_option("--scenario", o.scenario, "Scenario to load (see --list-scenarios)");
-  app.add_option("--clock", o.clock,
-                 "real (default) or virtual (instant: time jumps to the next deadline)")
-      ->check(CLI::IsMember({"real", "virtual"}));
+  auto* scen_file = app.add_option("--scenario-file", o.scenario_file,
+                                   "Load a scenario from this JSON file (see the README)");
+  scen_file->excludes(scen);
+  auto* clk = app.add_option("--clock", o.clock,
+                             "real (default) or virtual (instant: time jumps to the next deadline)")
+                  ->check(CLI::IsMember({"real", "virtual"}));
   app.add_option("--events", o.events_path, "Write every event to this file as JSON lines");
   app.add_option("--time-scale", o.time_scale,
                  "Real clock speed: 1 = real time, 0.25 = 4x slow motion")
       ->check(CLI::Range(0.001, 1000.0));
-  app.add_option("--capacity", o.capacity, "Run queue capacity (the book's sync_channel bound)")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  auto* cap =
+      app.add_option("--capacity", o.capacity, "Run queue capacity (the book's sync_channel bound)")
+          ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
   app.add_option("--count", o.count, "random-timers: how many timer tasks")
       ->check(CLI::Range(1u, 100000u));
   app.add_option("--seed", o.seed, "random-timers: seed for the durations");
@@ -89,6 +94,22 @@ CliParse parse_cli(int argc, char** argv) {
     return result;
   }
   o.scenario_given = scen->count() > 0;
+  if (scen_file->count() > 0) {
+    // A bad file is bad input: its message names the file, line and field.
+    const ScenarioLoad load = load_scenario_file(o.scenario_file);
+    if (load.scenario == nullptr) {
+      std::fprintf(stderr, "pollscope: %s\n", load.error.c_str());
+      result.exit_code = 2;
+      return result;
+    }
+    o.scenario = load.scenario->name;
+    o.scenario_given = true;
+  }
+  // The scenario's defaults, unless the user set them.
+  if (const Scenario* s = find_scenario(o.scenario)) {
+    if (s->capacity && cap->count() == 0) o.capacity = *s->capacity;
+    if (s->virtual_clock && clk->count() == 0) o.clock = *s->virtual_clock ? "virtual" : "real";
+  }
   if (find_scenario(o.scenario) == nullptr) {
     std::fprintf(stderr, "pollscope: unknown scenario '%s'\n%s", o.scenario.c_str(),
                  scenario_list().c_str());

@@ -15,6 +15,7 @@ struct CliOptions {
   bool headless = false;                // --headless: no window, print to stdout
   std::string scenario = "hello-world"; // --scenario NAME
   bool scenario_given = false;          // the user named one explicitly
+  std::string scenario_file;            // --scenario-file PATH: loaded and registered
   std::string clock = "real";           // --clock real|virtual
   std::string events_path;              // --events FILE.jsonl: every event as a JSON line
   double time_scale = 1.0;              // --time-scale X (real clock; 0.25 = slow motion)

@@ -1,0 +1,149 @@
+// The scenario file format: what the parser accepts, and a table of the
+// malformed files it refuses, each with the message a user sees (the file,
+// the line, the field).
+#include "runtime/scenario_file.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace pollscope;
+
+namespace {
+
+std::string error_of(const std::string& text) {
+  const ScenarioParseResult r = parse_scenario(text, "bad.json");
+  CHECK_FALSE(r.model.has_value());
+  return r.error;
+}
+
+} // namespace
+
+TEST_CASE("a minimal scenario file parses into its name, explanation and steps") {
+  const ScenarioParseResult r = parse_scenario(R"({
+    "name": "mini", "explanation": "One task.",
+    "defaults": {"capacity": 4, "clock": "virtual"},
+    "tasks": [{"name": "t", "steps": [
+      {"print": "a"}, {"timer_ms": 5}, {"yield": 2}, {"join_ms": [1, 2]},
+      {"repeat": {"times": 2, "steps": [{"timer_ms": {"random": [1, 9]}}]}},
+      {"spawn": "u"}, {"lose_waker": true}, {"double_wake": true},
+      {"block_ms": 10}, {"wake_before_store_ms": 3}]},
+      {"name": "u", "start": false, "steps": []}]
+  })",
+                                               "mini.json");
+  REQUIRE_MESSAGE(r.model.has_value(), r.error);
+  const ScenarioModel& m = *r.model;
+  CHECK(m.name == "mini");
+  CHECK(m.summary == "One task."); // defaults to the explanation
+  CHECK(m.capacity == std::optional<std::size_t>(4));
+  CHECK(m.virtual_clock == std::optional<bool>(true));
+  CHECK(m.spawns);
+  REQUIRE(m.tasks.size() == 2);
+  CHECK_FALSE(m.tasks[1].start);
+  const auto& s = m.tasks[0].steps;
+  REQUIRE(s.size() == 10);
+  CHECK(s[1].kind == StepKind::Timer);
+  CHECK(s[1].ms == 5);
+  CHECK(s[3].join == std::vector<std::uint64_t>{1, 2});
+  CHECK(s[4].body[0].random);
+  CHECK(m.tasks[0].random_slots == 1);
+  CHECK(s[5].task == 1);
+  CHECK(s[9].kind == StepKind::WakeBeforeStore);
+}
+
+TEST_CASE("every malformed scenario file is refused with a message naming the file, line and "
+          "field") {
+  struct Case {
+    const char* what;
+    std::string text;
+    std::string message;
+  };
+  const std::string head =
+      R"({"name": "x", "explanation": "e", "tasks": [{"name": "t", "steps": [)";
+  const std::string tail = "]}]}";
+  const Case cases[] = {
+      {"invalid JSON", "{\n\"name\": \"x\",\n oops}",
+       "bad.json:3: invalid JSON: syntax error while parsing object key"},
+      {"not an object", "[1, 2]", "bad.json:1: (document): expected a JSON object"},
+      {"missing tasks", R"({"name": "x", "explanation": "e"})",
+       "bad.json:1: (document): missing field 'tasks'"},
+      {"unknown top-level field", R"({"name": "x", "explanation": "e", "taks": []})",
+       "bad.json:1: /taks: unknown field 'taks'"},
+      {"bad scenario name", R"({"name": "Hello World", "explanation": "e", "tasks": []})",
+       "bad.json:1: /name: use lowercase letters, digits and '-' only"},
+      {"wrong type", head + "\n{\"timer_ms\": \"2s\"}" + tail,
+       "bad.json:2: /tasks/0/steps/0/timer_ms: expected a whole number, got string"},
+      {"negative duration", head + "{\"timer_ms\": -5}" + tail,
+       "bad.json:1: /tasks/0/steps/0/timer_ms: must not be negative (got -5)"},
+      {"fractional duration", head + "{\"timer_ms\": 1.5}" + tail,
+       "/tasks/0/steps/0/timer_ms: expected a whole number, got number"},
+      {"absurd duration", head + "{\"timer_ms\": 100000000000}" + tail,
+       "/tasks/0/steps/0/timer_ms: 100000000000 is out of range [0, 86400000]"},
+      {"absurd count", head + "{\"yield\": 1000000}" + tail,
+       "/tasks/0/steps/0/yield: 1000000 is out of range [1, 10000]"},
+      {"absurd block", head + "{\"block_ms\": 60000}" + tail,
+       "/tasks/0/steps/0/block_ms: 60000 is out of range [0, 10000]"},
+      {"unknown step", head + "\n\n{\"sleep\": 5}" + tail,
+       "bad.json:3: /tasks/0/steps/0/sleep: unknown step 'sleep'"},
+      {"two keys in a step", head + "{\"print\": \"a\", \"yield\": 1}" + tail,
+       "/tasks/0/steps/0: a step is an object with exactly one key"},
+      {"unknown task reference", head + "{\"spawn\": \"nobody\"}" + tail,
+       "/tasks/0/steps/0/spawn: no task is named 'nobody'"},
+      {"duplicate task names",
+       R"({"name": "x", "explanation": "e", "tasks": [{"name": "t", "steps": []},
+          {"name": "t", "steps": []}]})",
+       "bad.json:2: /tasks/1/name: two tasks are named 't'"},
+      {"no task starts",
+       R"({"name": "x", "explanation": "e", "tasks": [{"name": "t", "start": false, "steps": []}]})",
+       "/tasks: no task starts"},
+      {"empty explanation", R"({"name": "x", "explanation": "", "tasks": []})",
+       "/explanation: must not be empty"},
+      {"bad clock",
+       R"({"name": "x", "explanation": "e", "defaults": {"clock": "wall"}, "tasks": []})",
+       "/defaults/clock: expected \"real\" or \"virtual\", got \"wall\""},
+      {"zero capacity",
+       R"({"name": "x", "explanation": "e", "defaults": {"capacity": 0}, "tasks": []})",
+       "/defaults/capacity: 0 is out of range [1, 10000000]"},
+      {"instances out of range",
+       R"({"name": "x", "explanation": "e", "tasks": [{"name": "t", "instances": 5000, "steps": []}]})",
+       "/tasks/0/instances: 5000 is out of range [1, 1000]"},
+      {"repeats nested too deep",
+       head +
+           R"({"repeat": {"times": 1, "steps": [{"repeat": {"times": 1, "steps": [{"repeat": {"times": 1, "steps": [{"repeat": {"times": 1, "steps": [{"repeat": {"times": 1, "steps": []}}]}}]}}]}}]}})" +
+           tail,
+       "repeats nested deeper than 4"},
+      {"JSON nested too deep", std::string(100, '[') + std::string(100, ']'),
+       "bad.json:1: nested deeper than 32 levels"},
+      {"huge file", std::string(300 * 1024, ' '),
+       "bad.json: the file is 307200 bytes; the limit is 262144"},
+      {"join of nothing", head + "{\"join_ms\": []}" + tail,
+       "/tasks/0/steps/0/join_ms: expected a non-empty array of durations"},
+      {"random range upside down", head + "{\"timer_ms\": {\"random\": [9, 1]}}" + tail,
+       "/tasks/0/steps/0/timer_ms/random: MIN_MS is above MAX_MS"},
+      {"lose_waker false", head + "{\"lose_waker\": false}" + tail,
+       "/tasks/0/steps/0/lose_waker: expected true"},
+      {"empty document", "", "bad.json:1: invalid JSON"},
+      // Found by the fuzzer: nlohmann reports this one as out_of_range, not parse_error.
+      {"number too big for a double", R"({"name": "x", "order": 110E333333})",
+       "bad.json: invalid JSON: number overflow parsing '110E333333'"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.what);
+    const std::string error = error_of(c.text);
+    CHECK_MESSAGE(error.find(c.message) != std::string::npos, error);
+  }
+}
+
+TEST_CASE("too many steps in one file are refused before they are all built") {
+  std::string steps;
+  for (int i = 0; i < 600; ++i) steps += std::string(i ? "," : "") + "{\"yield\": 1}";
+  const std::string error = error_of(R"({"name": "x", "explanation": "e", "tasks": [{"name": "t",
+    "steps": [)" + steps + "]}]}");
+  CHECK_MESSAGE(error.find("more than 512 steps in the file") != std::string::npos, error);
+}
+
+TEST_CASE("a missing file and a folder are refused with their path") {
+  CHECK(load_scenario_model("/nonexistent/x.json").error ==
+        "/nonexistent/x.json: cannot open the file");
+  CHECK(load_scenario_model("/tmp").error == "/tmp: is a folder, not a scenario file");
+}
