@@ -24,14 +24,14 @@ ControllerOptions controller_options(const CliOptions& cli) {
   return o;
 }
 
-App::App(const CliOptions& cli, EventsFile* events)
+App::App(const CliOptions& cli, record::EventsFile* events)
     : controller_(std::make_unique<Controller>(controller_options(cli))), events_(events) {
-  FoldPump::EventSink sink;
+  record::FoldPump::EventSink sink;
   if (events && events->is_open())
     sink = [events, strings = &controller_->strings()](std::span<const Event> batch) {
       events->write(batch, *strings);
     };
-  pump_ = std::make_unique<FoldPump>(controller_->log(), std::move(sink));
+  pump_ = std::make_unique<record::FoldPump>(controller_->log(), std::move(sink));
   controls_.capacity = static_cast<int>(cli.capacity);
   controls_.time_scale = static_cast<float>(cli.time_scale);
   controls_.scenario = scenario_index(cli.scenario);
@@ -45,7 +45,7 @@ App::~App() {
 }
 
 void App::draw() {
-  const Snapshot& snap = pump_->latest();
+  const record::Snapshot& snap = pump_->latest();
   const FrameView view{snap.state, snap.events, controller_->strings(), controller_->now_ns(),
                        snap.serial};
   if (snap.serial != last_serial_) {

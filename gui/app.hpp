@@ -3,13 +3,13 @@
 // same code in the desktop app, the screenshot mode and the headless tests.
 //
 // Threading: everything here is for the UI thread, except what FoldPump runs
-// on its own thread (see fold_pump.hpp).
+// on its own thread (see record/fold_pump.hpp).
 #pragma once
 
-#include "gui/events_file.hpp"
-#include "gui/fold_pump.hpp"
 #include "gui/headless/cli.hpp"
 #include "gui/panels.hpp"
+#include "record/events_file.hpp"
+#include "record/fold_pump.hpp"
 #include "runtime/controller.hpp"
 
 #include <memory>
@@ -24,7 +24,7 @@ public:
   // Starts the runtime as `cli` says (scenario, clock, capacity, mode). If
   // `events` is open, every event is written to it (--events), on the pump
   // thread; it must outlive the App.
-  explicit App(const CliOptions& cli, EventsFile* events = nullptr);
+  explicit App(const CliOptions& cli, record::EventsFile* events = nullptr);
   ~App();
   App(const App&) = delete;
   App& operator=(const App&) = delete;
@@ -37,7 +37,7 @@ public:
   [[nodiscard]] bool animating() const noexcept;
 
   [[nodiscard]] Controller& controller() noexcept { return *controller_; }
-  [[nodiscard]] FoldPump& pump() noexcept { return *pump_; }
+  [[nodiscard]] record::FoldPump& pump() noexcept { return *pump_; }
   [[nodiscard]] const ControlRects& control_rects() const noexcept { return controls_.rects; }
   [[nodiscard]] PanelsOpen& panels() noexcept { return open_; }
 
@@ -47,8 +47,8 @@ private:
   // Declaration order is destruction order reversed: the pump (which reads
   // the controller's log) stops before the controller goes away.
   std::unique_ptr<Controller> controller_;
-  std::unique_ptr<FoldPump> pump_;
-  const EventsFile* events_ = nullptr; // --events, to show a failed write
+  std::unique_ptr<record::FoldPump> pump_;
+  const record::EventsFile* events_ = nullptr; // --events, to show a failed write
 
   PanelsOpen open_;
   Selection selection_;

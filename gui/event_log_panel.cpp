@@ -135,8 +135,11 @@ void row(const FrameView& view, std::size_t index, const Event& e, Selection& se
     sel.task = sel.task == e.task ? 0 : e.task;
   ImGui::PopID();
   ImGui::TableNextColumn();
+  // The display time (record/display_time.hpp): never earlier than the row
+  // above it; the stored event keeps its raw time.
   const std::uint64_t t0 = view.state.started_t;
-  ImGui::TextDisabled("%.6f", double(e.t > t0 ? e.t - t0 : 0) / 1e9);
+  const std::uint64_t t = view.events.store->display_time(view.events.runtime_begin + index);
+  ImGui::TextDisabled("%.6f", double(t > t0 ? t - t0 : 0) / 1e9);
   ImGui::TableNextColumn();
   const std::string what = fold::describe(e, view.strings, &view.state);
   text_colored(kind_color(e.kind), what);

@@ -4,7 +4,7 @@
 // open the window, set up Dear ImGui, start the runtime and its fold pump,
 // loop (snapshot, draw, render), then clean up in reverse order.
 #include "gui/app.hpp"
-#include "gui/events_file.hpp"
+#include "record/events_file.hpp"
 #include "gui/headless/cli.hpp"
 #include "gui/platform_window.hpp"
 #include "gui/screenshot.hpp"
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   const CliOptions& cli = parsed.options;
   if (cli.headless) return run_headless(cli);
 
-  gui::EventsFile events;
+  record::EventsFile events;
   if (std::string error; !cli.events_path.empty() && !events.open(cli.events_path, error)) {
     std::fprintf(stderr, "pollscope: %s\n", error.c_str());
     return 2;

@@ -11,7 +11,7 @@
 
 #include "fold/state.hpp"
 #include "fold/view.hpp"
-#include "gui/event_store.hpp"
+#include "record/event_store.hpp"
 #include "runtime/string_table.hpp"
 
 #include <imgui.h>
@@ -26,6 +26,9 @@ class Controller;
 }
 
 namespace pollscope::gui {
+
+using record::EventStore;
+using record::EventsView;
 
 // Which windows are shown (the View menu toggles them).
 struct PanelsOpen {

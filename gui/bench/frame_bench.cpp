@@ -15,7 +15,7 @@
 //              fold, <= 2 ms)
 //   fold       the pump thread's Fold::apply + snapshot copy time, per frame
 #include "gui/commands.hpp"
-#include "gui/fold_pump.hpp"
+#include "record/fold_pump.hpp"
 #include "gui/panels.hpp"
 #include "gui/platform_window.hpp"
 #include "gui/screenshot.hpp"
@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
     Controller controller(opts); // for the controls panel only: its own log stays idle
     StringTable strings;
     EventLog log(std::size_t{1} << 20);
-    gui::FoldPump pump(log);
+    record::FoldPump pump(log);
 
     // 10,000 parked tasks, then cycles until a million events are kept.
     Generator gen(strings);
@@ -197,7 +197,7 @@ int main(int argc, char** argv) {
     Stats frame_ms, ui_ms, fold_ms, swap_ms;
     const int total = frames_per_phase * 3;
     std::uint64_t fold_ns_before = pump.stats().fold_ns + pump.stats().copy_ns;
-    const gui::PumpStats at_start = pump.stats();
+    const record::PumpStats at_start = pump.stats();
     const auto t_draw = WallClock::now();
     const double process_cpu0 = process_cpu_ms();
     double vertices = 0, draw_calls = 0;
@@ -217,7 +217,7 @@ int main(int argc, char** argv) {
                                    : 0.0f; // ~60,000 px a frame: across the million
       const double cpu0 = thread_cpu_ms();
       ImGui::NewFrame();
-      const gui::Snapshot& snap = pump.latest();
+      const record::Snapshot& snap = pump.latest();
       const gui::FrameView view{snap.state, snap.events, strings, snap.state.log.last_t,
                                 snap.serial};
       if (!only.empty() && f == 0)
@@ -265,7 +265,7 @@ int main(int argc, char** argv) {
     }
     stop.store(true);
     producer.join();
-    const gui::Snapshot& last = pump.latest();
+    const record::Snapshot& last = pump.latest();
     std::printf("drew %d frames at %dx%d: %zu tasks, %zu events kept\n", total, 1280, 800,
                 last.state.tasks.size(), last.events.count);
     std::printf("frame    median %6.2f ms   p95 %6.2f ms   max %6.2f ms   (target <= 16.7 ms)\n",
@@ -284,7 +284,7 @@ int main(int argc, char** argv) {
                 fold_ms.pct(0.5), fold_ms.pct(0.95), fold_ms.pct(1.0));
     // Per-frame averages over the whole run, immune to how the pump's work
     // lands between frames: the fold's share of a frame, split in two.
-    const gui::PumpStats at_end = pump.stats();
+    const record::PumpStats at_end = pump.stats();
     const double secs = std::chrono::duration<double>(WallClock::now() - t_draw).count();
     const double apply_avg = static_cast<double>(at_end.fold_ns - at_start.fold_ns) / 1e6 / total;
     const double copy_avg = static_cast<double>(at_end.copy_ns - at_start.copy_ns) / 1e6 / total;
