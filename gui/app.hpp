@@ -6,7 +6,7 @@
 // on its own thread (see record/fold_pump.hpp).
 #pragma once
 
-#include "gui/headless/cli.hpp"
+#include "cli/cli.hpp"
 #include "gui/panels.hpp"
 #include "record/events_file.hpp"
 #include "record/fold_pump.hpp"

@@ -5,7 +5,7 @@
 // loop (snapshot, draw, render), then clean up in reverse order.
 #include "gui/app.hpp"
 #include "record/events_file.hpp"
-#include "gui/headless/cli.hpp"
+#include "cli/cli.hpp"
 #include "gui/platform_window.hpp"
 #include "gui/screenshot.hpp"
 #include "gui/theme.hpp"
