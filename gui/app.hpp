@@ -8,6 +8,7 @@
 
 #include "cli/cli.hpp"
 #include "gui/panels.hpp"
+#include "record/cursor.hpp"
 #include "record/events_file.hpp"
 #include "record/fold_pump.hpp"
 #include "runtime/controller.hpp"
@@ -39,6 +40,7 @@ public:
   [[nodiscard]] Controller& controller() noexcept { return *controller_; }
   [[nodiscard]] record::FoldPump& pump() noexcept { return *pump_; }
   [[nodiscard]] const ControlRects& control_rects() const noexcept { return controls_.rects; }
+  [[nodiscard]] const HistoryState& history() const noexcept { return history_; }
   [[nodiscard]] PanelsOpen& panels() noexcept { return open_; }
 
 private:
@@ -48,6 +50,7 @@ private:
   // the controller's log) stops before the controller goes away.
   std::unique_ptr<Controller> controller_;
   std::unique_ptr<record::FoldPump> pump_;
+  std::unique_ptr<record::Cursor> cursor_;     // the history bar's moment (UI thread)
   const record::EventsFile* events_ = nullptr; // --events, to show a failed write
 
   PanelsOpen open_;
@@ -59,7 +62,11 @@ private:
   EventLogState event_log_;
   OutputPanelState output_;
   ControlsState controls_;
+  HistoryState history_;
   bool show_keys_ = false;
+  std::uint64_t view_serial_ = 1;   // FrameView::serial: changes with what the panels show
+  std::uint64_t last_view_key_ = 0; // the cursor position, or the snapshot serial live
+  bool last_view_past_ = false;
   std::uint64_t last_serial_ = 0;
   std::size_t last_runtime_begin_ = 0; // to notice a reset (see draw)
   double last_change_time_ = -1e9;     // ImGui time the snapshot last changed

@@ -157,8 +157,9 @@ void handle_shortcuts(Controller& c, const FrameView& view, ControlsState& st) {
   if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) cmd_toggle_run(c, view, st);
   // Holding the step key repeats it: a quick way to walk many polls.
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), true) ||
-      ImGui::IsKeyPressed(static_cast<unsigned char>('S'), true))
+  // (The arrow keys move the history bar: gui/history_bar.hpp.)
+  if (ImGui::IsKeyPressed(static_cast<unsigned char>('S'), true) ||
+      ImGui::IsKeyPressed(static_cast<unsigned char>('P'), true))
     cmd_step(c, st);
   if (letter_pressed('T')) cmd_spawn_timer(c, st);
   if (letter_pressed('R')) cmd_reset(c, st);

@@ -15,7 +15,7 @@ namespace pollscope::gui {
 // The keys, for tooltips and the Help menu.
 namespace keys {
 inline constexpr const char* kRunPause = "Space";
-inline constexpr const char* kStep = "Right arrow or S";
+inline constexpr const char* kStep = "S or P";
 inline constexpr const char* kSpawn = "T";
 inline constexpr const char* kReset = "R";
 } // namespace keys
@@ -45,7 +45,7 @@ void cmd_add_scenario(Controller& c, ControlsState& st);
 [[nodiscard]] std::string_view scenario_summary(int index);
 [[nodiscard]] int scenario_index(std::string_view name); // 0 if unknown
 
-// Space, Right/S, T and R, unless a text field has the keyboard.
+// Space, S/P, T and R, unless a text field has the keyboard.
 void handle_shortcuts(Controller& c, const FrameView& view, ControlsState& st);
 
 } // namespace pollscope::gui

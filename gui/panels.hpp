@@ -109,6 +109,17 @@ struct EventLogState {
   bool filtering = false;               // any filter active (else rows are the events themselves)
   std::size_t last_rows = 0;
   float last_scroll_y = 0;
+  // A clicked row asks the history to show the moment after that event
+  // (a store index + 1); SIZE_MAX: no request. The App applies it.
+  std::size_t seek_request = SIZE_MAX;
+};
+
+// Where the history bar stands: live (the newest snapshot), or a moment of
+// the past, `index` = how many events of the store the panels show.
+struct HistoryState {
+  bool live = true;
+  std::size_t index = 0;
+  ImVec4 bar_rect{}; // x, y, w, h of the bar, for --print-ready
 };
 
 struct OutputPanelState {

@@ -91,6 +91,9 @@ public:
   // For a Cursor: readers follow the published counts (see the contract).
   [[nodiscard]] const EventStore& store() const noexcept { return recorder_.store(); }
   [[nodiscard]] const Checkpoints& checkpoints() const noexcept { return recorder_.checkpoints(); }
+  [[nodiscard]] std::size_t runtime_begin_at(std::size_t i) const {
+    return recorder_.runtime_begin_at(i);
+  }
 
 private:
   void run();

@@ -4,14 +4,19 @@
 // (record/fold_pump.hpp) drives it on its thread and publishes snapshots.
 //
 // Threading: one writer thread calls `append`; readers follow the contracts
-// of EventStore and Checkpoints (published counts only).
+// of EventStore and Checkpoints (published counts only). `runtime_begin_at`
+// is for any thread: the list of runtime openings is guarded by a mutex,
+// taken by the writer only when a runtime opens (rare).
 #pragma once
 
 #include "fold/fold.hpp"
 #include "record/checkpoints.hpp"
 #include "record/event_store.hpp"
 
+#include <algorithm>
 #include <cstddef>
+#include <mutex>
+#include <vector>
 
 namespace pollscope::record {
 
@@ -24,10 +29,10 @@ public:
     // The log panel starts at the event that opened the current runtime:
     // a RuntimeReset, or a RuntimeStarted that no reset preceded.
     if (e.kind == EventKind::RuntimeReset) {
-      runtime_begin_ = store_.writer_size();
+      open_runtime(store_.writer_size());
       reset_seen_ = true;
     } else if (e.kind == EventKind::RuntimeStarted) {
-      if (!reset_seen_) runtime_begin_ = store_.writer_size();
+      if (!reset_seen_) open_runtime(store_.writer_size());
       reset_seen_ = false;
     }
     // Past the store's bound the fold goes on, but there is nothing to seek.
@@ -39,12 +44,28 @@ public:
   [[nodiscard]] const Checkpoints& checkpoints() const noexcept { return checkpoints_; }
   [[nodiscard]] std::size_t runtime_begin() const noexcept { return runtime_begin_; }
 
+  // Any thread: where the runtime that event `i - 1` belongs to began, i.e.
+  // the runtime on screen when the cursor shows the first i events.
+  [[nodiscard]] std::size_t runtime_begin_at(std::size_t i) const {
+    std::lock_guard lock(begins_mutex_);
+    const auto it = std::lower_bound(begins_.begin(), begins_.end(), i);
+    return it == begins_.begin() ? 0 : *std::prev(it);
+  }
+
 private:
+  void open_runtime(std::size_t index) {
+    runtime_begin_ = index;
+    std::lock_guard lock(begins_mutex_);
+    begins_.push_back(index);
+  }
+
   fold::Fold fold_;
   EventStore store_;
   Checkpoints checkpoints_;
   std::size_t runtime_begin_ = 0;
   bool reset_seen_ = false; // a RuntimeReset opened the current runtime
+  mutable std::mutex begins_mutex_;
+  std::vector<std::size_t> begins_; // every runtime_begin_, ascending
 };
 
 } // namespace pollscope::record
