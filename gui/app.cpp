@@ -9,6 +9,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace pollscope::gui {
@@ -174,7 +175,13 @@ void App::draw_menu_bar(const FrameView& view) {
                 std::string(to_string(ex.mode)).c_str(),
                 std::string(fold::to_string(ex.activity)).c_str(), view.events.count);
   const float w = ImGui::CalcTextSize(status).x + ImGui::GetStyle().ItemSpacing.x * 2;
-  if (draw_history_bar(history_, *pump_, view.events.count, w)) event_log_.follow = true;
+  // The bar keeps one width whatever the status says, so it never jitters
+  // under the mouse: room for the longest status line.
+  const float reserve =
+      ImGui::CalcTextSize("throttle  |  blocked on a full queue  |  10000000 events").x +
+      ImGui::GetStyle().ItemSpacing.x * 2;
+  if (draw_history_bar(history_, *pump_, view.events.count, std::max(w, reserve)))
+    event_log_.follow = true;
   ImGui::SetCursorPosX(ImGui::GetWindowWidth() - w);
   text_dim(status);
   ImGui::EndMainMenuBar();

@@ -40,9 +40,9 @@ void print_ready_line(const pollscope::gui::App& app, GLFWwindow* window) {
            std::to_string(wy + static_cast<int>(v.y)) + "," +
            std::to_string(static_cast<int>(v.z)) + "," + std::to_string(static_cast<int>(v.w));
   };
-  std::printf("pollscope-ready spawn_timer=%s step=%s run=%s pause=%s reset=%s\n",
+  std::printf("pollscope-ready spawn_timer=%s step=%s run=%s pause=%s reset=%s history=%s\n",
               rect(r.spawn_timer).c_str(), rect(r.step).c_str(), rect(r.run).c_str(),
-              rect(r.pause).c_str(), rect(r.reset).c_str());
+              rect(r.pause).c_str(), rect(r.reset).c_str(), rect(app.history().bar_rect).c_str());
   std::fflush(stdout);
 }
 
