@@ -1,6 +1,7 @@
 #include "gui/app.hpp"
 
 #include "gui/commands.hpp"
+#include "gui/history.hpp"
 #include "gui/history_bar.hpp"
 #include "gui/layout.hpp"
 #include "gui/widgets.hpp"
@@ -62,6 +63,7 @@ void App::draw() {
     event_log_.follow = true;
   }
   if (handle_history_keys(history_, *pump_, count)) event_log_.follow = true;
+  apply_steps(live);
   // Every panel draws the moment at the cursor: the fold's state there and
   // the store up to there. Live, that is the newest snapshot itself.
   const std::size_t pos = history_position(history_, count);
@@ -110,7 +112,9 @@ void App::draw() {
       if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
         const char* rows[][2] = {
             {keys::kRunPause, "Run / Pause the executor"},
-            {keys::kStep, "Step: poll exactly one task (hold to repeat)"},
+            {keys::kStep, "Step: in step mode, the next book step; it polls once the view has "
+                          "shown everything (hold to repeat)"},
+            {keys::kPollOnce, "Poll once: the executor polls one task"},
             {keys::kEventBackForward, "History: one event back / forward"},
             {keys::kBookStepBackForward, "History: one book step back / forward"},
             {keys::kStartLive, "History: the start of the run / live"},
@@ -131,6 +135,38 @@ void App::draw() {
     ImGui::End();
   }
   end_layout_frame();
+}
+
+void App::apply_steps(const FrameView& live) {
+  const std::size_t count = live.events.count;
+  // A poll asked for by an earlier press: show its first book step once the
+  // pump has it (or stay put until then).
+  if (history_.await_step_after != SIZE_MAX && count > history_.await_step_after) {
+    const std::size_t at =
+        next_book_step(pump_->store(), pump_->checkpoints(), history_.await_step_after, count);
+    history_go(history_, at, count + 1); // pinned there, even at the end
+    history_.await_step_after = SIZE_MAX;
+    event_log_.follow = true;
+  }
+  for (; controls_.steps_asked > 0; --controls_.steps_asked) {
+    if (live.state.executor.mode != ExecutorMode::Step) {
+      cmd_poll_once(*controller_, controls_); // run / pause: Step is one poll
+      continue;
+    }
+    if (history_.await_step_after != SIZE_MAX) continue; // the last poll is not in yet
+    const std::size_t pos = history_position(history_, count);
+    if (pos < count) {
+      history_go(history_, next_book_step(pump_->store(), pump_->checkpoints(), pos, count),
+                 count + 1);
+      event_log_.follow = true;
+    } else {
+      // The view has shown everything: poll, then show what the poll did
+      // one book step at a time.
+      cmd_poll_once(*controller_, controls_);
+      history_go(history_, count, count + 1);
+      history_.await_step_after = count;
+    }
+  }
 }
 
 bool App::animating() const noexcept {

@@ -45,6 +45,9 @@ public:
 
 private:
   void draw_menu_bar(const FrameView& view);
+  // Step presses (ControlsState::steps_asked): in step mode each moves the
+  // view one book step, and polls only when the view already shows live.
+  void apply_steps(const FrameView& live);
 
   // Declaration order is destruction order reversed: the pump (which reads
   // the controller's log) stops before the controller goes away.

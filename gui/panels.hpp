@@ -120,6 +120,9 @@ struct HistoryState {
   bool live = true;
   std::size_t index = 0;
   ImVec4 bar_rect{}; // x, y, w, h of the bar, for --print-ready
+  // After a Step polled at live: the view waits at this position and goes to
+  // the first book step the poll brings (not to the newest event).
+  std::size_t await_step_after = SIZE_MAX;
 };
 
 struct OutputPanelState {
@@ -134,6 +137,7 @@ struct ControlRects {
 };
 
 struct ControlsState {
+  int steps_asked = 0; // Step presses the App has not applied yet (cmd_step)
   int duration_ms = 2000;
   int spawn_count = 10;
   int min_ms = 200;
