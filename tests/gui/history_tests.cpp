@@ -1,5 +1,8 @@
 // History navigation: where Shift+Left / Shift+Right take the cursor, and
 // that the positions the bar moves to are clamped to the record.
+#include "gui_test_support.hpp"
+
+#include "gui/app.hpp"
 #include "gui/history.hpp"
 #include "gui/history_bar.hpp"
 #include "record/recorder.hpp"
@@ -55,6 +58,56 @@ TEST_CASE("the history goes live at the end of the record and stays in the past 
   history_go(h, 25, 20);
   CHECK(h.live);
   CHECK(history_position(h, 30) == 30); // live follows the present
+}
+
+TEST_CASE("in step mode Step polls at live, then shows the poll one book step at a time; the "
+          "arrows move one event and End returns to live") {
+  test::BareImGui imgui;
+  ImGuiIO& io = ImGui::GetIO();
+  io.KeyMap[ImGuiKey_LeftArrow] = 263; // the GLFW backend's codes
+  io.KeyMap[ImGuiKey_End] = 269;
+  CliOptions cli; // hello-world, paused in step mode: spawned and queued
+  App app(cli);
+  auto settle = [&] {
+    app.controller().sync();
+    app.pump().flush();
+    imgui.frame([&] { app.draw(); });
+  };
+  auto tap = [&](int key) {
+    io.KeysDown[key] = true;
+    imgui.frame([&] { app.draw(); });
+    io.KeysDown[key] = false;
+    settle();
+  };
+  auto count = [&] { return app.pump().latest().events.count; };
+  settle();
+  REQUIRE(app.history().live);
+  const std::size_t before_poll = count();
+
+  tap('S'); // the view has shown everything: this press polls
+  settle(); // the poll's events reach the pump; the view goes to its first step
+  REQUIRE(count() > before_poll);
+  const std::size_t first = history_position(app.history(), count());
+  CHECK_FALSE(app.history().live);
+  CHECK(first > before_poll);
+  CHECK(first < count()); // the first new book step, not the newest event
+
+  // Each further press is one book step of the view, with no poll, until the
+  // view has caught up.
+  std::size_t at = first;
+  const std::size_t polled = count();
+  while (at < polled) {
+    tap('S');
+    const std::size_t next = history_position(app.history(), count());
+    REQUIRE(next > at);
+    at = next;
+  }
+  CHECK(app.pump().latest().state.executor.total_polls == 1);
+
+  tap(263); // Left: one event back
+  CHECK(history_position(app.history(), count()) == at - 1);
+  tap(269); // End: live
+  CHECK(app.history().live);
 }
 
 } // namespace
