@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
   // none ("none": the baseline cost of a frame).
   const std::string_view arg3 = argc > 3 ? argv[3] : "";
   const bool drag = arg3 == "drag";
-  const std::string_view only = drag ? "" : arg3;
+  const std::string_view only = drag ? (argc > 4 ? argv[4] : "") : arg3; // drag PANEL
   const std::size_t history = drag ? 10'000'000 : 1'000'000;
   const gui::OpenedWindow win = gui::open_window("pollscope frame bench", 1280, 800);
   if (!win.window) return win.exit_code;
