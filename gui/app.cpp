@@ -1,6 +1,8 @@
 #include "gui/app.hpp"
 
 #include "gui/commands.hpp"
+#include "gui/history.hpp"
+#include "gui/history_bar.hpp"
 #include "gui/layout.hpp"
 #include "gui/widgets.hpp"
 
@@ -9,6 +11,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace pollscope::gui {
@@ -25,14 +28,15 @@ ControllerOptions controller_options(const CliOptions& cli) {
   return o;
 }
 
-App::App(const CliOptions& cli, EventsFile* events)
+App::App(const CliOptions& cli, record::EventsFile* events)
     : controller_(std::make_unique<Controller>(controller_options(cli))), events_(events) {
-  FoldPump::EventSink sink;
+  record::FoldPump::EventSink sink;
   if (events && events->is_open())
     sink = [events, strings = &controller_->strings()](std::span<const Event> batch) {
       events->write(batch, *strings);
     };
-  pump_ = std::make_unique<FoldPump>(controller_->log(), std::move(sink));
+  pump_ = std::make_unique<record::FoldPump>(controller_->log(), std::move(sink));
+  cursor_ = std::make_unique<record::Cursor>(pump_->store(), pump_->checkpoints());
   controls_.capacity = static_cast<int>(cli.capacity);
   controls_.time_scale = static_cast<float>(cli.time_scale);
   controls_.scenario = scenario_index(cli.scenario);
@@ -41,14 +45,41 @@ App::App(const CliOptions& cli, EventsFile* events)
 }
 
 App::~App() {
-  pump_.reset(); // stop consuming before the log it drains is destroyed
+  cursor_.reset(); // reads the pump's store
+  pump_.reset();   // stop consuming before the log it drains is destroyed
   controller_.reset();
 }
 
 void App::draw() {
-  const Snapshot& snap = pump_->latest();
-  const FrameView view{snap.state, snap.events, controller_->strings(), controller_->now_ns(),
+  const record::Snapshot& snap = pump_->latest();
+  // The live picture: what commands act on (and the Controls panel shows).
+  const FrameView live{snap.state, snap.events, controller_->strings(), controller_->now_ns(),
                        snap.serial};
+  // Where the history bar stands: a row clicked in the event log or a key
+  // moves it; the log then scrolls to the moment shown.
+  const std::size_t count = snap.events.count;
+  if (event_log_.seek_request != SIZE_MAX) {
+    history_go(history_, event_log_.seek_request, count);
+    event_log_.seek_request = SIZE_MAX;
+    event_log_.follow = true;
+  }
+  if (handle_history_keys(history_, *pump_, count)) event_log_.follow = true;
+  apply_steps(live);
+  // Every panel draws the moment at the cursor: the fold's state there and
+  // the store up to there. Live, that is the newest snapshot itself.
+  const std::size_t pos = history_position(history_, count);
+  const bool past = pos < count;
+  const fold::FoldState& state = past ? cursor_->seek(pos, count) : snap.state;
+  const EventsView events =
+      past ? EventsView{&pump_->store(), pos, pump_->runtime_begin_at(pos)} : snap.events;
+  const std::uint64_t view_key = past ? pos : snap.serial;
+  if (view_key != last_view_key_ || past != last_view_past_) {
+    last_view_key_ = view_key;
+    last_view_past_ = past;
+    ++view_serial_;
+  }
+  const FrameView view{state, events, controller_->strings(),
+                       past ? state.log.last_t : controller_->now_ns(), view_serial_};
   if (snap.serial != last_serial_) {
     last_serial_ = snap.serial;
     last_change_time_ = ImGui::GetTime();
@@ -63,10 +94,10 @@ void App::draw() {
     event_log_.filter.task = 0;
   }
 
-  handle_shortcuts(*controller_, view, controls_);
-  draw_menu_bar(view);
+  handle_shortcuts(*controller_, live, controls_);
+  draw_menu_bar(live);
   if (open_.diagram) draw_diagram(view, diagram_, selection_, &open_.diagram);
-  if (open_.controls) draw_controls(view, *controller_, controls_, &open_.controls);
+  if (open_.controls) draw_controls(live, *controller_, controls_, &open_.controls);
   if (open_.run_queue) draw_run_queue(view, selection_, &open_.run_queue);
   if (open_.timers) draw_timers(view, timers_, selection_, &open_.timers);
   if (open_.wakers) draw_wakers(view, wakers_, selection_, &open_.wakers);
@@ -81,11 +112,17 @@ void App::draw() {
                             ImVec2(0.5f, 0.5f));
     if (ImGui::Begin("Keyboard shortcuts", &show_keys_, ImGuiWindowFlags_AlwaysAutoResize)) {
       if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
-        const char* rows[][2] = {{keys::kRunPause, "Run / Pause the executor"},
-                                 {keys::kStep, "Step: poll exactly one task (hold to repeat)"},
-                                 {keys::kSpawn, "Spawn a timer task of the Controls' duration"},
-                                 {keys::kReset, "Reset: a fresh runtime with the picked scenario"},
-                                 {"Ctrl+Q", "Quit"}};
+        const char* rows[][2] = {
+            {keys::kRunPause, "Run / Pause the executor"},
+            {keys::kStep, "Step: in step mode, the next book step; it polls once the view has "
+                          "shown everything (hold to repeat)"},
+            {keys::kPollOnce, "Poll once: the executor polls one task"},
+            {keys::kEventBackForward, "History: one event back / forward"},
+            {keys::kBookStepBackForward, "History: one book step back / forward"},
+            {keys::kStartLive, "History: the start of the run / live"},
+            {keys::kSpawn, "Spawn a timer task of the Controls' duration"},
+            {keys::kReset, "Reset: a fresh runtime with the picked scenario"},
+            {"Ctrl+Q", "Quit"}};
         for (const auto& r : rows) {
           ImGui::TableNextRow();
           ImGui::TableNextColumn();
@@ -144,6 +181,38 @@ void App::draw_open_scenario() {
   ImGui::EndPopup();
 }
 
+void App::apply_steps(const FrameView& live) {
+  const std::size_t count = live.events.count;
+  // A poll asked for by an earlier press: show its first book step once the
+  // pump has it (or stay put until then).
+  if (history_.await_step_after != SIZE_MAX && count > history_.await_step_after) {
+    const std::size_t at =
+        next_book_step(pump_->store(), pump_->checkpoints(), history_.await_step_after, count);
+    history_go(history_, at, count + 1); // pinned there, even at the end
+    history_.await_step_after = SIZE_MAX;
+    event_log_.follow = true;
+  }
+  for (; controls_.steps_asked > 0; --controls_.steps_asked) {
+    if (live.state.executor.mode != ExecutorMode::Step) {
+      cmd_poll_once(*controller_, controls_); // run / pause: Step is one poll
+      continue;
+    }
+    if (history_.await_step_after != SIZE_MAX) continue; // the last poll is not in yet
+    const std::size_t pos = history_position(history_, count);
+    if (pos < count) {
+      history_go(history_, next_book_step(pump_->store(), pump_->checkpoints(), pos, count),
+                 count + 1);
+      event_log_.follow = true;
+    } else {
+      // The view has shown everything: poll, then show what the poll did
+      // one book step at a time.
+      cmd_poll_once(*controller_, controls_);
+      history_go(history_, count, count + 1);
+      history_.await_step_after = count;
+    }
+  }
+}
+
 bool App::animating() const noexcept {
   const double now = ImGui::GetTime();
   // 1.5 s after a change covers chips gliding and the wake arrow fading.
@@ -183,13 +252,20 @@ void App::draw_menu_bar(const FrameView& view) {
     ImGui::TextColored(kWarnText, "--events file incomplete");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", events_->error().c_str());
   }
-  // Right-aligned status: the executor at a glance, and the log's size.
+  // Right-aligned status: the executor at a glance, and the log's size (live).
   const fold::ExecutorView& ex = view.state.executor;
   char status[160];
   std::snprintf(status, sizeof status, "%s  |  %s  |  %zu events",
                 std::string(to_string(ex.mode)).c_str(),
                 std::string(fold::to_string(ex.activity)).c_str(), view.events.count);
   const float w = ImGui::CalcTextSize(status).x + ImGui::GetStyle().ItemSpacing.x * 2;
+  // The bar keeps one width whatever the status says, so it never jitters
+  // under the mouse: room for the longest status line.
+  const float reserve =
+      ImGui::CalcTextSize("throttle  |  blocked on a full queue  |  10000000 events").x +
+      ImGui::GetStyle().ItemSpacing.x * 2;
+  if (draw_history_bar(history_, *pump_, view.events.count, std::max(w, reserve)))
+    event_log_.follow = true;
   ImGui::SetCursorPosX(ImGui::GetWindowWidth() - w);
   text_dim(status);
   ImGui::EndMainMenuBar();

@@ -3,13 +3,14 @@
 // same code in the desktop app, the screenshot mode and the headless tests.
 //
 // Threading: everything here is for the UI thread, except what FoldPump runs
-// on its own thread (see fold_pump.hpp).
+// on its own thread (see record/fold_pump.hpp).
 #pragma once
 
-#include "gui/events_file.hpp"
-#include "gui/fold_pump.hpp"
-#include "gui/headless/cli.hpp"
+#include "cli/cli.hpp"
 #include "gui/panels.hpp"
+#include "record/cursor.hpp"
+#include "record/events_file.hpp"
+#include "record/fold_pump.hpp"
 #include "runtime/controller.hpp"
 
 #include <memory>
@@ -24,7 +25,7 @@ public:
   // Starts the runtime as `cli` says (scenario, clock, capacity, mode). If
   // `events` is open, every event is written to it (--events), on the pump
   // thread; it must outlive the App.
-  explicit App(const CliOptions& cli, EventsFile* events = nullptr);
+  explicit App(const CliOptions& cli, record::EventsFile* events = nullptr);
   ~App();
   App(const App&) = delete;
   App& operator=(const App&) = delete;
@@ -37,19 +38,24 @@ public:
   [[nodiscard]] bool animating() const noexcept;
 
   [[nodiscard]] Controller& controller() noexcept { return *controller_; }
-  [[nodiscard]] FoldPump& pump() noexcept { return *pump_; }
+  [[nodiscard]] record::FoldPump& pump() noexcept { return *pump_; }
   [[nodiscard]] const ControlRects& control_rects() const noexcept { return controls_.rects; }
+  [[nodiscard]] const HistoryState& history() const noexcept { return history_; }
   [[nodiscard]] PanelsOpen& panels() noexcept { return open_; }
 
 private:
   void draw_menu_bar(const FrameView& view);
   void draw_open_scenario(); // File -> Open scenario: a path field and the file's error
+  // Step presses (ControlsState::steps_asked): in step mode each moves the
+  // view one book step, and polls only when the view already shows live.
+  void apply_steps(const FrameView& live);
 
   // Declaration order is destruction order reversed: the pump (which reads
   // the controller's log) stops before the controller goes away.
   std::unique_ptr<Controller> controller_;
-  std::unique_ptr<FoldPump> pump_;
-  const EventsFile* events_ = nullptr; // --events, to show a failed write
+  std::unique_ptr<record::FoldPump> pump_;
+  std::unique_ptr<record::Cursor> cursor_;     // the history bar's moment (UI thread)
+  const record::EventsFile* events_ = nullptr; // --events, to show a failed write
 
   PanelsOpen open_;
   Selection selection_;
@@ -60,11 +66,15 @@ private:
   EventLogState event_log_;
   OutputPanelState output_;
   ControlsState controls_;
+  HistoryState history_;
   bool show_keys_ = false;
   bool open_scenario_ = false;    // File -> Open scenario was chosen: open the popup
   char scenario_path_[1024] = {}; // the popup's path field
   bool scenario_refocus_ = false; // give the path field the keyboard next frame
   std::string scenario_error_;    // the last refused file's message, shown in the popup
+  std::uint64_t view_serial_ = 1;   // FrameView::serial: changes with what the panels show
+  std::uint64_t last_view_key_ = 0; // the cursor position, or the snapshot serial live
+  bool last_view_past_ = false;
   std::uint64_t last_serial_ = 0;
   std::size_t last_runtime_begin_ = 0; // to notice a reset (see draw)
   double last_change_time_ = -1e9;     // ImGui time the snapshot last changed

@@ -76,6 +76,11 @@ void cmd_toggle_run(Controller& c, const FrameView& view, ControlsState& st) {
 }
 
 void cmd_step(Controller& c, ControlsState& st) {
+  (void)c;
+  ++st.steps_asked; // the App decides: a book step of the view, or a poll
+}
+
+void cmd_poll_once(Controller& c, ControlsState& st) {
   c.step(1);
   set_status(st, "Step: the executor takes one task off the queue and polls it once.", false);
 }
@@ -157,9 +162,9 @@ void handle_shortcuts(Controller& c, const FrameView& view, ControlsState& st) {
   if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) cmd_toggle_run(c, view, st);
   // Holding the step key repeats it: a quick way to walk many polls.
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), true) ||
-      ImGui::IsKeyPressed(static_cast<unsigned char>('S'), true))
-    cmd_step(c, st);
+  // (The arrow keys move the history bar: gui/history_bar.hpp.)
+  if (ImGui::IsKeyPressed(static_cast<unsigned char>('S'), true)) cmd_step(c, st);
+  if (ImGui::IsKeyPressed(static_cast<unsigned char>('P'), true)) cmd_poll_once(c, st);
   if (letter_pressed('T')) cmd_spawn_timer(c, st);
   if (letter_pressed('R')) cmd_reset(c, st);
 }

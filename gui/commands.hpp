@@ -15,7 +15,8 @@ namespace pollscope::gui {
 // The keys, for tooltips and the Help menu.
 namespace keys {
 inline constexpr const char* kRunPause = "Space";
-inline constexpr const char* kStep = "Right arrow or S";
+inline constexpr const char* kStep = "S";
+inline constexpr const char* kPollOnce = "P";
 inline constexpr const char* kSpawn = "T";
 inline constexpr const char* kReset = "R";
 } // namespace keys
@@ -23,7 +24,12 @@ inline constexpr const char* kReset = "R";
 void cmd_run(Controller& c, ControlsState& st);
 void cmd_pause(Controller& c, ControlsState& st);
 void cmd_toggle_run(Controller& c, const FrameView& view, ControlsState& st);
+// Step: in step mode, one book step of the view (the App walks the history
+// and polls only when the view has shown everything: see App::apply_steps);
+// otherwise one poll, as `cmd_poll_once`.
 void cmd_step(Controller& c, ControlsState& st);
+// One poll of the executor, whatever the view shows.
+void cmd_poll_once(Controller& c, ControlsState& st);
 // What the commands accept. A field holding more (or less) is clamped to it
 // as soon as the user leaves the field, so the field shows what will run.
 inline constexpr int kMaxDurationMs = 3'600'000; // an hour
@@ -45,7 +51,7 @@ void cmd_add_scenario(Controller& c, ControlsState& st);
 [[nodiscard]] std::string_view scenario_summary(int index);
 [[nodiscard]] int scenario_index(std::string_view name); // 0 if unknown
 
-// Space, Right/S, T and R, unless a text field has the keyboard.
+// Space, S, P, T and R, unless a text field has the keyboard.
 void handle_shortcuts(Controller& c, const FrameView& view, ControlsState& st);
 
 } // namespace pollscope::gui

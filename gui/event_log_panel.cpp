@@ -122,7 +122,8 @@ void toolbar(const FrameView& view, EventLogState& st, const Selection& sel, std
   }
 }
 
-void row(const FrameView& view, std::size_t index, const Event& e, Selection& sel) {
+void row(const FrameView& view, std::size_t index, const Event& e, Selection& sel,
+         EventLogState& st) {
   ImGui::TableNextRow();
   ImGui::TableNextColumn();
   char buf[32];
@@ -130,13 +131,19 @@ void row(const FrameView& view, std::size_t index, const Event& e, Selection& se
   ImGui::PushID(static_cast<int>(index));
   if (ImGui::Selectable(buf, e.task != 0 && e.task == sel.task,
                         ImGuiSelectableFlags_SpanAllColumns |
-                            ImGuiSelectableFlags_AllowItemOverlap) &&
-      e.task != 0)
-    sel.task = sel.task == e.task ? 0 : e.task;
+                            ImGuiSelectableFlags_AllowItemOverlap)) {
+    // A click goes to that moment in the history (just after this event),
+    // and selects the event's task.
+    st.seek_request = view.events.runtime_begin + index + 1;
+    if (e.task != 0) sel.task = sel.task == e.task ? 0 : e.task;
+  }
   ImGui::PopID();
   ImGui::TableNextColumn();
+  // The display time (record/display_time.hpp): never earlier than the row
+  // above it; the stored event keeps its raw time.
   const std::uint64_t t0 = view.state.started_t;
-  ImGui::TextDisabled("%.6f", double(e.t > t0 ? e.t - t0 : 0) / 1e9);
+  const std::uint64_t t = view.events.store->display_time(view.events.runtime_begin + index);
+  ImGui::TextDisabled("%.6f", double(t > t0 ? t - t0 : 0) / 1e9);
   ImGui::TableNextColumn();
   const std::string what = fold::describe(e, view.strings, &view.state);
   text_colored(kind_color(e.kind), what);
@@ -186,7 +193,8 @@ void draw_event_log(const FrameView& view, EventLogState& st, Selection& sel, bo
     headers_row_with_help({"The event's place in this runtime's log.",
                            "When it happened: seconds on the runtime clock since this runtime "
                            "started (virtual time under the virtual clock).",
-                           "The event in words. Click a row to select its task everywhere.",
+                           "The event in words. Click a row to go to that moment in the "
+                           "history (every panel shows it) and select its task everywhere.",
                            "The event's kind, as in the schema and the --events file.",
                            "Which thread wrote it: the executor, a timer thread, the GUI "
                            "(control) or another (external). Right-click a header to show or "
@@ -197,7 +205,7 @@ void draw_event_log(const FrameView& view, EventLogState& st, Selection& sel, bo
       for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
         const std::size_t index =
             st.filtering ? st.filtered.rows()[static_cast<std::size_t>(i)] : std::size_t(i);
-        row(view, index, events[index], sel);
+        row(view, index, events[index], sel, st);
       }
     }
     // Follow the newest event. Our own scrolling only ever moves down, so the

@@ -4,8 +4,8 @@
 // open the window, set up Dear ImGui, start the runtime and its fold pump,
 // loop (snapshot, draw, render), then clean up in reverse order.
 #include "gui/app.hpp"
-#include "gui/events_file.hpp"
-#include "gui/headless/cli.hpp"
+#include "record/events_file.hpp"
+#include "cli/cli.hpp"
 #include "gui/platform_window.hpp"
 #include "gui/screenshot.hpp"
 #include "gui/theme.hpp"
@@ -40,9 +40,9 @@ void print_ready_line(const pollscope::gui::App& app, GLFWwindow* window) {
            std::to_string(wy + static_cast<int>(v.y)) + "," +
            std::to_string(static_cast<int>(v.z)) + "," + std::to_string(static_cast<int>(v.w));
   };
-  std::printf("pollscope-ready spawn_timer=%s step=%s run=%s pause=%s reset=%s\n",
+  std::printf("pollscope-ready spawn_timer=%s step=%s run=%s pause=%s reset=%s history=%s\n",
               rect(r.spawn_timer).c_str(), rect(r.step).c_str(), rect(r.run).c_str(),
-              rect(r.pause).c_str(), rect(r.reset).c_str());
+              rect(r.pause).c_str(), rect(r.reset).c_str(), rect(app.history().bar_rect).c_str());
   std::fflush(stdout);
 }
 
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   const CliOptions& cli = parsed.options;
   if (cli.headless) return run_headless(cli);
 
-  gui::EventsFile events;
+  record::EventsFile events;
   if (std::string error; !cli.events_path.empty() && !events.open(cli.events_path, error)) {
     std::fprintf(stderr, "pollscope: %s\n", error.c_str());
     return 2;

@@ -11,7 +11,7 @@
 
 #include "fold/state.hpp"
 #include "fold/view.hpp"
-#include "gui/event_store.hpp"
+#include "record/event_store.hpp"
 #include "runtime/string_table.hpp"
 
 #include <imgui.h>
@@ -26,6 +26,9 @@ class Controller;
 }
 
 namespace pollscope::gui {
+
+using record::EventStore;
+using record::EventsView;
 
 // Which windows are shown (the View menu toggles them).
 struct PanelsOpen {
@@ -106,6 +109,20 @@ struct EventLogState {
   bool filtering = false;               // any filter active (else rows are the events themselves)
   std::size_t last_rows = 0;
   float last_scroll_y = 0;
+  // A clicked row asks the history to show the moment after that event
+  // (a store index + 1); SIZE_MAX: no request. The App applies it.
+  std::size_t seek_request = SIZE_MAX;
+};
+
+// Where the history bar stands: live (the newest snapshot), or a moment of
+// the past, `index` = how many events of the store the panels show.
+struct HistoryState {
+  bool live = true;
+  std::size_t index = 0;
+  ImVec4 bar_rect{}; // x, y, w, h of the bar, for --print-ready
+  // After a Step polled at live: the view waits at this position and goes to
+  // the first book step the poll brings (not to the newest event).
+  std::size_t await_step_after = SIZE_MAX;
 };
 
 struct OutputPanelState {
@@ -120,6 +137,7 @@ struct ControlRects {
 };
 
 struct ControlsState {
+  int steps_asked = 0; // Step presses the App has not applied yet (cmd_step)
   int duration_ms = 2000;
   int spawn_count = 10;
   int min_ms = 200;

@@ -8,6 +8,12 @@
 // snapshot. Phases: following the newest event, then scrolling the event log
 // up through the million, then back.
 //
+// `drag` mode (third argument "drag"): 10,000,000 events, and every frame the
+// history bar's cursor moves across the whole record, back and forth (one
+// crossing a second at 60 frames a second, as a fast drag), so each frame
+// draws every panel at a moment of the past (record::Cursor::seek) instead of
+// the live snapshot.
+//
 // Reported per frame (median / p95 / max):
 //   frame      wall time of a whole unpaced frame: NewFrame..Render, GL
 //              rendering and the buffer swap (target <= 16.7 ms)
@@ -15,11 +21,12 @@
 //              fold, <= 2 ms)
 //   fold       the pump thread's Fold::apply + snapshot copy time, per frame
 #include "gui/commands.hpp"
-#include "gui/fold_pump.hpp"
 #include "gui/panels.hpp"
 #include "gui/platform_window.hpp"
 #include "gui/screenshot.hpp"
 #include "gui/theme.hpp"
+#include "record/cursor.hpp"
+#include "record/fold_pump.hpp"
 #include "runtime/controller.hpp"
 
 #include <glad/gl.h>
@@ -139,7 +146,10 @@ int main(int argc, char** argv) {
   const char* shot = argc > 2 && argv[2][0] != '\0' ? argv[2] : nullptr;
   // A third argument draws only that panel ("diagram", "tasks", ...), or
   // none ("none": the baseline cost of a frame).
-  const std::string_view only = argc > 3 ? argv[3] : "";
+  const std::string_view arg3 = argc > 3 ? argv[3] : "";
+  const bool drag = arg3 == "drag";
+  const std::string_view only = drag ? (argc > 4 ? argv[4] : "") : arg3; // drag PANEL
+  const std::size_t history = drag ? 10'000'000 : 1'000'000;
   const gui::OpenedWindow win = gui::open_window("pollscope frame bench", 1280, 800);
   if (!win.window) return win.exit_code;
   glfwSwapInterval(0); // measure the frame, not the display's refresh
@@ -156,16 +166,25 @@ int main(int argc, char** argv) {
     Controller controller(opts); // for the controls panel only: its own log stays idle
     StringTable strings;
     EventLog log(std::size_t{1} << 20);
-    gui::FoldPump pump(log);
+    record::FoldPump pump(log);
 
-    // 10,000 parked tasks, then cycles until a million events are kept.
+    // 10,000 parked tasks, then cycles until `history` events are kept
+    // (appended a million at a time: the log is bounded, the pump drains).
     Generator gen(strings);
     std::vector<Event> batch;
     gen.start(batch, 20000);
     for (TaskId id = 1; id <= 10000; ++id) gen.spawn_and_park(batch, id);
-    for (TaskId id = 1; batch.size() < 1'000'000; id = id % 10000 + 1) gen.cycle(batch, id);
     const auto t_fill = WallClock::now();
-    for (const Event& e : batch) log.append(e);
+    std::size_t appended = 0;
+    TaskId next = 1;
+    while (appended < history) {
+      for (; batch.size() < std::min<std::size_t>(1'000'000, history - appended);
+           next = next % 10000 + 1)
+        gen.cycle(batch, next);
+      for (const Event& e : batch) log.append(e);
+      appended += batch.size();
+      batch.clear();
+    }
     pump.flush();
     const double fill_ms =
         std::chrono::duration<double, std::milli>(WallClock::now() - t_fill).count();
@@ -194,10 +213,11 @@ int main(int argc, char** argv) {
     gui::EventLogState event_log;
     gui::OutputPanelState output;
     gui::ControlsState controls;
-    Stats frame_ms, ui_ms, fold_ms, swap_ms;
+    Stats frame_ms, ui_ms, fold_ms, swap_ms, seek_ms;
+    record::Cursor cursor(pump.store(), pump.checkpoints());
     const int total = frames_per_phase * 3;
     std::uint64_t fold_ns_before = pump.stats().fold_ns + pump.stats().copy_ns;
-    const gui::PumpStats at_start = pump.stats();
+    const record::PumpStats at_start = pump.stats();
     const auto t_draw = WallClock::now();
     const double process_cpu0 = process_cpu_ms();
     double vertices = 0, draw_calls = 0;
@@ -217,9 +237,23 @@ int main(int argc, char** argv) {
                                    : 0.0f; // ~60,000 px a frame: across the million
       const double cpu0 = thread_cpu_ms();
       ImGui::NewFrame();
-      const gui::Snapshot& snap = pump.latest();
-      const gui::FrameView view{snap.state, snap.events, strings, snap.state.log.last_t,
-                                snap.serial};
+      const record::Snapshot& snap = pump.latest();
+      // Drag mode: a triangle wave across the whole record, 60 frames a crossing.
+      const std::size_t n = snap.events.count;
+      const int k = f % 120;
+      const double x = k < 60 ? k / 60.0 : (120 - k) / 60.0;
+      const std::size_t pos = drag ? static_cast<std::size_t>(x * static_cast<double>(n)) : n;
+      const double s0 = thread_cpu_ms();
+      const fold::FoldState& at = drag ? cursor.seek(pos, n) : snap.state;
+      if (drag && f >= 5) seek_ms.add(thread_cpu_ms() - s0);
+      if (drag) {
+        event_log.follow = true;
+        io.MouseWheel = 0;
+      }
+      const gui::FrameView view{
+          at,
+          drag ? record::EventsView{&pump.store(), pos, pump.runtime_begin_at(pos)} : snap.events,
+          strings, at.log.last_t, drag ? static_cast<std::uint64_t>(f) + 1 : snap.serial};
       if (!only.empty() && f == 0)
         open = gui::PanelsOpen{only == "diagram",   only == "controls", only == "run_queue",
                                only == "tasks",     only == "wakers",   only == "timers",
@@ -265,9 +299,16 @@ int main(int argc, char** argv) {
     }
     stop.store(true);
     producer.join();
-    const gui::Snapshot& last = pump.latest();
-    std::printf("drew %d frames at %dx%d: %zu tasks, %zu events kept\n", total, 1280, 800,
-                last.state.tasks.size(), last.events.count);
+    const record::Snapshot& last = pump.latest();
+    std::printf("drew %d frames at %dx%d: %zu tasks, %zu events kept%s\n", total, 1280, 800,
+                last.state.tasks.size(), last.events.count,
+                drag ? ", the history bar dragged back and forth across them" : "");
+    if (drag)
+      std::printf("seek     median %6.2f ms   p95 %6.2f ms   max %6.2f ms   (%zu checkpoints, "
+                  "%.1f%% of the store)\n",
+                  seek_ms.pct(0.5), seek_ms.pct(0.95), seek_ms.pct(1.0), pump.checkpoints().count(),
+                  100.0 * static_cast<double>(pump.checkpoints().bytes()) /
+                      static_cast<double>(record::EventStore::bytes(last.events.count)));
     std::printf("frame    median %6.2f ms   p95 %6.2f ms   max %6.2f ms   (target <= 16.7 ms)\n",
                 frame_ms.pct(0.5), frame_ms.pct(0.95), frame_ms.pct(1.0));
     // All threads (UI, llvmpipe's rasterisers, the pump, the producer): on a
@@ -284,7 +325,7 @@ int main(int argc, char** argv) {
                 fold_ms.pct(0.5), fold_ms.pct(0.95), fold_ms.pct(1.0));
     // Per-frame averages over the whole run, immune to how the pump's work
     // lands between frames: the fold's share of a frame, split in two.
-    const gui::PumpStats at_end = pump.stats();
+    const record::PumpStats at_end = pump.stats();
     const double secs = std::chrono::duration<double>(WallClock::now() - t_draw).count();
     const double apply_avg = static_cast<double>(at_end.fold_ns - at_start.fold_ns) / 1e6 / total;
     const double copy_avg = static_cast<double>(at_end.copy_ns - at_start.copy_ns) / 1e6 / total;

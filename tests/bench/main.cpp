@@ -8,6 +8,7 @@
 //   pollscope-bench latency 1000 1 [--events]
 //   pollscope-bench log [4000000]
 //   pollscope-bench reset [1000]
+//   pollscope-bench seek [10000000] [10000] [2000]
 //
 // Bad input: a message on stderr and exit status 2. compare.sh runs it side
 // by side with the anchor; workloads.hpp lists what each workload measures.
@@ -96,14 +97,28 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   r->callback([&] { run = [&] { return reset_bench(timers); }; });
 
+  std::size_t seek_events = 10'000'000, seek_tasks = 10000, seeks = 2000;
+  auto* sk = app.add_subcommand(
+      "seek", "record E events of T tasks, then S cursor seeks to random events: p50/p99 ms");
+  sk->add_option("E", seek_events, "events to record (<= 16 Mi, the store's bound)")
+      ->check(CLI::Range(std::size_t{1000}, std::size_t{1} << 24))
+      ->capture_default_str();
+  sk->add_option("T", seek_tasks, "yielding tasks (<= 10000: spawned before run())")
+      ->check(CLI::Range(std::size_t{1}, kQueue))
+      ->capture_default_str();
+  sk->add_option("S", seeks, "seeks")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->capture_default_str();
+  sk->callback([&] { run = [&] { return seek_bench(seek_events, seek_tasks, seeks); }; });
+
   if (argc > 1 && argv[1][0] != '-') {
     const std::string_view w = argv[1];
     if (w != "yield" && w != "spawn" && w != "timers" && w != "latency" && w != "log" &&
-        w != "reset") {
-      std::fprintf(
-          stderr,
-          "pollscope-bench: unknown workload '%s' (yield, spawn, timers, latency, log, reset)\n",
-          argv[1]);
+        w != "reset" && w != "seek") {
+      std::fprintf(stderr,
+                   "pollscope-bench: unknown workload '%s' (yield, spawn, timers, latency, log, "
+                   "reset, seek)\n",
+                   argv[1]);
       return 2;
     }
   }

@@ -8,6 +8,7 @@
 //   latency_bench.cpp  latency R D [--events] lateness of R sequential D-ms timers
 //   log_bench.cpp      log [M]                EventLog append and drain+fold rates
 //   reset_bench.cpp    reset [T]              tearing down T waiting timer threads
+//   seek_bench.cpp     seek [E] [T] [S]       cursor seeks to random events of a recorded run
 #pragma once
 
 #include "bench_common.hpp"
@@ -24,5 +25,7 @@ namespace pollscope::bench {
 // `events_per_producer` appends per producer thread for the append figures.
 [[nodiscard]] Json log_bench(std::size_t events_per_producer);
 [[nodiscard]] Json reset_bench(std::size_t timers);
+// E events of T yielding tasks recorded by the FoldPump, then S random seeks.
+[[nodiscard]] Json seek_bench(std::size_t events, std::size_t tasks, std::size_t seeks);
 
 } // namespace pollscope::bench

@@ -1,7 +1,6 @@
 // Words for the screen: event descriptions, the "what just happened" line,
 // labels and hover help.
 #include "fold/describe.hpp"
-#include "fold/time_order.hpp"
 #include "fold/view.hpp"
 #include "script.hpp"
 
@@ -152,24 +151,4 @@ TEST_CASE("a timer's deadline reads on the log's time scale: seconds since the r
   CHECK(describe(s.log.back(), strings, &s.state()) == "timer 1 thread waiting until 7.000000 s");
   // Without a state there is no origin: the clock's own time.
   CHECK(describe(s.log.back(), strings) == "timer 1 thread waiting until 27.000000 s");
-}
-
-TEST_CASE("event times never go backwards in log order, and a new runtime starts afresh") {
-  // A poll's events carry the poll's start time; a timer thread's event
-  // logged in between is later. Shown in log order, time must not go back.
-  TimeOrder order;
-  auto at = [&](EventKind k, std::uint64_t t) {
-    Event e;
-    e.kind = k;
-    e.t = t;
-    order.apply(e);
-    return e.t;
-  };
-  CHECK(at(EventKind::RuntimeStarted, 100) == 100);
-  CHECK(at(EventKind::PollBegin, 200) == 200);
-  CHECK(at(EventKind::TimerThreadStarted, 260) == 260); // another thread, during the poll
-  CHECK(at(EventKind::WakerCloned, 200) == 260);        // the poll's stamp: raised, not earlier
-  CHECK(at(EventKind::PollEnd, 300) == 300);
-  CHECK(at(EventKind::RuntimeReset, 50) == 50); // a fresh runtime may start its clock anew
-  CHECK(at(EventKind::TaskSpawned, 60) == 60);
 }

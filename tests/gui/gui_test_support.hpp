@@ -3,7 +3,7 @@
 #pragma once
 
 #include "fold/fold.hpp"
-#include "gui/event_store.hpp"
+#include "record/event_store.hpp"
 #include "gui/panels.hpp"
 #include "runtime/event.hpp"
 #include "runtime/string_table.hpp"
@@ -121,7 +121,7 @@ private:
 
 // A folded log kept the way the pump keeps it, for drawing panels directly.
 struct FoldedLog {
-  EventStore store;
+  record::EventStore store;
   fold::Fold fold;
   void apply(const std::vector<Event>& events) {
     for (const Event& e : events) {
@@ -129,7 +129,7 @@ struct FoldedLog {
       store.push(e);
     }
   }
-  [[nodiscard]] EventsView view() const { return EventsView{&store, store.writer_size(), 0}; }
+  [[nodiscard]] record::EventsView view() const { return record::EventsView{&store, store.writer_size(), 0}; }
 };
 
 } // namespace pollscope::gui::test

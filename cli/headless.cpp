@@ -1,37 +1,40 @@
 // The headless path: a scenario run on this thread by the book's
-// Executor::run(), with a consumer thread that drains the event log, folds
-// it, and prints a readable timeline as it happens.
+// Executor::run(), with the record layer's FoldPump draining the event log,
+// folding it, and printing a readable timeline as it happens (the same pump
+// the GUI uses).
 //
-// Threading: the main thread runs the executor; the printer thread is the
-// log's only consumer and the only user of the Fold and the JSON writer. The
-// main thread raises `done` after run() returned; the printer then drains
-// what is left (every event was appended before run() returned) and exits.
+// Threading: the main thread runs the executor; the pump thread is the log's
+// only consumer and the only user of the printer and the JSON writer. Every
+// event must reach the file and the timeline: timer threads log their exit
+// after their last wake, so after run() returns the main thread joins them
+// (TimerThreads::shutdown) and only then stops the pump, which drains the log
+// to its end before it returns.
 #include "cli.hpp"
-#include "event_json.hpp"
 
 #include "fold/describe.hpp"
-#include "fold/fold.hpp"
-#include "fold/time_order.hpp"
+#include "record/display_time.hpp"
+#include "record/events_file.hpp"
+#include "record/fold_pump.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/event_log.hpp"
 #include "runtime/executor.hpp"
 #include "runtime/runtime_context.hpp"
 #include "runtime/scenarios.hpp"
 #include "runtime/string_table.hpp"
+#include "runtime/timer_threads.hpp"
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
-#include <thread>
-#include <vector>
 
 namespace pollscope {
 namespace {
 
-void print_event(const Event& e, const StringTable& strings, const fold::FoldState& state,
-                 bool quiet) {
-  const double secs = static_cast<double>(e.t) / 1e9;
+// `shown_t`: the event's display time (record/display_time.hpp), so the
+// timeline's times never go backwards; the file keeps the raw ones.
+void print_event(const Event& e, std::uint64_t shown_t, const StringTable& strings,
+                 const fold::FoldState& state, bool quiet) {
+  const double secs = static_cast<double>(shown_t) / 1e9;
   if (e.kind == EventKind::Output) {
     std::printf("[%8.3f s] %-8s  %s\n", secs, "OUTPUT",
                 std::string(strings.get(static_cast<StringId>(e.a))).c_str());
@@ -54,7 +57,7 @@ int run_headless(const CliOptions& o) {
                  o.scenario.c_str());
     return 2;
   }
-  JsonlWriter json;
+  record::EventsFile json;
   if (!o.events_path.empty()) {
     std::string error;
     if (!json.open(o.events_path, error)) {
@@ -73,26 +76,16 @@ int run_headless(const CliOptions& o) {
   EventLog log(std::size_t{1} << 16);
   RuntimeContext rt({clock.get(), &strings, &log, false});
 
-  std::atomic<bool> done{false};
-  std::thread printer([&] {
-    fold::Fold fold;
-    fold::TimeOrder time_order; // see fold/time_order.hpp
-    std::vector<Event> batch;
-    for (;;) {
-      const bool last = done.load(std::memory_order_acquire);
-      batch.clear();
-      log.drain(batch);
-      for (Event& e : batch) {
-        time_order.apply(e);
-        fold.apply(e);
-        print_event(e, strings, fold.state(), o.quiet_timeline);
-        json.write(e, strings);
-      }
-      std::fflush(stdout);
-      if (last && batch.empty()) break;
-      if (batch.empty()) log.wait_readable(20);
-    }
-  });
+  record::DisplayTime shown; // pump thread only
+  record::FoldPump pump(
+      log,
+      [&](std::span<const Event> batch) {
+        json.write(batch, strings);
+        std::fflush(stdout);
+      },
+      [&](const Event& e, const fold::FoldState& state) {
+        print_event(e, shown.next(e), strings, state, o.quiet_timeline);
+      });
 
   std::printf("pollscope: scenario %s on the %s clock%s\n", std::string(scenario->name).c_str(),
               o.clock.c_str(), o.clock == "virtual" ? " (time jumps to the next deadline)" : "");
@@ -111,11 +104,13 @@ int run_headless(const CliOptions& o) {
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   const double runtime_secs = static_cast<double>(clock->now_ns()) / 1e9;
-  done.store(true, std::memory_order_release);
-  printer.join();
+  // Timer threads log their exit after their last wake: join them, then
+  // drain to the end of the log, so the file and the timeline get it all.
+  rt.timers().shutdown();
+  pump.stop();
 
   if (!json.close()) {
-    std::fprintf(stderr, "pollscope: writing '%s' failed (disk full?)\n", o.events_path.c_str());
+    std::fprintf(stderr, "pollscope: %s\n", json.error().c_str());
     return 2;
   }
   if (!spawned) {
@@ -131,7 +126,7 @@ int run_headless(const CliOptions& o) {
       "(%.3f s wall)\n",
       static_cast<unsigned long long>(polls), runtime_secs, o.clock.c_str(), wall);
   if (!o.events_path.empty()) {
-    std::printf("events: %llu written to %s\n", static_cast<unsigned long long>(log.consumed()),
+    std::printf("events: %llu written to %s\n", static_cast<unsigned long long>(json.written()),
                 o.events_path.c_str());
   }
   return 0;

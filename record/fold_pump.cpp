@@ -1,9 +1,9 @@
-#include "gui/fold_pump.hpp"
+#include "record/fold_pump.hpp"
 
 #include <chrono>
 #include <utility>
 
-namespace pollscope::gui {
+namespace pollscope::record {
 namespace {
 
 // Big enough that a burst of a million events is drained in a few dozen
@@ -23,13 +23,15 @@ std::uint64_t ns_since(std::chrono::steady_clock::time_point t0) {
 
 } // namespace
 
-FoldPump::FoldPump(EventLog& log, EventSink sink)
+FoldPump::FoldPump(EventLog& log, EventSink sink, EventObserver observer, CheckpointPolicy policy)
     : log_(log),
       sink_(std::move(sink)),
+      observer_(std::move(observer)),
+      recorder_(policy),
       back_(std::make_unique<Snapshot>()),
       middle_(std::make_unique<Snapshot>()),
       front_(std::make_unique<Snapshot>()) {
-  front_->events.store = &store_;
+  front_->events.store = &recorder_.store();
   thread_ = std::thread([this] { run(); });
 }
 
@@ -40,37 +42,49 @@ FoldPump::~FoldPump() {
   }
   wake_.notify_all();
   published_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void FoldPump::stop() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    drain_on_stop_ = true;
+    stop_.store(true, std::memory_order_relaxed);
+  }
+  wake_.notify_all();
   thread_.join();
+  published_.notify_all();
+}
+
+std::size_t FoldPump::drain_once(std::vector<Event>& batch) {
+  batch.clear();
+  const std::size_t n = log_.drain(batch, kBatch);
+  if (n == 0) return 0;
+  // Raw times throughout: the fold, the store and the sink see what the
+  // runtime stamped (display order is record/display_time.hpp's business).
+  const auto t0 = std::chrono::steady_clock::now();
+  if (observer_) {
+    for (const Event& e : batch) {
+      recorder_.append(e);
+      observer_(e, recorder_.fold().state());
+    }
+  } else {
+    for (const Event& e : batch) recorder_.append(e);
+  }
+  fold_ns_.fetch_add(ns_since(t0), std::memory_order_relaxed);
+  if (sink_) sink_(batch);
+  folded_ += n;
+  events_.fetch_add(n, std::memory_order_relaxed);
+  dirty_ = true;
+  return n;
 }
 
 void FoldPump::run() {
   std::vector<Event> batch;
   batch.reserve(kBatch);
   while (!stop_.load(std::memory_order_relaxed)) {
-    batch.clear();
-    const std::size_t n = log_.drain(batch, kBatch);
-    if (n > 0) {
-      const auto t0 = std::chrono::steady_clock::now();
-      for (Event& e : batch) {
-        time_order_.apply(e); // before the fold and the store: both see one time line
-        fold_.apply(e);
-        // The log panel starts at the event that opened the current runtime:
-        // a RuntimeReset, or a RuntimeStarted that no reset preceded.
-        if (e.kind == EventKind::RuntimeReset) {
-          runtime_begin_ = store_.writer_size();
-          reset_seen_ = true;
-        } else if (e.kind == EventKind::RuntimeStarted) {
-          if (!reset_seen_) runtime_begin_ = store_.writer_size();
-          reset_seen_ = false;
-        }
-        store_.push(e);
-      }
-      fold_ns_.fetch_add(ns_since(t0), std::memory_order_relaxed);
-      if (sink_) sink_(batch);
-      folded_ += n;
-      events_.fetch_add(n, std::memory_order_relaxed);
-      dirty_ = true;
-    }
+    const std::size_t n = drain_once(batch);
     publish_if_wanted();
     if (n < kBatch) {
       std::unique_lock lock(mutex_);
@@ -78,18 +92,28 @@ void FoldPump::run() {
                      [&] { return stop_.load(std::memory_order_relaxed) || (want_ && dirty_); });
     }
   }
+  bool drain = false;
+  {
+    std::lock_guard lock(mutex_);
+    drain = drain_on_stop_;
+  }
+  if (!drain) return;
+  while (drain_once(batch) > 0) {
+  }
+  publish_if_wanted(true);
 }
 
-void FoldPump::publish_if_wanted() {
+void FoldPump::publish_if_wanted(bool force) {
   if (!dirty_) return;
   {
     std::lock_guard lock(mutex_);
-    if (!want_) return;
+    if (!want_ && !force) return;
   }
   // The copy happens outside the lock, into the buffer only this thread owns.
   const auto t0 = std::chrono::steady_clock::now();
-  back_->state = fold_.state();
-  back_->events = EventsView{&store_, store_.writer_size(), runtime_begin_};
+  back_->state = recorder_.fold().state();
+  back_->events =
+      EventsView{&recorder_.store(), recorder_.store().writer_size(), recorder_.runtime_begin()};
   back_->folded = folded_;
   back_->serial = ++serial_;
   copy_ns_.fetch_add(ns_since(t0), std::memory_order_relaxed);
@@ -135,4 +159,4 @@ PumpStats FoldPump::stats() const noexcept {
                    copy_ns_.load(std::memory_order_relaxed)};
 }
 
-} // namespace pollscope::gui
+} // namespace pollscope::record

@@ -1,6 +1,6 @@
-// The GUI's --events file: what it writes, and that a failed write is kept
+// The --events file (the app's and the CLI's): what it writes, and that a failed write is kept
 // and reported rather than swallowed.
-#include "gui/events_file.hpp"
+#include "record/events_file.hpp"
 
 #include <doctest/doctest.h>
 
@@ -12,7 +12,7 @@
 
 #include <unistd.h>
 
-namespace pollscope::gui {
+namespace pollscope::record {
 namespace {
 
 std::vector<Event> three_events() {
@@ -62,4 +62,4 @@ TEST_CASE("a write that fails (a full disk) is reported, with the reason, and wr
 }
 
 } // namespace
-} // namespace pollscope::gui
+} // namespace pollscope::record

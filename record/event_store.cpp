@@ -1,9 +1,11 @@
-#include "gui/event_store.hpp"
+#include "record/event_store.hpp"
+
+#include "record/display_time.hpp"
 
 #include <new>
 #include <sys/mman.h>
 
-namespace pollscope::gui {
+namespace pollscope::record {
 
 namespace {
 constexpr std::size_t kBytes = EventStore::kMaxEvents * sizeof(Event);
@@ -16,6 +18,7 @@ EventStore::EventStore() {
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   events_ = static_cast<Event*>(p);
+  chunk_display_ = std::make_unique<std::uint64_t[]>(kMaxEvents / kDisplayChunk);
 }
 
 EventStore::~EventStore() { ::munmap(events_, kBytes); }
@@ -27,9 +30,18 @@ bool EventStore::push(const Event& e) noexcept {
   }
   // Event is trivially copyable: placement-copy starts its lifetime in the
   // raw mapping.
+  if (size_ % kDisplayChunk == 0) chunk_display_[size_ / kDisplayChunk] = last_display_;
+  last_display_ = display_time_after(last_display_, e);
   ::new (static_cast<void*>(events_ + size_)) Event(e);
   ++size_;
   return true;
 }
 
-} // namespace pollscope::gui
+std::uint64_t EventStore::display_time(std::size_t i) const noexcept {
+  const std::size_t chunk = i / kDisplayChunk;
+  std::uint64_t t = chunk_display_[chunk];
+  for (std::size_t j = chunk * kDisplayChunk; j <= i; ++j) t = display_time_after(t, events_[j]);
+  return t;
+}
+
+} // namespace pollscope::record

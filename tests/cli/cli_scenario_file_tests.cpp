@@ -1,6 +1,6 @@
 // --scenario-file on the command line: a bad file is bad input (exit 2), a
 // good one is registered and its defaults apply unless the user set them.
-#include "gui/headless/cli.hpp"
+#include "cli/cli.hpp"
 
 #include "runtime/scenarios.hpp"
 

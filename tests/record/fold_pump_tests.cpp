@@ -1,19 +1,50 @@
 // The fold pump: drains a log on its own thread and hands the UI consistent
 // snapshots. (What the fold computes is the fold's tests' business; these
 // check the hand-off: nothing lost, nothing torn, resets tracked.)
-#include "gui_test_support.hpp"
-
-#include "gui/fold_pump.hpp"
+#include "record/fold_pump.hpp"
 #include "runtime/event_log.hpp"
+#include "runtime/string_table.hpp"
 
 #include <doctest/doctest.h>
 
 #include <thread>
+#include <vector>
 
-namespace pollscope::gui {
+namespace pollscope::record {
 namespace {
 
-using test::LogBuilder;
+// Synthetic logs shaped like the runtime's: a start, spawns (each with its
+// first push), resets.
+class LogBuilder {
+public:
+  explicit LogBuilder(StringTable& strings) : strings_(strings) {}
+  std::vector<Event> events;
+
+  void add(EventKind k, TaskId task = 0, std::uint64_t a = 0, std::uint64_t b = 0,
+           Lane lane = Lane::Executor) {
+    Event e;
+    e.t = t_ += 1000;
+    e.kind = k;
+    e.task = task;
+    e.a = a;
+    e.b = b;
+    e.lane = lane;
+    events.push_back(e);
+  }
+  void start(std::uint64_t capacity) {
+    add(EventKind::RuntimeStarted, 0, capacity, 0, Lane::External);
+  }
+  void spawn(TaskId id) {
+    add(EventKind::TaskSpawned, id, strings_.intern("timer task"), 0, Lane::External);
+    add(EventKind::QueuePush, id, ticket_++, ++queued_, Lane::External);
+  }
+
+private:
+  StringTable& strings_;
+  std::uint64_t t_ = 0;
+  std::uint64_t ticket_ = 0;
+  std::uint64_t queued_ = 0;
+};
 
 TEST_CASE("after flush, the snapshot holds every event appended before it, folded") {
   EventLog log(1 << 10); // smaller than the burst: producers wait on the pump
@@ -106,6 +137,44 @@ TEST_CASE("the log panel's runtime starts at the last reset") {
   CHECK(v.current_runtime().size() == b.events.size() - reset_at);
 }
 
+TEST_CASE("stop drains every event still in the log, folds and writes it, and publishes it") {
+  EventLog log(1 << 10);
+  StringTable strings;
+  LogBuilder b(strings);
+  b.start(100);
+  for (TaskId id = 1; id <= 300; ++id) b.spawn(id);
+  std::size_t written = 0;
+  FoldPump pump(log, [&](std::span<const Event> batch) { written += batch.size(); });
+  for (const Event& e : b.events) log.append(e);
+  pump.stop(); // no flush first: stop alone must reach the end of the log
+  CHECK(written == b.events.size());
+  const Snapshot& s = pump.latest();
+  CHECK(s.events.count == b.events.size());
+  CHECK(s.state.tasks.size() == 300);
+  pump.stop(); // idempotent
+}
+
+TEST_CASE("the pump keeps raw event times: a time that goes back in log order is stored as "
+          "stamped") {
+  EventLog log;
+  Event e;
+  e.kind = EventKind::RuntimeStarted;
+  e.t = 100;
+  log.append(e);
+  e.kind = EventKind::TimerThreadStarted;
+  e.t = 260;
+  log.append(e);
+  e.kind = EventKind::PollBegin; // a poll's stamp, earlier than the timer thread's event
+  e.t = 200;
+  log.append(e);
+  FoldPump pump(log);
+  pump.flush();
+  const EventsView v = pump.latest().events;
+  REQUIRE(v.count == 3);
+  CHECK(v.all()[2].t == 200);
+  CHECK(v.store->display_time(2) == 260); // shown in order, stored raw
+}
+
 TEST_CASE("the event store keeps a million events addressable without moving them") {
   EventStore store;
   Event e;
@@ -125,4 +194,4 @@ TEST_CASE("the event store keeps a million events addressable without moving the
 }
 
 } // namespace
-} // namespace pollscope::gui
+} // namespace pollscope::record

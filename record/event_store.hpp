@@ -1,4 +1,6 @@
-// EventStore: every event the GUI has drained, kept for the event-log panel.
+// EventStore: every event the pump has drained, append-only and addressable by
+// index: the event log panel, the cursor (record/cursor.hpp) and the history
+// bar all read it.
 //
 // Threading contract
 //   - One writer (the fold pump's thread) calls `push`.
@@ -22,9 +24,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 
-namespace pollscope::gui {
+namespace pollscope::record {
 
 class EventStore {
 public:
@@ -43,12 +46,30 @@ public:
     return {events_, count};
   }
 
+  // Any thread, for i below a published count: the time to show for event i
+  // (record/display_time.hpp: never earlier than the event before it in this
+  // runtime). Reads at most kDisplayChunk events.
+  [[nodiscard]] std::uint64_t display_time(std::size_t i) const noexcept;
+
   // Writer only: readers use the count published with their snapshot.
   [[nodiscard]] std::size_t writer_size() const noexcept { return size_; }
   [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_; }
+  // The memory the first `count` events take (what checkpoints are measured against).
+  [[nodiscard]] static constexpr std::size_t bytes(std::size_t count) noexcept {
+    return count * sizeof(Event);
+  }
+
+  // Display times are kept sparsely: the display time just before every
+  // kDisplayChunk-th event, so one lookup folds at most a chunk of events.
+  static constexpr std::size_t kDisplayChunk = 256;
 
 private:
   Event* events_ = nullptr; // kMaxEvents reserved, the first size_ written
+  // chunk_display_[c]: the display time of event c * kDisplayChunk - 1 (0 for
+  // c = 0). Sized once, so it never moves; entry c is written before event
+  // c * kDisplayChunk, so a published count covers the entries it needs.
+  std::unique_ptr<std::uint64_t[]> chunk_display_;
+  std::uint64_t last_display_ = 0; // writer only: of the newest event
   std::size_t size_ = 0;
   std::uint64_t dropped_ = 0;
 };
@@ -70,4 +91,4 @@ struct EventsView {
   }
 };
 
-} // namespace pollscope::gui
+} // namespace pollscope::record

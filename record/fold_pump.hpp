@@ -1,5 +1,7 @@
-// FoldPump: drains the controller's event log on its own thread, folds every
-// event, keeps it in an EventStore, and hands the UI consistent snapshots.
+// FoldPump: drains a runtime's event log on its own thread, folds every
+// event, keeps it in an EventStore with checkpoints of the fold (a Recorder),
+// and hands the reader consistent snapshots. The one pump: the GUI and the
+// headless CLI both use it.
 //
 // Why a thread: the log is bounded and lossless, so a producer waits when it
 // is full. If the UI drained it once per frame, a slow frame, a minimised
@@ -8,8 +10,8 @@
 //
 // Threading contract
 //   - The pump thread is the log's one consumer (EventLog's contract) and the
-//     only thread that touches the Fold, the EventStore's writer side and the
-//     event sink.
+//     only thread that touches the Recorder's writer side (fold, store,
+//     checkpoints) and the event sink.
 //   - `latest()` is for one UI thread. It returns a Snapshot that the pump
 //     never touches until the UI calls `latest()` again: a triple buffer.
 //     The pump copies the fold's state into its private back buffer, then,
@@ -19,13 +21,13 @@
 //   - The pump copies only after the UI took the previous snapshot (`want_`),
 //     so it does at most one copy per UI frame, and none while minimised.
 //   - A snapshot's EventsView covers events [0, count) of the store; the
-//     mutex hand-off makes those (and their chunks) visible to the UI.
+//     mutex hand-off makes those (and their checkpoints) visible to the UI,
+//     so a Cursor over `store()` and `checkpoints()` may seek below it.
 //   - Counters in `stats()` are relaxed atomics: figures for display only.
 #pragma once
 
 #include "fold/fold.hpp"
-#include "fold/time_order.hpp"
-#include "gui/event_store.hpp"
+#include "record/recorder.hpp"
 #include "runtime/event_log.hpp"
 
 #include <atomic>
@@ -38,7 +40,7 @@
 #include <thread>
 #include <vector>
 
-namespace pollscope::gui {
+namespace pollscope::record {
 
 struct Snapshot {
   fold::FoldState state;
@@ -59,8 +61,12 @@ public:
   // (the --events JSON writer, which flushes per batch so a reader of the
   // file sees events as they happen).
   using EventSink = std::function<void(std::span<const Event>)>;
+  // Called on the pump thread for each event, right after it was folded,
+  // with the state as of that event (the headless timeline printer).
+  using EventObserver = std::function<void(const Event&, const fold::FoldState&)>;
 
-  explicit FoldPump(EventLog& log, EventSink sink = {});
+  explicit FoldPump(EventLog& log, EventSink sink = {}, EventObserver observer = {},
+                    CheckpointPolicy policy = {});
   ~FoldPump(); // stops and joins the thread; events still in the log stay there
   FoldPump(const FoldPump&) = delete;
   FoldPump& operator=(const FoldPump&) = delete;
@@ -74,20 +80,31 @@ public:
   // The interactive GUI never calls it.
   void flush();
 
+  // Reader thread, once every producer is done (the headless CLI: after the
+  // runtime and its timer threads are joined): drains the log to the end,
+  // folds and writes (sink) every event, publishes a last snapshot that
+  // `latest()` returns, and joins the pump thread. Idempotent.
+  void stop();
+
   [[nodiscard]] PumpStats stats() const noexcept;
+
+  // For a Cursor: readers follow the published counts (see the contract).
+  [[nodiscard]] const EventStore& store() const noexcept { return recorder_.store(); }
+  [[nodiscard]] const Checkpoints& checkpoints() const noexcept { return recorder_.checkpoints(); }
+  [[nodiscard]] std::size_t runtime_begin_at(std::size_t i) const {
+    return recorder_.runtime_begin_at(i);
+  }
 
 private:
   void run();
-  void publish_if_wanted();
+  std::size_t drain_once(std::vector<Event>& batch);
+  void publish_if_wanted(bool force = false);
 
   EventLog& log_;
   EventSink sink_;
-  fold::Fold fold_;            // pump thread only
-  fold::TimeOrder time_order_; // pump thread only
-  EventStore store_;           // writer: pump thread
-  std::size_t runtime_begin_ = 0;
-  bool reset_seen_ = false; // a RuntimeReset opened the current runtime
-  bool dirty_ = false;      // folded since the last publication
+  EventObserver observer_;
+  Recorder recorder_;  // writer: pump thread
+  bool dirty_ = false; // folded since the last publication
 
   // The triple buffer. back_: pump only; front_: UI only; middle_: shared.
   std::unique_ptr<Snapshot> back_, middle_, front_;
@@ -101,7 +118,8 @@ private:
 
   std::atomic<std::uint64_t> events_{0}, fold_ns_{0}, copy_ns_{0};
   std::atomic<bool> stop_{false};
-  std::thread thread_; // last: starts after every member above exists
+  bool drain_on_stop_ = false; // written before stop_ under mutex_, read by the pump after
+  std::thread thread_;         // last: starts after every member above exists
 };
 
-} // namespace pollscope::gui
+} // namespace pollscope::record

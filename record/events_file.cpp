@@ -1,0 +1,79 @@
+#include "record/events_file.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cstring>
+
+namespace pollscope::record {
+
+std::string event_to_json(const Event& e, std::uint64_t seq, const StringTable& strings) {
+  nlohmann::ordered_json j;
+  j["seq"] = seq;
+  j["t_ns"] = e.t;
+  j["kind"] = to_string(e.kind);
+  j["lane"] = to_string(e.lane);
+  j["task"] = e.task;
+  j["waker"] = e.waker;
+  j["timer"] = e.timer;
+  j["a"] = e.a;
+  j["b"] = e.b;
+  j["flags"] = e.flags;
+  auto str = [&](std::uint64_t id) { return std::string(strings.get(static_cast<StringId>(id))); };
+  switch (e.kind) {
+  case EventKind::TaskSpawned:
+    j["name"] = str(e.a);
+    j["location"] = str(e.b);
+    break;
+  case EventKind::Output: j["text"] = str(e.a); break;
+  case EventKind::PollEnd:
+    j["ready"] = (e.flags & kFlagReady) != 0;
+    if (e.b != 0) j["suspended_at"] = str(e.b);
+    break;
+  case EventKind::ExecutorMode: j["mode"] = to_string(static_cast<ExecutorMode>(e.a)); break;
+  case EventKind::WakerCreated: j["waker_kind"] = to_string(static_cast<WakerKind>(e.a)); break;
+  default: break;
+  }
+  return j.dump();
+}
+
+EventsFile::~EventsFile() {
+  if (file_) std::fclose(file_);
+}
+
+bool EventsFile::open(const std::string& path, std::string& error) {
+  path_ = path;
+  file_ = std::fopen(path.c_str(), "w");
+  if (!file_) error = "cannot write events to '" + path + "': " + std::strerror(errno);
+  return file_ != nullptr;
+}
+
+void EventsFile::write(std::span<const Event> events, const StringTable& strings) {
+  if (!file_ || failed()) return;
+  const std::uint64_t first = seq_;
+  bool ok = true;
+  for (const Event& e : events) {
+    const std::string line = event_to_json(e, seq_++, strings);
+    ok = std::fwrite(line.data(), 1, line.size(), file_) == line.size() &&
+         std::fputc('\n', file_) != EOF;
+    if (!ok) break;
+  }
+  if (ok) ok = std::fflush(file_) == 0;
+  if (!ok) fail(first);
+}
+
+bool EventsFile::close() {
+  if (!file_) return !failed();
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!closed && !failed()) fail(seq_);
+  return !failed();
+}
+
+void EventsFile::fail(std::uint64_t first) {
+  error_ = "writing '" + path_ + "' failed (" + std::strerror(errno) +
+           "); it holds at most the first " + std::to_string(first) + " events";
+  failed_.store(true, std::memory_order_release);
+}
+
+} // namespace pollscope::record
