@@ -39,50 +39,44 @@ bool is_wake_step(FlowStep s) {
          s == FlowStep::QueuedAgain;
 }
 
-// Remembers the latest wake so its arrow can outlive the step by a moment.
-void update_wake(DiagramState& st, const FrameView& view) {
-  if (st.wake_runtime != view.state.log.runtime_starts) {
-    // A reset: the old runtime's wake must not fade out over the new one.
-    st.wake_runtime = view.state.log.runtime_starts;
-    st.wake_timer = 0;
-    st.wake_task = 0;
-    st.wake_time = -1e9;
-    st.wake_event_t = 0;
-  }
-  const fold::FlowView& f = view.state.flow;
-  if (!is_wake_step(f.step) || (f.t == st.wake_event_t && f.task == st.wake_task)) return;
-  st.wake_event_t = f.t;
-  st.wake_task = f.task;
+// Notes when the fold's newest wake first reached the screen, for the fade.
+// A view thing only: which wake it is comes from the fold.
+void note_wake(DiagramState& st, const diagram::WakeArrow& wake) {
+  if (wake.timer == 0 || wake.event == st.wake_event) return;
+  st.wake_event = wake.event;
   st.wake_time = ImGui::GetTime();
-  st.wake_timer = f.timer;
-  if (st.wake_timer == 0) { // Woken / QueuedAgain name the waker: find the task's latest timer
-    const auto timers = view.state.timers.items();
-    for (auto it = timers.rbegin(); it != timers.rend(); ++it)
-      if (it->task == f.task) {
-        st.wake_timer = it->id;
-        break;
-      }
-  }
 }
 
 void text_at(ImVec2 p, ImU32 col, std::string_view s) {
   dl()->AddText(p, col, s.data(), s.data() + s.size());
 }
 
+// The top line: the fold's narration (fold::narrate), so it always names
+// the same step and task as the ring below.
 void what_just_happened(const FrameView& view) {
-  const int step = diagram::book_step(view.state.flow);
+  const fold::Narration n = fold::narrate(view.state, view.strings);
   ImGui::PushFont(bold_font());
-  if (step > 0)
-    ImGui::TextColored(kAccent, "Step %d of 9", step);
+  if (n.step > 0)
+    ImGui::TextColored(kAccent, "Step %d of %d", n.step, diagram::kBookSteps);
   else
     ImGui::TextColored(kDimText, "What just happened");
   ImGui::PopFont();
   tooltip_for_last_item(
-      "The latest step of the book's flow that any task took. The numbered strip at the bottom "
-      "shows all nine for the focused task (the selected one, else the one that just moved).");
+      "The latest of the book's nine steps that a task took for the first time. The numbered "
+      "strip at the bottom shows all nine for the focused task (the selected one, else the one "
+      "that took this step).");
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
-  text(fold::describe_flow(view.state, view.strings));
+  if (n.step > 0) {
+    text(n.moment);
+    if (!n.since.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, kDimText);
+      text("Since then: " + n.since);
+      ImGui::PopStyleColor();
+    }
+  } else {
+    text(n.since.empty() ? std::string("Nothing has happened yet") : n.since);
+  }
   ImGui::PopTextWrapPos();
 }
 
@@ -254,8 +248,8 @@ void draw_parked(const Layout& l, FlowStep step, DiagramState& st, const FrameVi
 }
 
 // Returns the screen point of the wake arrow's start (the waking timer's row).
-ImVec2 draw_timers(const Layout& l, FlowStep step, const DiagramState& st, const FrameView& view,
-                   Selection& sel) {
+ImVec2 draw_timers(const Layout& l, FlowStep step, const diagram::WakeArrow& wake,
+                   const FrameView& view, Selection& sel) {
   char title[64];
   std::snprintf(title, sizeof title, "Timer threads  %llu live",
                 (unsigned long long)view.state.counters.live_timer_threads);
@@ -288,7 +282,7 @@ ImVec2 draw_timers(const Layout& l, FlowStep step, const DiagramState& st, const
     const std::string left =
         t.fired ? std::string("fired") : fold::format_duration(rows[i].remaining_ns);
     text_at(ImVec2(x1 + em * 0.3f, y), u32(kDimText), left);
-    if (t.id == st.wake_timer) wake_from = ImVec2(x1, (a.y + z.y) / 2);
+    if (t.id == wake.timer) wake_from = ImVec2(x1, (a.y + z.y) / 2);
     if (ImGui::IsWindowHovered() &&
         ImGui::IsMouseHoveringRect(ImVec2(b.min.x, y), ImVec2(b.max.x, y + row_h))) {
       ImGui::SetTooltip("Timer %u for task %u: %s, %s.\nIts thread sleeps until the deadline, then "
@@ -309,7 +303,8 @@ ImVec2 draw_timers(const Layout& l, FlowStep step, const DiagramState& st, const
   return wake_from;
 }
 
-void draw_arrows(const Layout& l, FlowStep step, const DiagramState& st, ImVec2 wake_from) {
+void draw_arrows(const Layout& l, FlowStep step, const DiagramState& st,
+                 const diagram::WakeArrow& wake, ImVec2 wake_from) {
   const float em = ImGui::GetFontSize();
   const float mid1 = l.spawner.center().y;
   diagram::draw_arrow(ImVec2(l.spawner.max.x, mid1), ImVec2(l.queue.min.x, mid1),
@@ -349,13 +344,13 @@ void draw_arrows(const Layout& l, FlowStep step, const DiagramState& st, ImVec2 
   const double age = ImGui::GetTime() - st.wake_time;
   const float alpha =
       is_wake_step(step) ? 1.0f : static_cast<float>(std::clamp(1.0 - age / 1.5, 0.0, 1.0));
-  if (alpha > 0.01f && st.wake_timer != 0) {
+  if (alpha > 0.01f && wake.timer != 0) {
     const ImVec2 to(l.queue.min.x + em * 1.5f, l.queue.max.y);
     diagram::draw_curve_arrow(wake_from, ImVec2(wake_from.x + em * 4, wake_from.y),
                               ImVec2(to.x, to.y + em * 4), to, u32(with_alpha(kAccent, alpha)),
                               3.0f);
     char label[40];
-    std::snprintf(label, sizeof label, "wake task %u", st.wake_task);
+    std::snprintf(label, sizeof label, "wake task %u", wake.task);
     text_at(ImVec2(to.x + em * 0.3f, to.y + em * 1.4f), u32(with_alpha(kAccent, alpha)), label);
   }
 }
@@ -368,8 +363,8 @@ void draw_diagram(const FrameView& view, DiagramState& st, Selection& sel, bool*
     ImGui::End();
     return;
   }
-  diagram::update_book_steps(st, view);
-  update_wake(st, view);
+  const diagram::WakeArrow wake = diagram::wake_arrow(view.state);
+  note_wake(st, wake);
   what_just_happened(view);
   ImGui::Spacing();
 
@@ -380,8 +375,8 @@ void draw_diagram(const FrameView& view, DiagramState& st, Selection& sel, bool*
   const Layout l = compute_layout(o, size);
   const FlowStep step = view.state.flow.step;
 
-  const ImVec2 wake_from = draw_timers(l, step, st, view, sel);
-  draw_arrows(l, step, st, wake_from);
+  const ImVec2 wake_from = draw_timers(l, step, wake, view, sel);
+  draw_arrows(l, step, st, wake, wake_from);
   draw_spawner(l, step, st, view, sel);
   draw_queue(l, step, st, view, sel);
   draw_executor(l, step, st, view, sel);
@@ -389,8 +384,8 @@ void draw_diagram(const FrameView& view, DiagramState& st, Selection& sel, bool*
   draw_parked(l, step, st, view, sel);
   diagram::forget_unplaced_chips(st);
 
-  const TaskId focus = sel.task != 0 ? sel.task : view.state.flow.task;
-  diagram::draw_book_strip(ImVec2(o.x, l.strip_y), size.x, st, view, focus);
+  const TaskId focus = sel.task != 0 ? sel.task : view.state.book.task;
+  diagram::draw_book_strip(ImVec2(o.x, l.strip_y), size.x, view, focus);
   ImGui::Dummy(size); // claim the canvas so the window knows its content size
   ImGui::End();
 }
