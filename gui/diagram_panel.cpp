@@ -66,18 +66,35 @@ void what_just_happened(const FrameView& view) {
       "strip at the bottom shows all nine for the focused task (the selected one, else the one "
       "that took this step).");
   ImGui::SameLine();
-  ImGui::PushTextWrapPos(0.0f);
-  if (n.step > 0) {
-    text(n.moment);
-    if (!n.since.empty()) {
-      ImGui::PushStyleColor(ImGuiCol_Text, kDimText);
-      text("Since then: " + n.since);
-      ImGui::PopStyleColor();
-    }
+  // Two lines, always: the diagram below never jumps as the line's length
+  // changes. What does not fit shows whole on hover.
+  const std::string line =
+      n.step > 0 ? n.moment + (n.since.empty() ? "" : ". Since then: " + n.since)
+                 : (n.since.empty() ? std::string("Nothing has happened yet") : n.since);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float height = ImGui::GetTextLineHeight() * 2.0f;
+  const ImVec2 clip_max(p.x + width, p.y + height);
+  const float moment_len =
+      n.step > 0 ? ImGui::CalcTextSize(n.moment.c_str(), nullptr, false, width).y : 0.0f;
+  dl()->PushClipRect(p, clip_max, true);
+  if (n.step > 0 && !n.since.empty() && moment_len <= ImGui::GetTextLineHeight() * 1.1f) {
+    // The step in full colour, what happened since in grey on the next line.
+    dl()->AddText(nullptr, 0, p, u32(ImGui::GetStyleColorVec4(ImGuiCol_Text)), n.moment.data(),
+                  n.moment.data() + n.moment.size(), width);
+    const std::string since = "Since then: " + n.since;
+    dl()->AddText(ImVec2(p.x, p.y + ImGui::GetTextLineHeight()), u32(kDimText), since.data(),
+                  since.data() + since.size()); // one line; whole on hover
   } else {
-    text(n.since.empty() ? std::string("Nothing has happened yet") : n.since);
+    dl()->AddText(nullptr, 0, p, u32(ImGui::GetStyleColorVec4(ImGuiCol_Text)), line.data(),
+                  line.data() + line.size(), width);
   }
-  ImGui::PopTextWrapPos();
+  dl()->PopClipRect();
+  ImGui::Dummy(ImVec2(width, height + ImGui::GetStyle().ItemSpacing.y));
+  if (ImGui::IsItemHovered() &&
+      (ImGui::CalcTextSize(line.c_str(), nullptr, false, width).y > height + 0.5f ||
+       ImGui::CalcTextSize(("Since then: " + n.since).c_str()).x > width))
+    ImGui::SetTooltip("%s", line.c_str());
 }
 
 std::string executor_line(const fold::ExecutorView& ex) {
@@ -173,9 +190,17 @@ void draw_executor(const Layout& l, FlowStep step, DiagramState& st, const Frame
                                       fold::Concept::Executor);
   const float em = ImGui::GetFontSize();
   const ImVec2 p(l.executor.min.x + em * 0.4f, top);
-  const std::string line = executor_line(ex);
+  // The activity in words, above the polls line; in a narrow box the short
+  // label, so the two never overlap.
+  const float wrap = l.executor.width() - em * 0.8f;
+  const float room = l.executor.max.y - em * 1.35f - top;
+  std::string line = executor_line(ex);
+  if (ImGui::CalcTextSize(line.c_str(), nullptr, false, wrap).y > room)
+    line = std::string(fold::to_string(ex.activity));
+  dl()->PushClipRect(l.executor.min, ImVec2(l.executor.max.x, top + room), true);
   dl()->AddText(nullptr, 0, p, u32(color_of(ex.activity)), line.data(), line.data() + line.size(),
-                l.executor.width() - em * 0.8f);
+                wrap);
+  dl()->PopClipRect();
   if (ImGui::IsWindowHovered() &&
       ImGui::IsMouseHoveringRect(p, ImVec2(l.executor.max.x, top + em * 2.3f))) {
     ImGui::BeginTooltip();
@@ -191,6 +216,13 @@ void draw_executor(const Layout& l, FlowStep step, DiagramState& st, const Frame
   else
     std::snprintf(polls, sizeof polls, "%s  %llu polls", std::string(to_string(ex.mode)).c_str(),
                   (unsigned long long)ex.total_polls);
+  // In a narrow box, the mode word goes first, then the owed steps.
+  const float room_x = l.executor.width() - em * 0.8f -
+                       (ex.current_task != 0 ? em * 3.4f : 0.0f); // the chip's corner
+  if (ImGui::CalcTextSize(polls).x > room_x)
+    std::snprintf(
+        polls, sizeof polls, "%llu polls%s", (unsigned long long)ex.total_polls,
+        ex.mode == ExecutorMode::Step && ex.steps_owed > 0 && ex.current_task == 0 ? ", owed" : "");
   text_at(ImVec2(p.x, l.executor.max.y - em * 1.3f), u32(kDimText), polls);
   if (ex.current_task != 0) {
     Box chip_area{ImVec2(l.executor.max.x - em * 3.4f, l.executor.max.y - em * 1.45f),
@@ -214,8 +246,10 @@ void draw_future(const Layout& l, FlowStep step, const FrameView& view) {
   const float em = ImGui::GetFontSize();
   const ImVec2 p(l.future.min.x + em * 0.4f, top);
   const fold::TaskView* t = task ? view.state.tasks.find(task) : nullptr;
+  const float wrap = l.future.width() - em * 0.8f;
   if (!t) {
-    text_at(p, u32(kDimText), "nothing polled yet");
+    const std::string_view none = "nothing polled yet";
+    dl()->AddText(nullptr, 0, p, u32(kDimText), none.data(), none.data() + none.size(), wrap);
     return;
   }
   if (ex.current_task == task) {
@@ -227,8 +261,10 @@ void draw_future(const Layout& l, FlowStep step, const FrameView& view) {
   }
   if (t->suspended_at != 0) {
     const std::string at = "at " + std::string(view.strings.get(t->suspended_at));
+    dl()->PushClipRect(l.future.min, l.future.max, true);
     dl()->AddText(nullptr, 0, ImVec2(p.x, p.y + em * 1.2f), u32(kDimText), at.data(),
-                  at.data() + at.size(), l.future.width() - em * 0.8f);
+                  at.data() + at.size(), wrap);
+    dl()->PopClipRect();
   }
 }
 
@@ -324,7 +360,8 @@ void draw_arrows(const Layout& l, FlowStep step, const DiagramState& st,
   const float mid2 = l.parked.center().y;
   diagram::draw_arrow(ImVec2(l.future.min.x, mid2), ImVec2(l.parked.max.x, mid2),
                       step == FlowStep::WakerStored, "stores\nwaker",
-                      ImVec2(-em * 1.6f, -em * 2.5f),
+                      // Centred under the arrow, in the gap between the boxes.
+                      ImVec2(-ImGui::CalcTextSize("stores").x / 2, em * 0.35f),
                       "Returning Pending, the future stores a clone of the waker (here in the "
                       "TimerFuture's shared state) so it can be woken later; the task is parked.");
   const float up_x = l.parked.center().x;

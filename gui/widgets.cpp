@@ -65,6 +65,32 @@ void text_colored(const ImVec4& c, std::string_view s) {
 
 void text_dim(std::string_view s) { text_colored(kDimText, s); }
 
+void one_line(const ImVec4& c, std::string_view s) {
+  const float width = ImGui::GetContentRegionAvail().x;
+  const char* begin = s.data();
+  const char* end = s.data() + s.size();
+  if (ImGui::CalcTextSize(begin, end).x <= width) {
+    text_colored(c, s);
+    return;
+  }
+  // Longest prefix (on a UTF-8 boundary) that fits with the ellipsis.
+  constexpr std::string_view kEllipsis = "…";
+  const float room = width - ImGui::CalcTextSize(kEllipsis.data(), kEllipsis.data() + 3).x;
+  std::size_t n = s.size();
+  while (n > 0 && ImGui::CalcTextSize(begin, begin + n).x > room) {
+    --n;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  }
+  text_colored(c, std::string(s.substr(0, n)) + std::string(kEllipsis));
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
+    text(s);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
 void headers_row_with_help(std::initializer_list<std::string_view> help) {
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
   int c = 0;
