@@ -225,8 +225,9 @@ void runtime_section(const FrameView& view, Controller& c, ControlsState& st) {
                      ImVec2(-1, 0), overlay);
   tooltip_for_last_item("Entries in the run queue / the capacity this runtime was started with.");
 
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-  clamp_field(ImGui::InputInt("##capacity", &st.capacity, 100, 1000), st.capacity, 1, kMaxCapacity);
+  // No +/- buttons: the room beside the field says whether it is in use.
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4.5f);
+  clamp_field(ImGui::InputInt("##capacity", &st.capacity, 0), st.capacity, 1, kMaxCapacity);
   if (st.capacity < 1) st.capacity = 1;
   tooltip_for_last_item(
       "The run queue's bound (the book's sync_channel(10000)). Takes effect at the next Reset.");
@@ -235,8 +236,8 @@ void runtime_section(const FrameView& view, Controller& c, ControlsState& st) {
   ImGui::SameLine();
   const bool pending = q.capacity > 0 && static_cast<std::uint64_t>(st.capacity) != q.capacity;
   if (pending) {
-    one_line(kAccent, "pending: applies at Reset");
-    tooltip_for_last_item("The runtime's queue holds " + std::to_string(q.capacity) +
+    one_line(kAccent, "applies at Reset");
+    tooltip_for_last_item("Pending: the runtime's queue holds " + std::to_string(q.capacity) +
                           " (the gauge above); Reset starts one that holds " +
                           std::to_string(st.capacity) + ".");
   } else {
