@@ -82,7 +82,7 @@ void what_just_happened(const FrameView& view) {
     // The step in full colour, what happened since in grey on the next line.
     dl()->AddText(nullptr, 0, p, u32(ImGui::GetStyleColorVec4(ImGuiCol_Text)), n.moment.data(),
                   n.moment.data() + n.moment.size(), width);
-    const std::string since = "Since then: " + n.since;
+    const std::string since = fit_with_ellipsis("Since then: " + n.since, width);
     dl()->AddText(ImVec2(p.x, p.y + ImGui::GetTextLineHeight()), u32(kDimText), since.data(),
                   since.data() + since.size()); // one line; whole on hover
   } else {
