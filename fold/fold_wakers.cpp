@@ -71,13 +71,15 @@ void Fold::on_waker_woken(const Event& e) {
   if (w != nullptr && (e.flags & kFlagByRef) == 0) kill_waker(*w, e.t);
   set_flow(FlowStep::Woken, e, e.task);
   if (e.task != 0) {
-    s_.wake = WakeView{e.task,
-                       e.waker,
-                       e.timer,
-                       e.lane,
-                       (e.flags & kFlagByRef) != 0,
-                       e.t,
-                       s_.log.events_applied - 1};
+    // The newest wake, as the event says it: a timer thread's names its timer.
+    WakeView& wake = s_.wake;
+    wake.task = e.task;
+    wake.waker = e.waker;
+    wake.timer = e.timer;
+    wake.lane = e.lane;
+    wake.by_ref = (e.flags & kFlagByRef) != 0;
+    wake.t = e.t;
+    wake.event = s_.log.events_applied - 1;
     take_book_step(v, 7);
   }
 }
