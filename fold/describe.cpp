@@ -102,20 +102,47 @@ std::string describe(const Event& e, const StringTable& strings, const FoldState
 }
 
 namespace {
-std::string flow_line(const FoldState& state, const StringTable& strings);
+std::string flow_line(const FlowView& f, const FoldState& state, const StringTable& strings);
 } // namespace
 
 std::string describe_flow(const FoldState& state, const StringTable& strings) {
-  std::string line = flow_line(state, strings);
+  return describe_flow(state.flow, state, strings);
+}
+
+std::string describe_flow(const FlowView& flow, const FoldState& state,
+                          const StringTable& strings) {
+  std::string line = flow_line(flow, state, strings);
   // Some lines start with a task label ("task 1 ... completed"): a sentence.
   if (!line.empty() && line[0] >= 'a' && line[0] <= 'z')
     line[0] = static_cast<char>(line[0] - 'a' + 'A');
   return line;
 }
 
+Narration narrate(const FoldState& state, const StringTable& strings) {
+  const BookView& b = state.book;
+  Narration n;
+  if (b.step == 0) {
+    // No step yet in this runtime: only what happened, if anything.
+    if (state.flow.step != FlowStep::None) n.since = describe_flow(state, strings);
+    return n;
+  }
+  n.step = b.step;
+  n.task = b.task;
+  n.moment = describe_flow(b.moment, state, strings);
+  if (state.flow != b.moment) n.since = describe_flow(state, strings);
+  return n;
+}
+
+std::string narration_line(const FoldState& state, const StringTable& strings) {
+  const Narration n = narrate(state, strings);
+  if (n.step == 0) return n.since.empty() ? describe_flow(state, strings) : n.since;
+  std::string line = fmt::format("Step {} of {} — {}", n.step, kBookSteps, n.moment);
+  if (!n.since.empty()) line += fmt::format("; since then: {}", n.since);
+  return line;
+}
+
 namespace {
-std::string flow_line(const FoldState& state, const StringTable& strings) {
-  const FlowView& f = state.flow;
+std::string flow_line(const FlowView& f, const FoldState& state, const StringTable& strings) {
   const std::string task = task_label(f.task, strings, &state);
   switch (f.step) {
   case FlowStep::None: return "Nothing has happened yet";

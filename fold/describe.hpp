@@ -26,6 +26,22 @@ namespace pollscope::fold {
 
 // The "what just happened" line: "Executor polled task 1 (hello-world): Pending".
 [[nodiscard]] std::string describe_flow(const FoldState& state, const StringTable& strings);
+// The same for a flow step other than the latest (the book's moment).
+[[nodiscard]] std::string describe_flow(const FlowView& flow, const FoldState& state,
+                                        const StringTable& strings);
+
+// The diagram's top line, a pure function of the state (so the line, the
+// step ring and the wake arrow, all drawn from one state, always agree).
+struct Narration {
+  int step = 0;       // the book step it tells (state.book.step); 0: none yet
+  TaskId task = 0;    // the task that took it (state.book.task)
+  std::string moment; // that step: "Timer 1 stored a clone of task 1 (hello-world)'s waker"
+  std::string since;  // the latest flow step, when the flow moved on after it; else ""
+  bool operator==(const Narration&) const = default;
+};
+[[nodiscard]] Narration narrate(const FoldState& state, const StringTable& strings);
+// "Step 4 of 9 — Timer 1 stored ...; since then: Executor polled task 1: Pending".
+[[nodiscard]] std::string narration_line(const FoldState& state, const StringTable& strings);
 
 // "850 ns", "12.0 µs", "3.25 ms", "57.4 ms", "574 ms", "2.000 s".
 [[nodiscard]] std::string format_duration(std::uint64_t ns);

@@ -169,17 +169,34 @@ void Fold::set_flow(FlowStep step, const Event& e, TaskId task) {
   s_.flow = FlowView{step, task, e.timer, e.waker, e.t};
 }
 
+void Fold::take_book_step(TaskView* v, int step) {
+  if (v == nullptr) return;
+  const auto bit = static_cast<std::uint16_t>(1u << (step - 1));
+  if ((v->book_steps & bit) != 0) return; // taken before: not an advance
+  v->book_steps = static_cast<std::uint16_t>(v->book_steps | bit);
+  auto& b = s_.book;
+  b.step = static_cast<std::uint8_t>(step);
+  b.task = v->id;
+  b.moment = s_.flow;
+  b.event = s_.log.events_applied - 1; // the event being applied
+  ++b.advances;
+}
+
 // --- lifecycle ----------------------------------------------------------------
 
 void Fold::clear_runtime(const Event& e) {
-  // Ids restart with the new runtime, so nothing of the old one may linger.
+  // Ids restart with the new runtime, so nothing of the old one may linger,
+  // except what spans the log: its statistics and the advance counter.
   LogStats log = s_.log;
+  const std::uint64_t advances = s_.book.advances;
   std::vector<ThreadView> threads = std::move(s_.threads); // the log's, not the runtime's
   s_ = FoldState{};
   s_.log = log;
+  s_.book.advances = advances;
   s_.threads = std::move(threads);
   ++s_.log.runtime_starts;
   s_.started_t = e.t;
+  s_.runtime_begin = log.events_applied - 1; // this event's index
 }
 
 void Fold::on_runtime_started(const Event& e) {
@@ -238,7 +255,8 @@ void Fold::hand_to_executor(TaskId id, std::uint64_t t) {
 
 void Fold::on_poll_begin(const Event& e) {
   hand_to_executor(e.task, e.t);
-  if (TaskView* v = task(e.task, e.t)) {
+  TaskView* v = task(e.task, e.t);
+  if (v != nullptr) {
     v->polling = true;
     ++v->polls;
     settle(*v, e.t);
@@ -248,11 +266,13 @@ void Fold::on_poll_begin(const Event& e) {
   ++x.total_polls;
   settle_executor();
   set_flow(FlowStep::PollStarted, e, e.task);
+  take_book_step(v, 3);
 }
 
 void Fold::on_poll_end(const Event& e) {
   const bool ready = (e.flags & kFlagReady) != 0;
-  if (TaskView* v = task(e.task, e.t)) {
+  TaskView* v = task(e.task, e.t);
+  if (v != nullptr) {
     // A PollEnd whose PollBegin fell before the prefix still was a poll.
     if (v->polls == 0) ++v->polls;
     v->polling = false;
@@ -269,6 +289,7 @@ void Fold::on_poll_end(const Event& e) {
   x.last_poll_ready = ready;
   settle_executor();
   set_flow(ready ? FlowStep::PolledReady : FlowStep::PolledPending, e, e.task);
+  if (ready) take_book_step(v, 9);
 }
 
 void Fold::on_executor_done(const Event& e) {

@@ -89,6 +89,9 @@ private:
   void hand_to_executor(TaskId task, std::uint64_t t); // becomes current_task
   void release_current(std::uint64_t t);               // no current_task
   void set_flow(FlowStep step, const Event& e, TaskId task);
+  // Marks book step `step` (1..9) taken by task `v`, after set_flow: an
+  // advance if the task had not taken it before (see BookView).
+  void take_book_step(TaskView* v, int step);
   void set_timer_state(TimerView& timer, TimerState state); // keeps finished_timers
   void forget_finished();                                   // see kKeepFinished
 

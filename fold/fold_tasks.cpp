@@ -17,6 +17,7 @@ void Fold::on_task_spawned(const Event& e) {
   v->spawned_t = e.t;
   v->last_change_t = e.t;
   set_flow(FlowStep::Spawned, e, e.task);
+  take_book_step(v, 1);
 }
 
 void Fold::on_task_completed(const Event& e) {
@@ -27,6 +28,7 @@ void Fold::on_task_completed(const Event& e) {
   v->suspended_at = 0;
   settle(*v, e.t);
   set_flow(FlowStep::Completed, e, e.task);
+  take_book_step(v, 9);
 }
 
 void Fold::on_task_dropped(const Event& e) {
@@ -56,11 +58,13 @@ void Fold::on_queue_push(const Event& e) {
   }
   ++q.pushes;
   q.max_length = std::max({q.max_length, static_cast<std::uint64_t>(q.entries.size()), e.b});
-  if (TaskView* v = task(e.task, e.t)) {
+  TaskView* v = task(e.task, e.t);
+  if (v != nullptr) {
     ++v->queue_entries;
     settle(*v, e.t);
   }
   set_flow(e.waker == 0 ? FlowStep::Queued : FlowStep::QueuedAgain, e, e.task);
+  take_book_step(v, e.waker == 0 ? 2 : 8);
 }
 
 void Fold::on_queue_pop(const Event& e) {

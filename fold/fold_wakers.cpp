@@ -65,10 +65,23 @@ void Fold::on_waker_cloned(const Event& e) {
 void Fold::on_waker_woken(const Event& e) {
   WakerView* w = waker(e.waker, e.t);
   if (w != nullptr) ++w->wakes;
-  if (TaskView* v = task(e.task, e.t)) ++v->wakes;
+  TaskView* v = task(e.task, e.t);
+  if (v != nullptr) ++v->wakes;
   // wake() consumes the waker (Rust's `wake(self)`); wake_by_ref does not.
   if (w != nullptr && (e.flags & kFlagByRef) == 0) kill_waker(*w, e.t);
   set_flow(FlowStep::Woken, e, e.task);
+  if (e.task != 0) {
+    // The newest wake, as the event says it: a timer thread's names its timer.
+    WakeView& wake = s_.wake;
+    wake.task = e.task;
+    wake.waker = e.waker;
+    wake.timer = e.timer;
+    wake.lane = e.lane;
+    wake.by_ref = (e.flags & kFlagByRef) != 0;
+    wake.t = e.t;
+    wake.event = s_.log.events_applied - 1;
+    take_book_step(v, 7);
+  }
 }
 
 void Fold::on_waker_dropped(const Event& e) {
@@ -90,16 +103,21 @@ void Fold::on_waker_stored(const Event& e) {
   }
   TaskId t = e.task != 0 ? e.task : (w != nullptr ? w->task : 0);
   set_flow(FlowStep::WakerStored, e, t);
+  take_book_step(s_.tasks.find(t), 4);
 }
 
 void Fold::on_waker_removed(const Event& e) {
-  timer(e.timer, e.t);
+  // Step 6 only when a fired timer takes the waker out to wake it: a re-poll
+  // replacing its stored waker, or a cancelled timer letting go, is not.
+  const TimerView* tm = timer(e.timer, e.t);
+  const bool calls_wake = tm != nullptr && tm->fired;
   WakerView* w = waker(e.waker, e.t);
   // Now in the hands of the timer thread that is about to wake it.
   if (w != nullptr && w->holder == WakerHolder::Timer && w->holder_timer == e.timer)
     release_from_timer(w->id);
   TaskId t = e.task != 0 ? e.task : (w != nullptr ? w->task : 0);
   set_flow(FlowStep::WakerTaken, e, t);
+  if (calls_wake) take_book_step(s_.tasks.find(t), 6);
 }
 
 // --- timers -------------------------------------------------------------------
@@ -146,6 +164,7 @@ void Fold::on_timer_fired(const Event& e) {
   set_timer_state(*tm, TimerState::Fired);
   tm->fired = true;
   set_flow(FlowStep::TimerFired, e, tm->task);
+  take_book_step(s_.tasks.find(tm->task), 5);
 }
 
 void Fold::on_timer_thread_exited(const Event& e) {

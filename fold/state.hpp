@@ -7,7 +7,8 @@
 // defaulted everywhere so tests can check that).
 //
 // Sections: 1. task states  2. timer states  3. executor activity
-//           4. the "what just happened" flow step  5. the views  6. FoldState
+//           4. the "what just happened" flow step  4b. the book's nine steps
+//           and the latest wake  5. the views  6. FoldState
 //
 // Strings are StringIds into the runtime's StringTable; view.hpp resolves them.
 // Times are ns on the runtime clock (the events' `t`).
@@ -133,6 +134,62 @@ struct FlowView {
   bool operator==(const FlowView&) const = default;
 };
 
+// --- 4b. The book's nine steps, and the latest wake ---------------------------
+//
+// The Rust async book's executor chapter follows one task through nine steps.
+// The fold marks each on the one event that is that moment, so stepping the
+// log one book step at a time shows each on its own (hello-world's order):
+//
+//   1 spawned                          TaskSpawned
+//   2 queued (by the spawner)          QueuePush with waker 0
+//   3 polled                           PollBegin: the executor polls the future
+//                                      (hello-world's first poll is the one that
+//                                      finds it Pending; that PollEnd comes
+//                                      after step 4, inside the same poll)
+//   4 waker stored by the timer        WakerStored (the future keeps the waker)
+//   5 duration elapsed                 TimerFired (TimerThreadWaiting is not a
+//                                      step: its thread logs it at a moment that
+//                                      races the executor's poll)
+//   6 the timer calls wake             WakerRemoved by a timer that has fired
+//                                      (not the replacement on a re-poll, not a
+//                                      cancelled timer dropping its waker)
+//   7 the task's wake runs             WakerWoken
+//   8 queued again (by a waker)        QueuePush with a waker
+//   9 polled -> Ready                  PollEnd(Ready), or TaskCompleted
+//
+// A task "advances" when an event takes a step it has not taken before, so a
+// task makes at most nine advances however many times it is polled (a second
+// poll's PollBegin is not step 3 again: its PollEnd(Ready) is step 9).
+inline constexpr int kBookSteps = 9;
+
+struct BookView {
+  // The latest advance in this runtime: which step (1..9; 0 = none yet), by
+  // which task, the flow as that event set it (for the narration), and the
+  // index of that event in the log.
+  std::uint8_t step = 0;
+  TaskId task = 0;
+  FlowView moment;
+  std::uint64_t event = 0;
+  // +1 on every advance of any task. Never reset, not even by a runtime
+  // reset (which would otherwise read as an advance), so that a cursor can
+  // find "the next book step" by folding forward from event i until this
+  // changes: the event that changed it is that step (Shift+Right).
+  std::uint64_t advances = 0;
+  bool operator==(const BookView&) const = default;
+};
+
+// The newest WakerWoken of this runtime: the wake the diagram's arrow shows.
+struct WakeView {
+  TaskId task = 0; // 0: no wake yet
+  WakerId waker = 0;
+  TimerId timer = 0; // the timer thread that woke it (0: another thread)
+  Lane lane = Lane::External;
+  bool by_ref = false;
+  std::uint64_t t = 0;
+  std::uint64_t event = 0; // its index in the log
+  bool operator==(const WakeView&) const = default;
+};
+
 // --- 5. The views ------------------------------------------------------------
 
 // The fold remembers at most this many finished objects of each kind (dropped
@@ -161,6 +218,7 @@ struct TaskView {
   StringId suspended_at = 0; // the await it is parked on (PollEnd.b); 0 after Ready
   std::uint64_t spawned_t = 0;
   std::uint64_t last_change_t = 0; // when `state` last changed
+  std::uint16_t book_steps = 0;    // bit k-1: it has taken the book's step k (4b)
   bool failed = false;             // completed by throwing (TaskCompleted kFlagFailed)
   bool seen_spawn = false;         // false: first met mid-run (a log prefix), no name
   // Facts the state is derived from (see TaskState).
@@ -320,10 +378,17 @@ struct FoldState {
   ExecutorView executor;
   std::vector<OutputLine> output;
   FlowView flow;
+  BookView book;
+  WakeView wake;
   Counters counters;
   LogStats log;
   bool virtual_clock = false; // RuntimeStarted.b == 1
   std::uint64_t started_t = 0;
+  // The index in the log of the event that began this runtime (its
+  // RuntimeStarted or RuntimeReset): the log from there on is this runtime's.
+  // Counted in events applied, so it is an index into the log when the fold
+  // has seen the log from its first event (the pump, a cursor, a replay).
+  std::uint64_t runtime_begin = 0;
   bool operator==(const FoldState&) const = default;
 };
 

@@ -14,7 +14,10 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace pollscope::gui {
 namespace {
@@ -31,6 +34,14 @@ void clamp_field(bool changed, int& value, int lo, int hi) {
     value = std::clamp(value, lo, hi);
 }
 
+// Whether a button with this label fits whole in what is left of the line
+// after the last item (the caller then places it on that line).
+bool button_fits(const char* label) {
+  const ImGuiStyle& s = ImGui::GetStyle();
+  const float need = ImGui::CalcTextSize(label).x + 2 * s.FramePadding.x + s.ItemSpacing.x;
+  return ImGui::GetContentRegionAvail().x - ImGui::GetItemRectSize().x - need >= 0.0f;
+}
+
 void section(const char* label) {
   ImGui::Spacing();
   ImGui::PushFont(bold_font());
@@ -43,11 +54,11 @@ void executor_section(const FrameView& view, Controller& c, ControlsState& st) {
   section("Executor");
   ImGui::SameLine();
   concept_label("(?)", fold::Concept::Executor);
-  ImGui::TextUnformatted("Mode:");
   ImGui::SameLine();
   text_colored(kAccent, to_string(ex.mode));
+  tooltip_for_last_item("The executor's mode: run, pause, step or throttle.");
   ImGui::SameLine();
-  text_colored(color_of(ex.activity), fold::to_string(ex.activity));
+  one_line(color_of(ex.activity), fold::to_string(ex.activity));
   tooltip_for_last_item(fold::describe(ex.activity));
 
   const float w = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
@@ -105,24 +116,41 @@ void spawn_section(Controller& c, ControlsState& st) {
               kMaxDurationMs);
   tooltip_for_last_item(
       "How long the new task's TimerFuture waits before its thread fires and wakes the task.");
-  ImGui::SameLine();
+  // Beside the field when its whole label fits there, else on a line of its own.
+  if (button_fits("Spawn timer")) ImGui::SameLine();
   if (ImGui::Button("Spawn timer", ImVec2(-1, 0))) cmd_spawn_timer(c, st);
   st.rects.spawn_timer = item_rect();
   tooltip_for_last_item(
       "Spawn a task that awaits a TimerFuture of this duration, then prints that it is done. "
       "Never blocks: a full queue is reported instead.  Key: T");
 
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4.5f);
+  // Three fields and their words share the row: the fields get what the
+  // words leave, so "3000 ms" is never cut off in a narrow panel.
+  const float sp = ImGui::GetStyle().ItemSpacing.x;
+  const float words = ImGui::CalcTextSize("tasks,").x + ImGui::CalcTextSize("to").x +
+                      ImGui::CalcTextSize("ms").x + 5 * sp;
+  const float field = std::clamp((ImGui::GetContentRegionAvail().x - words) / 3,
+                                 ImGui::GetFontSize() * 2.2f, ImGui::GetFontSize() * 4.5f);
+  ImGui::SetNextItemWidth(field);
   clamp_field(ImGui::InputInt("##count", &st.spawn_count, 0), st.spawn_count, 1, kMaxSpawnCount);
   ImGui::SameLine();
   ImGui::TextUnformatted("tasks,");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 3.5f);
+  // In a narrow panel the range goes on a line of its own, with room for
+  // "3000 ms" in each field.
+  const float narrow = ImGui::GetFontSize() * 3.2f;
+  if (field >= narrow) ImGui::SameLine();
+  const float range_field =
+      field >= narrow ? field
+                      : std::min(ImGui::GetFontSize() * 4.5f,
+                                 (ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("to").x -
+                                  ImGui::CalcTextSize("ms").x - 3 * sp) /
+                                     2);
+  ImGui::SetNextItemWidth(range_field);
   clamp_field(ImGui::InputInt("##min", &st.min_ms, 0), st.min_ms, 0, kMaxDurationMs);
   ImGui::SameLine();
   ImGui::TextUnformatted("to");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 3.5f);
+  ImGui::SetNextItemWidth(range_field);
   clamp_field(ImGui::InputInt("ms##max", &st.max_ms, 0), st.max_ms, 0, kMaxDurationMs);
   tooltip_for_last_item("Each task's timer gets a random duration in this range.");
   if (ImGui::Button("Spawn N timers", ImVec2(-1, 0))) cmd_spawn_timers(c, st);
@@ -130,8 +158,37 @@ void spawn_section(Controller& c, ControlsState& st) {
       "Spawn that many timer tasks with random durations: one thread per timer, as in the book.");
 }
 
+// Wrapped lines in a box of fixed height: what does not fit is cut, and the
+// whole shows on hover (with `more`, if given). Nothing around it moves.
+void fixed_lines(const std::vector<std::pair<ImVec4, std::string>>& lines, float height,
+                 std::string_view more = {}) {
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(p, ImVec2(p.x + width, p.y + height), true);
+  float y = p.y;
+  std::string all;
+  for (const auto& [color, text] : lines) {
+    dl->AddText(nullptr, 0, ImVec2(p.x, y), u32(color), text.data(), text.data() + text.size(),
+                width);
+    y += ImGui::CalcTextSize(text.c_str(), nullptr, false, width).y;
+    all += (all.empty() ? "" : "\n") + text;
+  }
+  dl->PopClipRect();
+  ImGui::Dummy(ImVec2(width, height));
+  if (!all.empty() && ImGui::IsItemHovered() && (y > p.y + height + 0.5f || !more.empty())) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
+    text(all);
+    if (!more.empty()) text_dim(more);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
 void scenario_section(Controller& c, ControlsState& st) {
   section("Scenario");
+  ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
   const std::string current(scenario_name(st.scenario).empty() ? "empty"
                                                                : scenario_name(st.scenario));
@@ -144,12 +201,14 @@ void scenario_section(Controller& c, ControlsState& st) {
     ImGui::EndCombo();
   }
   tooltip_for_last_item(scenario_summary(st.scenario));
+  // What the scenario is, on the first screen: two lines at most.
+  fixed_lines({{kDimText, std::string(scenario_summary(st.scenario))}},
+              ImGui::GetTextLineHeight() * 2.0f);
   // The picked scenario's explanation: what it does, and what to watch for.
-  // Not for hello-world: the first-launch hint explains it, and the default
-  // layout must fit 1280x800 without a scrollbar (a scrolling panel moves
-  // its buttons when a status line appears).
+  // Not for hello-world: the line above and the first-launch hint say it all,
+  // and the default layout must fit 1280x800 without a scrollbar.
   const Scenario* s = find_scenario(scenario_name(st.scenario));
-  if (s != nullptr && s->name != "hello-world") {
+  if (s != nullptr && s->name != "hello-world" && !s->explanation.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", s->explanation.c_str());
     ImGui::PopStyleColor();
@@ -165,61 +224,89 @@ void scenario_section(Controller& c, ControlsState& st) {
 
 void runtime_section(const FrameView& view, Controller& c, ControlsState& st) {
   section("Runtime");
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-  clamp_field(ImGui::InputInt("queue capacity", &st.capacity, 100, 1000), st.capacity, 1,
-              kMaxCapacity);
+  // The queue as the runtime has it: entries / the capacity it started with.
+  const fold::QueueView& q = view.state.queue;
+  char overlay[64];
+  std::snprintf(overlay, sizeof overlay, "%zu / %llu", q.entries.size(),
+                (unsigned long long)q.capacity);
+  ImGui::SameLine();
+  ImGui::ProgressBar(q.capacity > 0 ? std::min(1.0f, float(q.entries.size()) / float(q.capacity))
+                                    : 0.0f,
+                     ImVec2(-1, 0), overlay);
+  tooltip_for_last_item("Entries in the run queue / the capacity this runtime was started with.");
+
+  // No +/- buttons: the room beside the field says whether it is in use.
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4.5f);
+  clamp_field(ImGui::InputInt("##capacity", &st.capacity, 0), st.capacity, 1, kMaxCapacity);
   if (st.capacity < 1) st.capacity = 1;
   tooltip_for_last_item(
       "The run queue's bound (the book's sync_channel(10000)). Takes effect at the next Reset.");
+  // An edited capacity that waits for Reset says so where the field's label
+  // is: the field alone would suggest the runtime already uses it.
+  ImGui::SameLine();
+  const bool pending = q.capacity > 0 && static_cast<std::uint64_t>(st.capacity) != q.capacity;
+  if (pending) {
+    one_line(kAccent, "applies at Reset");
+    tooltip_for_last_item("Pending: the runtime's queue holds " + std::to_string(q.capacity) +
+                          " (the gauge above); Reset starts one that holds " +
+                          std::to_string(st.capacity) + ".");
+  } else {
+    one_line(ImGui::GetStyleColorVec4(ImGuiCol_Text), "queue capacity");
+  }
   if (ImGui::Button("Reset", ImVec2(-1, 0))) cmd_reset(c, st);
   st.rects.reset = item_rect();
   tooltip_for_last_item(
       "Tear down every task and timer thread and start a fresh runtime with the picked "
       "scenario and capacity, paused in step mode.  Key: R");
+}
 
+// The messages under the sections, in a footer of fixed height: a message
+// coming or going never scrolls the panel or moves a button. What does not
+// fit shows whole on hover.
+void messages(const FrameView& view, const ControlsState& st, float height) {
+  std::vector<std::pair<ImVec4, std::string>> lines;
+  const double age = ImGui::GetTime() - st.status_time;
+  // Errors stay; confirmations fade after a few seconds so they never look stale.
+  if (!st.status.empty() && (st.status_is_error || age <= 6.0))
+    lines.emplace_back(
+        st.status_is_error ? kWarnText : with_alpha(kGoodText, age > 5.0 ? float(6.0 - age) : 1.0f),
+        st.status);
   const fold::QueueView& q = view.state.queue;
   const bool full = q.capacity > 0 && q.entries.size() >= q.capacity;
   if (full || q.try_send_refused > 0) {
     // Whatever asked (Spawn, Reset with a scenario, Add its tasks): a refusal
     // is never silent, and the count comes from the events, not from the
     // button that was pressed.
-    ImGui::PushTextWrapPos(0.0f);
     std::string text = full ? "The run queue is full." : "";
     if (q.try_send_refused > 0)
       text += (full ? " " : "") + std::to_string(q.try_send_refused) +
               (q.try_send_refused == 1 ? " spawn was" : " spawns were") +
               " refused in this runtime.";
-    text_colored(kWarnText, text);
-    ImGui::PopTextWrapPos();
-    tooltip_for_last_item("The GUI spawns with try_send, which gives up on a full queue instead of "
-                          "blocking the window (the book's send would block). Run the executor to "
-                          "drain the queue, or Reset with a larger capacity.");
+    lines.emplace_back(kWarnText, text);
   }
-}
+  if (lines.empty() && view.state.executor.total_polls == 0 && view.state.tasks.size() <= 1)
+    lines.emplace_back(kAccent,
+                       "Start here: press Step and watch the diagram. Hover (?) for help.");
 
-void status_line(const ControlsState& st) {
-  if (st.status.empty()) return;
-  ImGui::Separator();
-  // Errors stay; confirmations fade after a few seconds so they never look stale.
-  const double age = ImGui::GetTime() - st.status_time;
-  if (!st.status_is_error && age > 6.0) return;
-  ImGui::PushTextWrapPos(0.0f);
-  text_colored(st.status_is_error ? kWarnText
-                                  : with_alpha(kGoodText, age > 5.0 ? float(6.0 - age) : 1.0f),
-               st.status);
-  ImGui::PopTextWrapPos();
-  // A new message may sit below the panel's fold (under a full-queue notice):
-  // scroll it into view for its first moments, so nobody misses it.
-  if (age < 0.25) ImGui::SetScrollHereY(1.0f);
+  fixed_lines(lines, height,
+              full || q.try_send_refused > 0
+                  ? "The GUI spawns with try_send, which gives up on a full queue instead of "
+                    "blocking the window (the book's send would block). Run the executor to "
+                    "drain the queue, or Reset with a larger capacity."
+                  : "");
 }
 
 } // namespace
 
 void draw_controls(const FrameView& view, Controller& controller, ControlsState& st, bool* p_open) {
-  if (!begin_panel(title::kControls, p_open)) {
+  if (!begin_panel(title::kControls, p_open,
+                   ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
     return;
   }
+  // The sections scroll (only in a small window); the messages' footer stays.
+  const float footer = ImGui::GetTextLineHeight() * 2.0f + ImGui::GetStyle().ItemSpacing.y * 2.0f;
+  ImGui::BeginChild("##controls_body", ImVec2(0, -footer), false);
   executor_section(view, controller, st);
   ImGui::Separator();
   spawn_section(controller, st);
@@ -227,19 +314,9 @@ void draw_controls(const FrameView& view, Controller& controller, ControlsState&
   scenario_section(controller, st);
   ImGui::Separator();
   runtime_section(view, controller, st);
-  status_line(st);
-  const bool status_shown =
-      !st.status.empty() && (st.status_is_error || ImGui::GetTime() - st.status_time <= 6.0);
-  if (!status_shown && view.state.executor.total_polls == 0 && view.state.tasks.size() <= 1) {
-    // First run: say where to start.
-    ImGui::Separator();
-    ImGui::PushTextWrapPos(0.0f);
-    // Two lines at most: it sits at the bottom of the panel, which must not
-    // need a scrollbar in a 1280x800 window. (The Step button's tooltip names
-    // its keys.)
-    text_colored(kAccent, "Start here: press Step and watch the diagram. Hover (?) for help.");
-    ImGui::PopTextWrapPos();
-  }
+  ImGui::EndChild();
+  ImGui::Separator();
+  messages(view, st, ImGui::GetTextLineHeight() * 2.0f);
   st.rects.valid = true;
   ImGui::End();
 }

@@ -39,51 +39,62 @@ bool is_wake_step(FlowStep s) {
          s == FlowStep::QueuedAgain;
 }
 
-// Remembers the latest wake so its arrow can outlive the step by a moment.
-void update_wake(DiagramState& st, const FrameView& view) {
-  if (st.wake_runtime != view.state.log.runtime_starts) {
-    // A reset: the old runtime's wake must not fade out over the new one.
-    st.wake_runtime = view.state.log.runtime_starts;
-    st.wake_timer = 0;
-    st.wake_task = 0;
-    st.wake_time = -1e9;
-    st.wake_event_t = 0;
-  }
-  const fold::FlowView& f = view.state.flow;
-  if (!is_wake_step(f.step) || (f.t == st.wake_event_t && f.task == st.wake_task)) return;
-  st.wake_event_t = f.t;
-  st.wake_task = f.task;
+// Notes when the fold's newest wake first reached the screen, for the fade.
+// A view thing only: which wake it is comes from the fold.
+void note_wake(DiagramState& st, const diagram::WakeArrow& wake) {
+  if (wake.timer == 0 || wake.event == st.wake_event) return;
+  st.wake_event = wake.event;
   st.wake_time = ImGui::GetTime();
-  st.wake_timer = f.timer;
-  if (st.wake_timer == 0) { // Woken / QueuedAgain name the waker: find the task's latest timer
-    const auto timers = view.state.timers.items();
-    for (auto it = timers.rbegin(); it != timers.rend(); ++it)
-      if (it->task == f.task) {
-        st.wake_timer = it->id;
-        break;
-      }
-  }
 }
 
 void text_at(ImVec2 p, ImU32 col, std::string_view s) {
   dl()->AddText(p, col, s.data(), s.data() + s.size());
 }
 
+// The top line: the fold's narration (fold::narrate), so it always names
+// the same step and task as the ring below.
 void what_just_happened(const FrameView& view) {
-  const int step = diagram::book_step(view.state.flow);
+  const fold::Narration n = fold::narrate(view.state, view.strings);
   ImGui::PushFont(bold_font());
-  if (step > 0)
-    ImGui::TextColored(kAccent, "Step %d of 9", step);
+  if (n.step > 0)
+    ImGui::TextColored(kAccent, "Step %d of %d", n.step, diagram::kBookSteps);
   else
     ImGui::TextColored(kDimText, "What just happened");
   ImGui::PopFont();
   tooltip_for_last_item(
-      "The latest step of the book's flow that any task took. The numbered strip at the bottom "
-      "shows all nine for the focused task (the selected one, else the one that just moved).");
+      "The latest of the book's nine steps that a task took for the first time. The numbered "
+      "strip at the bottom shows all nine for the focused task (the selected one, else the one "
+      "that took this step).");
   ImGui::SameLine();
-  ImGui::PushTextWrapPos(0.0f);
-  text(fold::describe_flow(view.state, view.strings));
-  ImGui::PopTextWrapPos();
+  // Two lines, always: the diagram below never jumps as the line's length
+  // changes. What does not fit shows whole on hover.
+  const std::string line =
+      n.step > 0 ? n.moment + (n.since.empty() ? "" : ". Since then: " + n.since)
+                 : (n.since.empty() ? std::string("Nothing has happened yet") : n.since);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float height = ImGui::GetTextLineHeight() * 2.0f;
+  const ImVec2 clip_max(p.x + width, p.y + height);
+  const float moment_len =
+      n.step > 0 ? ImGui::CalcTextSize(n.moment.c_str(), nullptr, false, width).y : 0.0f;
+  dl()->PushClipRect(p, clip_max, true);
+  if (n.step > 0 && !n.since.empty() && moment_len <= ImGui::GetTextLineHeight() * 1.1f) {
+    // The step in full colour, what happened since in grey on the next line.
+    dl()->AddText(nullptr, 0, p, u32(ImGui::GetStyleColorVec4(ImGuiCol_Text)), n.moment.data(),
+                  n.moment.data() + n.moment.size(), width);
+    const std::string since = fit_with_ellipsis("Since then: " + n.since, width);
+    dl()->AddText(ImVec2(p.x, p.y + ImGui::GetTextLineHeight()), u32(kDimText), since.data(),
+                  since.data() + since.size()); // one line; whole on hover
+  } else {
+    dl()->AddText(nullptr, 0, p, u32(ImGui::GetStyleColorVec4(ImGuiCol_Text)), line.data(),
+                  line.data() + line.size(), width);
+  }
+  dl()->PopClipRect();
+  ImGui::Dummy(ImVec2(width, height + ImGui::GetStyle().ItemSpacing.y));
+  if (ImGui::IsItemHovered() &&
+      (ImGui::CalcTextSize(line.c_str(), nullptr, false, width).y > height + 0.5f ||
+       ImGui::CalcTextSize(("Since then: " + n.since).c_str()).x > width))
+    ImGui::SetTooltip("%s", line.c_str());
 }
 
 std::string executor_line(const fold::ExecutorView& ex) {
@@ -179,9 +190,17 @@ void draw_executor(const Layout& l, FlowStep step, DiagramState& st, const Frame
                                       fold::Concept::Executor);
   const float em = ImGui::GetFontSize();
   const ImVec2 p(l.executor.min.x + em * 0.4f, top);
-  const std::string line = executor_line(ex);
+  // The activity in words, above the polls line; in a narrow box the short
+  // label, so the two never overlap.
+  const float wrap = l.executor.width() - em * 0.8f;
+  const float room = l.executor.max.y - em * 1.35f - top;
+  std::string line = executor_line(ex);
+  if (ImGui::CalcTextSize(line.c_str(), nullptr, false, wrap).y > room)
+    line = std::string(fold::to_string(ex.activity));
+  dl()->PushClipRect(l.executor.min, ImVec2(l.executor.max.x, top + room), true);
   dl()->AddText(nullptr, 0, p, u32(color_of(ex.activity)), line.data(), line.data() + line.size(),
-                l.executor.width() - em * 0.8f);
+                wrap);
+  dl()->PopClipRect();
   if (ImGui::IsWindowHovered() &&
       ImGui::IsMouseHoveringRect(p, ImVec2(l.executor.max.x, top + em * 2.3f))) {
     ImGui::BeginTooltip();
@@ -197,6 +216,13 @@ void draw_executor(const Layout& l, FlowStep step, DiagramState& st, const Frame
   else
     std::snprintf(polls, sizeof polls, "%s  %llu polls", std::string(to_string(ex.mode)).c_str(),
                   (unsigned long long)ex.total_polls);
+  // In a narrow box, the mode word goes first, then the owed steps.
+  const float room_x = l.executor.width() - em * 0.8f -
+                       (ex.current_task != 0 ? em * 3.4f : 0.0f); // the chip's corner
+  if (ImGui::CalcTextSize(polls).x > room_x)
+    std::snprintf(
+        polls, sizeof polls, "%llu polls%s", (unsigned long long)ex.total_polls,
+        ex.mode == ExecutorMode::Step && ex.steps_owed > 0 && ex.current_task == 0 ? ", owed" : "");
   text_at(ImVec2(p.x, l.executor.max.y - em * 1.3f), u32(kDimText), polls);
   if (ex.current_task != 0) {
     Box chip_area{ImVec2(l.executor.max.x - em * 3.4f, l.executor.max.y - em * 1.45f),
@@ -220,8 +246,10 @@ void draw_future(const Layout& l, FlowStep step, const FrameView& view) {
   const float em = ImGui::GetFontSize();
   const ImVec2 p(l.future.min.x + em * 0.4f, top);
   const fold::TaskView* t = task ? view.state.tasks.find(task) : nullptr;
+  const float wrap = l.future.width() - em * 0.8f;
   if (!t) {
-    text_at(p, u32(kDimText), "nothing polled yet");
+    const std::string_view none = "nothing polled yet";
+    dl()->AddText(nullptr, 0, p, u32(kDimText), none.data(), none.data() + none.size(), wrap);
     return;
   }
   if (ex.current_task == task) {
@@ -233,8 +261,10 @@ void draw_future(const Layout& l, FlowStep step, const FrameView& view) {
   }
   if (t->suspended_at != 0) {
     const std::string at = "at " + std::string(view.strings.get(t->suspended_at));
+    dl()->PushClipRect(l.future.min, l.future.max, true);
     dl()->AddText(nullptr, 0, ImVec2(p.x, p.y + em * 1.2f), u32(kDimText), at.data(),
-                  at.data() + at.size(), l.future.width() - em * 0.8f);
+                  at.data() + at.size(), wrap);
+    dl()->PopClipRect();
   }
 }
 
@@ -254,8 +284,8 @@ void draw_parked(const Layout& l, FlowStep step, DiagramState& st, const FrameVi
 }
 
 // Returns the screen point of the wake arrow's start (the waking timer's row).
-ImVec2 draw_timers(const Layout& l, FlowStep step, const DiagramState& st, const FrameView& view,
-                   Selection& sel) {
+ImVec2 draw_timers(const Layout& l, FlowStep step, const diagram::WakeArrow& wake,
+                   const FrameView& view, Selection& sel) {
   char title[64];
   std::snprintf(title, sizeof title, "Timer threads  %llu live",
                 (unsigned long long)view.state.counters.live_timer_threads);
@@ -288,7 +318,7 @@ ImVec2 draw_timers(const Layout& l, FlowStep step, const DiagramState& st, const
     const std::string left =
         t.fired ? std::string("fired") : fold::format_duration(rows[i].remaining_ns);
     text_at(ImVec2(x1 + em * 0.3f, y), u32(kDimText), left);
-    if (t.id == st.wake_timer) wake_from = ImVec2(x1, (a.y + z.y) / 2);
+    if (t.id == wake.timer) wake_from = ImVec2(x1, (a.y + z.y) / 2);
     if (ImGui::IsWindowHovered() &&
         ImGui::IsMouseHoveringRect(ImVec2(b.min.x, y), ImVec2(b.max.x, y + row_h))) {
       ImGui::SetTooltip("Timer %u for task %u: %s, %s.\nIts thread sleeps until the deadline, then "
@@ -309,7 +339,8 @@ ImVec2 draw_timers(const Layout& l, FlowStep step, const DiagramState& st, const
   return wake_from;
 }
 
-void draw_arrows(const Layout& l, FlowStep step, const DiagramState& st, ImVec2 wake_from) {
+void draw_arrows(const Layout& l, FlowStep step, const DiagramState& st,
+                 const diagram::WakeArrow& wake, ImVec2 wake_from) {
   const float em = ImGui::GetFontSize();
   const float mid1 = l.spawner.center().y;
   diagram::draw_arrow(ImVec2(l.spawner.max.x, mid1), ImVec2(l.queue.min.x, mid1),
@@ -329,7 +360,8 @@ void draw_arrows(const Layout& l, FlowStep step, const DiagramState& st, ImVec2 
   const float mid2 = l.parked.center().y;
   diagram::draw_arrow(ImVec2(l.future.min.x, mid2), ImVec2(l.parked.max.x, mid2),
                       step == FlowStep::WakerStored, "stores\nwaker",
-                      ImVec2(-em * 1.6f, -em * 2.5f),
+                      // Centred under the arrow, in the gap between the boxes.
+                      ImVec2(-ImGui::CalcTextSize("stores").x / 2, em * 0.35f),
                       "Returning Pending, the future stores a clone of the waker (here in the "
                       "TimerFuture's shared state) so it can be woken later; the task is parked.");
   const float up_x = l.parked.center().x;
@@ -349,13 +381,13 @@ void draw_arrows(const Layout& l, FlowStep step, const DiagramState& st, ImVec2 
   const double age = ImGui::GetTime() - st.wake_time;
   const float alpha =
       is_wake_step(step) ? 1.0f : static_cast<float>(std::clamp(1.0 - age / 1.5, 0.0, 1.0));
-  if (alpha > 0.01f && st.wake_timer != 0) {
+  if (alpha > 0.01f && wake.timer != 0) {
     const ImVec2 to(l.queue.min.x + em * 1.5f, l.queue.max.y);
     diagram::draw_curve_arrow(wake_from, ImVec2(wake_from.x + em * 4, wake_from.y),
                               ImVec2(to.x, to.y + em * 4), to, u32(with_alpha(kAccent, alpha)),
                               3.0f);
     char label[40];
-    std::snprintf(label, sizeof label, "wake task %u", st.wake_task);
+    std::snprintf(label, sizeof label, "wake task %u", wake.task);
     text_at(ImVec2(to.x + em * 0.3f, to.y + em * 1.4f), u32(with_alpha(kAccent, alpha)), label);
   }
 }
@@ -368,8 +400,8 @@ void draw_diagram(const FrameView& view, DiagramState& st, Selection& sel, bool*
     ImGui::End();
     return;
   }
-  diagram::update_book_steps(st, view);
-  update_wake(st, view);
+  const diagram::WakeArrow wake = diagram::wake_arrow(view.state);
+  note_wake(st, wake);
   what_just_happened(view);
   ImGui::Spacing();
 
@@ -380,8 +412,8 @@ void draw_diagram(const FrameView& view, DiagramState& st, Selection& sel, bool*
   const Layout l = compute_layout(o, size);
   const FlowStep step = view.state.flow.step;
 
-  const ImVec2 wake_from = draw_timers(l, step, st, view, sel);
-  draw_arrows(l, step, st, wake_from);
+  const ImVec2 wake_from = draw_timers(l, step, wake, view, sel);
+  draw_arrows(l, step, st, wake, wake_from);
   draw_spawner(l, step, st, view, sel);
   draw_queue(l, step, st, view, sel);
   draw_executor(l, step, st, view, sel);
@@ -389,8 +421,8 @@ void draw_diagram(const FrameView& view, DiagramState& st, Selection& sel, bool*
   draw_parked(l, step, st, view, sel);
   diagram::forget_unplaced_chips(st);
 
-  const TaskId focus = sel.task != 0 ? sel.task : view.state.flow.task;
-  diagram::draw_book_strip(ImVec2(o.x, l.strip_y), size.x, st, view, focus);
+  const TaskId focus = sel.task != 0 ? sel.task : view.state.book.task;
+  diagram::draw_book_strip(ImVec2(o.x, l.strip_y), size.x, view, focus);
   ImGui::Dummy(size); // claim the canvas so the window knows its content size
   ImGui::End();
 }

@@ -47,15 +47,15 @@ constexpr std::string_view kStepDetail[kBookSteps + 1] = {
     "",
     "TaskSpawned: the async block becomes a coroutine frame boxed in a Task.",
     "QueuePush by the spawner: the task is sent into the bounded run queue.",
-    "QueuePop, PollBegin, PollEnd(Pending): the coroutine ran up to its first co_await and "
-    "suspended.",
+    "PollBegin: the executor took the task off the queue (QueuePop) and polls it: the coroutine "
+    "runs up to its first co_await. It returns Pending (PollEnd) once step 4 is done.",
     "WakerStored: TimerFuture::poll cloned cx.waker() into its shared state.",
-    "TimerThreadWaiting, TimerFired: the timer's own thread slept until the deadline, then set "
-    "completed.",
-    "WakerRemoved: the timer thread took the stored waker out to wake it.",
+    "TimerFired: the timer's own thread waited on the clock (TimerThreadWaiting) until the "
+    "deadline, then set completed.",
+    "WakerRemoved: the fired timer's thread took the stored waker out to call wake on it.",
     "WakerWoken: the task's wake sends a clone of the task back through its sender.",
     "QueuePush by a waker: the task is back in the run queue.",
-    "PollEnd(Ready), TaskCompleted: the coroutine resumed after the await and finished.",
+    "PollEnd(Ready): the coroutine resumed after the await and finished (TaskCompleted).",
 };
 
 } // namespace
@@ -67,70 +67,17 @@ std::string_view book_step_detail(int step) {
   return step >= 1 && step <= kBookSteps ? kStepDetail[step] : "";
 }
 
-int book_step(fold::FlowStep s) noexcept {
-  using fold::FlowStep;
-  switch (s) {
-  case FlowStep::Spawned: return 1;
-  case FlowStep::Queued:
-  case FlowStep::SendBlocked: return 2;
-  case FlowStep::Popped:
-  case FlowStep::PollStarted:
-  case FlowStep::PolledPending: return 3;
-  case FlowStep::WakerStored: return 4;
-  case FlowStep::TimerWaiting:
-  case FlowStep::TimerFired: return 5;
-  case FlowStep::WakerTaken: return 6;
-  case FlowStep::Woken: return 7;
-  case FlowStep::QueuedAgain: return 8;
-  case FlowStep::PolledReady:
-  case FlowStep::Completed:
-  case FlowStep::Dropped: return 9;
-  case FlowStep::None:
-  case FlowStep::ExecutorDone:
-  case FlowStep::SpawnRefused:
-  case FlowStep::PoppedFinished: return 0; // no poll follows: not step 3
-  }
-  return 0;
+Ring ring(const fold::FoldState& state, TaskId focus) noexcept {
+  Ring r;
+  if (const fold::TaskView* t = state.tasks.find(focus)) r.taken = t->book_steps;
+  if (focus != 0 && state.book.task == focus) r.current = state.book.step;
+  return r;
 }
 
-int book_step(const fold::FlowView& f) noexcept {
-  // A waker that blocks on a full queue is sending the task back: step 8.
-  if (f.step == fold::FlowStep::SendBlocked && f.waker != 0) return 8;
-  return book_step(f.step);
-}
-
-void update_book_steps(DiagramState& st, const FrameView& view) {
-  const std::span<const Event> events = view.events.current_runtime();
-  if (st.runtime_begin != view.events.runtime_begin || events.size() < st.scanned) {
-    st.book_steps.clear();
-    st.scanned = 0;
-    st.runtime_begin = view.events.runtime_begin;
-  }
-  auto mark = [&](TaskId task, int step) {
-    if (task == 0) return;
-    if (task >= st.book_steps.size())
-      st.book_steps.resize(std::size_t{task} + 1 + st.book_steps.size() / 2, 0);
-    st.book_steps[task] = static_cast<std::uint16_t>(st.book_steps[task] | (1u << (step - 1)));
-  };
-  // Timer and waker events name only the timer / waker: the fold knows whose.
-  auto timer_task = [&](TimerId id) -> TaskId {
-    const fold::TimerView* t = view.state.timers.find(id);
-    return t ? t->task : 0;
-  };
-  for (std::size_t i = st.scanned; i < events.size(); ++i) {
-    const Event& e = events[i];
-    switch (e.kind) {
-    case EventKind::TaskSpawned: mark(e.task, 1); break;
-    case EventKind::QueuePush: mark(e.task, e.waker == 0 ? 2 : 8); break;
-    case EventKind::PollEnd: mark(e.task, (e.flags & kFlagReady) ? 9 : 3); break;
-    case EventKind::WakerStored: mark(e.task ? e.task : timer_task(e.timer), 4); break;
-    case EventKind::TimerFired: mark(e.task ? e.task : timer_task(e.timer), 5); break;
-    case EventKind::WakerRemoved: mark(e.task ? e.task : timer_task(e.timer), 6); break;
-    case EventKind::WakerWoken: mark(e.task, 7); break;
-    default: break;
-    }
-  }
-  st.scanned = events.size();
+WakeArrow wake_arrow(const fold::FoldState& state) noexcept {
+  const fold::WakeView& w = state.wake;
+  if (w.task == 0 || w.timer == 0) return {};
+  return WakeArrow{w.timer, w.task, w.event};
 }
 
 float draw_box(const Box& b, std::string_view title, bool lit, fold::Concept about) {
@@ -267,14 +214,14 @@ void forget_unplaced_chips(DiagramState& st) {
   ++st.frame;
 }
 
-float draw_book_strip(ImVec2 origin, float width, const DiagramState& st, const FrameView& view,
-                      TaskId focus) {
+float draw_book_strip(ImVec2 origin, float width, const FrameView& view, TaskId focus) {
   const float em = ImGui::GetFontSize();
   const float r = em * 0.72f;
   const float step_w = width / kBookSteps;
-  const int current = book_step(view.state.flow.step);
-  const bool current_is_focus = view.state.flow.task == focus;
-  const std::uint16_t done = focus < st.book_steps.size() ? st.book_steps[focus] : 0;
+  const Ring ring_now = ring(view.state, focus);
+  const int current = ring_now.current;
+  const bool current_is_focus = current != 0;
+  const std::uint16_t done = ring_now.taken;
   const float cy = origin.y + r + 2;
   int hovered = 0;
   for (int s = 1; s <= kBookSteps; ++s) {

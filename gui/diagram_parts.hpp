@@ -17,17 +17,31 @@ namespace pollscope::gui::diagram {
 // --- the book's flow ----------------------------------------------------------
 //
 // The blog post's nine steps (Spawner creates task ... Executor polls the
-// future and finds it completed). Steps are numbered 1..9; 0 = none.
-inline constexpr int kBookSteps = 9;
+// future and finds it completed). Steps are numbered 1..9; 0 = none. Which
+// event is which step, and who took which, is the fold's (FoldState::book):
+// the diagram only draws it.
+inline constexpr int kBookSteps = fold::kBookSteps;
 [[nodiscard]] std::string_view book_step_text(int step);   // the book's words
 [[nodiscard]] std::string_view book_step_detail(int step); // what pollscope shows for it
-// The book step a fold FlowStep belongs to (0: outside the book's flow).
-[[nodiscard]] int book_step(fold::FlowStep s) noexcept;
-// The same for the flow as it stands: a blocked send by a waker is step 8.
-[[nodiscard]] int book_step(const fold::FlowView& f) noexcept;
-// Scans the events appended since the last call and records which book
-// steps each task has taken (DiagramState::book_steps). Resets on a reset.
-void update_book_steps(DiagramState& st, const FrameView& view);
+
+// What the step ring shows for the focused task: the steps it has taken, and
+// the current step (the latest advance) lit if that task took it.
+struct Ring {
+  int current = 0;         // 0: the latest advance was another task's (or none)
+  std::uint16_t taken = 0; // bit k-1: step k taken
+  bool operator==(const Ring&) const = default;
+};
+[[nodiscard]] Ring ring(const fold::FoldState& state, TaskId focus) noexcept;
+
+// What the wake arrow shows: the newest wake's timer thread and task (timer
+// 0: no arrow; the wake came from another thread or has not happened).
+struct WakeArrow {
+  TimerId timer = 0;
+  TaskId task = 0;
+  std::uint64_t event = 0; // the wake's index in the log (keys the fade-out)
+  bool operator==(const WakeArrow&) const = default;
+};
+[[nodiscard]] WakeArrow wake_arrow(const fold::FoldState& state) noexcept;
 
 // --- drawing ------------------------------------------------------------------
 
@@ -73,7 +87,6 @@ void forget_unplaced_chips(DiagramState& st);
 
 // The strip of nine numbered steps along the bottom: the current one lit,
 // the focus task's completed ones filled. Returns the height used.
-float draw_book_strip(ImVec2 origin, float width, const DiagramState& st, const FrameView& view,
-                      TaskId focus);
+float draw_book_strip(ImVec2 origin, float width, const FrameView& view, TaskId focus);
 
 } // namespace pollscope::gui::diagram

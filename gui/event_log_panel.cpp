@@ -213,7 +213,7 @@ void draw_event_log(const FrameView& view, EventLogState& st, Selection& sel, bo
     // reaching the bottom again (wheel, scrollbar, the button) resumes it. A
     // reset shrinks the rows and moves the view up too: not the user.
     const float y = ImGui::GetScrollY();
-    if (st.follow && y < st.last_scroll_y - 0.5f && count >= st.last_rows)
+    if (st.follow && y < st.last_scroll_y - 0.5f && y < ImGui::GetScrollMaxY() - 0.5f)
       st.follow = false;
     else if (!st.follow && y >= ImGui::GetScrollMaxY())
       st.follow = true;

@@ -69,17 +69,11 @@ struct DiagramState {
   };
   std::unordered_map<std::uint64_t, Chip> chips;
   std::uint64_t frame = 0;
-  // Which of the book's nine steps each task has taken (bit k = step k+1),
-  // updated from the events appended since the last frame.
-  std::vector<std::uint16_t> book_steps; // index: task id
-  std::size_t scanned = 0;               // events of the current runtime scanned
-  std::size_t runtime_begin = SIZE_MAX;  // to notice a reset
-  // The last wake, for the timer -> queue arrow, which fades out.
-  TimerId wake_timer = 0;
-  TaskId wake_task = 0;
-  double wake_time = -1e9; // ImGui time when it was seen
-  std::uint64_t wake_event_t = 0;
-  std::uint64_t wake_runtime = 0; // LogStats::runtime_starts when it was seen
+  // Only view things: which wake (FoldState::wake.event) the arrow last
+  // showed, and when on screen it first did, so it can fade out. The wake
+  // itself, the book steps and the narration are the fold's.
+  std::uint64_t wake_event = UINT64_MAX;
+  double wake_time = -1e9; // ImGui time
 };
 
 struct TasksPanelState {

@@ -65,6 +65,37 @@ void text_colored(const ImVec4& c, std::string_view s) {
 
 void text_dim(std::string_view s) { text_colored(kDimText, s); }
 
+std::string fit_with_ellipsis(std::string_view s, float width) {
+  const char* begin = s.data();
+  if (ImGui::CalcTextSize(begin, begin + s.size()).x <= width) return std::string(s);
+  // Longest prefix (on a UTF-8 boundary) that fits with the ellipsis.
+  constexpr std::string_view kEllipsis = "…";
+  const float room =
+      width - ImGui::CalcTextSize(kEllipsis.data(), kEllipsis.data() + kEllipsis.size()).x;
+  std::size_t n = s.size();
+  while (n > 0 && ImGui::CalcTextSize(begin, begin + n).x > room) {
+    --n;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  }
+  return std::string(s.substr(0, n)) + std::string(kEllipsis);
+}
+
+void one_line(const ImVec4& c, std::string_view s) {
+  const float width = ImGui::GetContentRegionAvail().x;
+  if (ImGui::CalcTextSize(s.data(), s.data() + s.size()).x <= width) {
+    text_colored(c, s);
+    return;
+  }
+  text_colored(c, fit_with_ellipsis(s, width));
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
+    text(s);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
 void headers_row_with_help(std::initializer_list<std::string_view> help) {
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
   int c = 0;

@@ -28,6 +28,11 @@ inline const ImVec4 kAccent{0.95f, 0.80f, 0.30f, 1.0f}; // wakes, the current st
 void text(std::string_view s); // unformatted, no copy
 void text_colored(const ImVec4& c, std::string_view s);
 void text_dim(std::string_view s);
+// One line that never wraps or widens its window: cut to the width left on
+// the line with "…", and shown whole on hover when cut.
+void one_line(const ImVec4& c, std::string_view s);
+// `s` cut (on a UTF-8 boundary) to fit `width` with "…"; `s` itself if it fits.
+[[nodiscard]] std::string fit_with_ellipsis(std::string_view s, float width);
 
 // --- hover help ---
 // A tooltip for the last item, wrapped to a readable width.

@@ -114,12 +114,16 @@ public:
   void waker_removed(WakerId w, TimerId timer) {
     emit(waker_timer(EventKind::WakerRemoved, w, timer));
   }
-  void woken(WakerId w, TaskId task, bool by_ref = false) {
+  // From a timer thread (timer != 0) the event names that thread's timer, as
+  // the runtime's timer lane does.
+  void woken(WakerId w, TaskId task, bool by_ref = false, TimerId timer = 0) {
     Event e;
     e.kind = EventKind::WakerWoken;
     e.waker = w;
     e.task = task;
     e.flags = by_ref ? kFlagByRef : 0;
+    e.timer = timer;
+    e.lane = timer != 0 ? Lane::Timer : Lane::External;
     emit(e);
   }
   void waker_dropped(WakerId w, TaskId task) {

@@ -167,7 +167,7 @@ private:
       const WakerId w = tm.stored;
       tm.stored = 0;
       s.waker_removed(w, id);
-      s.woken(w, tm.task); // consumes it
+      s.woken(w, tm.task, false, id); // consumes it
       live_wakers.erase(w);
       push(tm.task, w, Lane::Timer);
       s.timer_event(EventKind::TimerThreadExited, id);
@@ -182,7 +182,7 @@ private:
   void extra_wake() {
     for (auto& [id, tm] : timers) {
       if (!tm.live || tm.stored == 0 || queue.size() >= capacity_) continue;
-      s.woken(tm.stored, tm.task, true);
+      s.woken(tm.stored, tm.task, true, id);
       push(tm.task, tm.stored, Lane::Timer);
       return;
     }
