@@ -22,7 +22,8 @@ namespace pollscope::fold {
 class TimeOrder {
 public:
   void apply(Event& e) noexcept {
-    if (e.kind == EventKind::RuntimeStarted || e.kind == EventKind::RuntimeReset) {
+    if (e.kind == EventKind::RuntimeStarted || e.kind == EventKind::RuntimeReset ||
+        e.kind == EventKind::RuntimeAbandoned) {
       last_ = e.t;
       return;
     }

@@ -21,6 +21,8 @@ void RuntimeContext::emit_slow(const Event& e) const noexcept {
 }
 
 void RuntimeContext::emit_stamped(const Event& e, std::uint64_t t) const noexcept {
+  if (muted_.load(std::memory_order_relaxed)) [[unlikely]]
+    return;
   const detail::ThreadState& ts = detail::t_state;
   // The event is written once, straight into its slot; time and lane are
   // filled in there.
