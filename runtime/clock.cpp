@@ -198,9 +198,8 @@ bool VirtualClock::next_deadline(std::uint64_t& out) const {
 
 void VirtualClock::wait_all_parked() {
   std::unique_lock lock(mutex_);
-  released_.wait(lock, [&] {
-    return cancelled_ || blocked_senders_ > 0 || parked_ >= by_key_.size();
-  });
+  released_.wait(lock,
+                 [&] { return cancelled_ || blocked_senders_ > 0 || parked_ >= by_key_.size(); });
 }
 
 bool VirtualClock::on_idle() {

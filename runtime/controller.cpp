@@ -126,11 +126,11 @@ struct Worker {
 
   std::mutex command_mutex;
   std::condition_variable command_cv;
-  std::deque<Command> commands;           // guarded by command_mutex
-  bool closed = false;                    // guarded by command_mutex: no more commands
+  std::deque<Command> commands; // guarded by command_mutex
+  bool closed = false;          // guarded by command_mutex: no more commands
   std::atomic<bool> commands_pending{false};
 
-  std::mutex live_mutex; // guards the existence of `executor` and `spawner`
+  std::mutex live_mutex;            // guards the existence of `executor` and `spawner`
   std::optional<Executor> executor; // used by the worker thread only
   Spawner spawner;                  // copied by spawning threads
 
@@ -190,9 +190,7 @@ struct Worker {
       }
     }
     rt->timers().cancel();
-    {
-      std::lock_guard lock(command_mutex);
-    }
+    { std::lock_guard lock(command_mutex); }
     command_cv.notify_all();
   }
 
@@ -235,8 +233,8 @@ struct Worker {
             // A step polls a queued task, or waits for the next one to arrive.
             // Presses beyond that (Step held down on an empty queue) are
             // dropped: owed steps would otherwise poll future tasks unasked.
-            const auto queued = static_cast<unsigned>(
-                std::min<std::size_t>(executor->channel().size(), 1u << 20));
+            const auto queued =
+                static_cast<unsigned>(std::min<std::size_t>(executor->channel().size(), 1u << 20));
             steps_owed = std::min(steps_owed + cmd.polls, queued + 1);
             Event e;
             e.kind = EventKind::StepRequested;
@@ -267,9 +265,8 @@ struct Worker {
   // Waits for a command (paused, or no steps owed), at most `timeout`.
   void wait_for_command(std::chrono::nanoseconds timeout) {
     std::unique_lock lock(command_mutex);
-    command_cv.wait_for(lock, timeout, [&] {
-      return !commands.empty() || stop.load(std::memory_order_relaxed);
-    });
+    command_cv.wait_for(lock, timeout,
+                        [&] { return !commands.empty() || stop.load(std::memory_order_relaxed); });
   }
 
   void tick_or_wait() {
@@ -347,13 +344,12 @@ struct Worker {
 } // namespace
 
 struct Controller::Impl {
-  explicit Impl(ControllerOptions o)
-      : res(std::make_shared<Resources>(o)), options(std::move(o)) {}
+  explicit Impl(ControllerOptions o) : res(std::make_shared<Resources>(o)), options(std::move(o)) {}
 
   std::shared_ptr<Resources> res;
 
-  std::mutex retire_mutex; // serialises reset and shutdown
-  bool shut_down = false;  // guarded by retire_mutex
+  std::mutex retire_mutex;                        // serialises reset and shutdown
+  bool shut_down = false;                         // guarded by retire_mutex
   std::vector<std::shared_ptr<Worker>> abandoned; // guarded by retire_mutex
 
   mutable std::mutex state_mutex; // guards the two below
@@ -397,12 +393,11 @@ struct Controller::Impl {
     w->cancel();
     std::unique_lock lock(w->done_mutex);
     // Answering: the worker is out of every poll and wait, tearing down.
-    const bool answered = w->done_cv.wait_for(
-        lock, kAbandonAfter, [&] { return w->tearing_down || w->finished; });
+    const bool answered =
+        w->done_cv.wait_for(lock, kAbandonAfter, [&] { return w->tearing_down || w->finished; });
     // Tearing down only joins cancelled timer threads (and runs the
     // destructors of queued futures): bounded, unless a destructor blocks.
-    const bool finished =
-        answered && w->done_cv.wait_for(lock, 10s, [&] { return w->finished; });
+    const bool finished = answered && w->done_cv.wait_for(lock, 10s, [&] { return w->finished; });
     if (finished) {
       lock.unlock();
       w->thread.join();

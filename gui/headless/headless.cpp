@@ -6,6 +6,10 @@
 // log's only consumer and the only user of the Fold and the JSON writer. The
 // main thread raises `done` after run() returned; the printer then drains
 // what is left (every event was appended before run() returned) and exits.
+// SIGINT and SIGTERM are blocked in every thread and taken by a signal thread
+// (sigtimedwait), which stops the runtime the way a reset does: it shuts the
+// channel and cancels the timer threads, so run() returns, the timeline and
+// the --events file are complete, and the exit status is 128 + the signal.
 #include "cli.hpp"
 #include "event_json.hpp"
 
@@ -18,16 +22,25 @@
 #include "runtime/runtime_context.hpp"
 #include "runtime/scenarios.hpp"
 #include "runtime/string_table.hpp"
+#include "runtime/timer_threads.hpp"
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <memory>
+#include <pthread.h>
+#include <signal.h>
 #include <thread>
 #include <vector>
 
 namespace pollscope {
 namespace {
+
+// Sent by the main thread to the signal thread when run() has returned. It is
+// blocked like the quit signals, so it is only ever taken by sigwaitinfo.
+constexpr int kRunEnded = SIGUSR1;
 
 void print_event(const Event& e, const StringTable& strings, const fold::FoldState& state,
                  bool quiet) {
@@ -73,6 +86,16 @@ int run_headless(const CliOptions& o) {
   EventLog log(std::size_t{1} << 16);
   RuntimeContext rt({clock.get(), &strings, &log, false});
 
+  // Before any thread starts: every thread (printer, timer threads) inherits
+  // the mask, so only the signal thread below receives them.
+  sigset_t quit_signals;
+  sigemptyset(&quit_signals);
+  sigaddset(&quit_signals, SIGINT);
+  sigaddset(&quit_signals, SIGTERM);
+  sigaddset(&quit_signals, kRunEnded);
+  sigset_t old_mask;
+  pthread_sigmask(SIG_BLOCK, &quit_signals, &old_mask);
+
   std::atomic<bool> done{false};
   std::thread printer([&] {
     fold::Fold fold;
@@ -99,20 +122,46 @@ int run_headless(const CliOptions& o) {
   const auto wall0 = std::chrono::steady_clock::now();
   std::uint64_t polls = 0;
   bool spawned = false;
+  std::atomic<int> signal_taken{0};
   {
     auto [executor, spawner] = executor_and_spawner(rt, o.capacity);
+    std::thread signals([&, channel = &executor.channel()] {
+      for (;;) {
+        const int sig = sigwaitinfo(&quit_signals, nullptr);
+        if (sig == kRunEnded) return;
+        if (sig == SIGINT || sig == SIGTERM) {
+          signal_taken.store(sig, std::memory_order_relaxed);
+          channel->shut_down(); // blocked senders give up; wakes fail
+          rt.timers().cancel(); // timer threads drop their wakers: tasks go
+          return;
+        }
+      }
+    });
     ScenarioParams params;
     params.count = o.count;
     params.seed = o.seed;
     spawned = scenario->spawn(spawner, params);
     spawner = Spawner{}; // drop(spawner): run() returns once every task is done
     polls = executor.run();
+    if (signal_taken.load(std::memory_order_relaxed) == 0)
+      pthread_kill(signals.native_handle(), kRunEnded); // no signal came: stop waiting for one
+    signals.join();
   }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   const double runtime_secs = static_cast<double>(clock->now_ns()) / 1e9;
   done.store(true, std::memory_order_release);
   printer.join();
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+
+  if (const int sig = signal_taken.load(); sig != 0) {
+    (void)json.close();
+    std::fflush(stdout);
+    std::fprintf(stderr, "pollscope: %s: stopped the runtime after %llu polls\n",
+                 sig == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)",
+                 static_cast<unsigned long long>(polls));
+    return 128 + sig;
+  }
 
   if (!json.close()) {
     std::fprintf(stderr, "pollscope: writing '%s' failed (disk full?)\n", o.events_path.c_str());
@@ -133,6 +182,11 @@ int run_headless(const CliOptions& o) {
   if (!o.events_path.empty()) {
     std::printf("events: %llu written to %s\n", static_cast<unsigned long long>(log.consumed()),
                 o.events_path.c_str());
+  }
+  // Like a failed --events file: output that went nowhere is a failed run.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    std::fprintf(stderr, "pollscope: writing to standard output failed (disk full?)\n");
+    return 2;
   }
   return 0;
 }

@@ -222,7 +222,8 @@ TEST_CASE("reset releases timer threads blocked on a full queue") {
   check_fresh_runtime_works(c, log);
 }
 
-TEST_CASE("reset abandons a runtime whose task blocks inside poll, and a fresh one starts at once") {
+TEST_CASE(
+    "reset abandons a runtime whose task blocks inside poll, and a fresh one starts at once") {
   Watchdog dog("task blocked inside poll");
   Gate gate;
   {
@@ -235,7 +236,7 @@ TEST_CASE("reset abandons a runtime whose task blocks inside poll, and a fresh o
     log.drain();
     const std::size_t abandoned = log.find(EventKind::RuntimeAbandoned);
     REQUIRE(abandoned < log.all.size());
-    CHECK(log.all[abandoned].a == 1); // one poll in progress, left behind
+    CHECK(log.all[abandoned].a == 1);                           // one poll in progress, left behind
     CHECK(log.find(EventKind::RuntimeReset) == log.all.size()); // its teardown never logs
     CHECK(log.find(EventKind::RuntimeStarted, abandoned) < log.all.size());
     check_fresh_runtime_works(c, log);
