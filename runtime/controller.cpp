@@ -35,6 +35,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// How long reset and shutdown wait for a worker that is not stuck in a poll,
+// or for its teardown, before they abandon it anyway.
+constexpr std::chrono::seconds kGiveUp{10};
+
 constexpr std::chrono::nanoseconds kMaxTimer = std::chrono::hours(24);
 
 std::string duration_label(std::chrono::nanoseconds d) {
@@ -392,12 +396,24 @@ struct Controller::Impl {
   void retire(const std::shared_ptr<Worker>& w) {
     w->cancel();
     std::unique_lock lock(w->done_mutex);
-    // Answering: the worker is out of every poll and wait, tearing down.
-    const bool answered =
-        w->done_cv.wait_for(lock, kAbandonAfter, [&] { return w->tearing_down || w->finished; });
+    // Answering: the worker is out of every poll and wait, tearing down. One
+    // that is not inside a poll always answers (cancel() ended its wait), if
+    // later on a loaded machine; only a poll can hold it for good. So it is
+    // abandoned when still inside a poll after kAbandonAfter, and waited for
+    // otherwise (bounded all the same).
+    const auto give_up = std::chrono::steady_clock::now() + kGiveUp;
+    bool answered = false;
+    for (;;) {
+      answered =
+          w->done_cv.wait_for(lock, kAbandonAfter, [&] { return w->tearing_down || w->finished; });
+      if (answered || w->polling.load(std::memory_order_relaxed) ||
+          std::chrono::steady_clock::now() > give_up)
+        break;
+    }
     // Tearing down only joins cancelled timer threads (and runs the
     // destructors of queued futures): bounded, unless a destructor blocks.
-    const bool finished = answered && w->done_cv.wait_for(lock, 10s, [&] { return w->finished; });
+    const bool finished =
+        answered && w->done_cv.wait_for(lock, kGiveUp, [&] { return w->finished; });
     if (finished) {
       lock.unlock();
       w->thread.join();

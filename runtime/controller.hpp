@@ -12,12 +12,13 @@
 //   - Reset and shutdown never wait for a wedged worker to read a command:
 //     the calling thread cancels the runtime itself (shuts the channel, which
 //     releases every blocked sender, and cancels its timer threads), which
-//     undoes every wedge but one. A worker that still does not answer within
-//     kAbandonAfter is stuck inside a poll (a task blocking in poll cannot be
+//     undoes every wedge but one. A worker still inside a poll after
+//     kAbandonAfter is stuck there (a task blocking in poll cannot be
 //     interrupted): the runtime is then abandoned — muted, a RuntimeAbandoned
 //     event logged, its thread detached to finish on its own — and a fresh
 //     runtime starts at once. So both return within about kAbandonAfter plus
-//     the teardown (joining cancelled timer threads).
+//     the teardown (joining cancelled timer threads). A worker outside a poll
+//     is always waited for (it is only short of CPU), up to 10 s.
 //   - Each runtime and its worker thread share ownership of what that thread
 //     touches (the runtime, the log, the string table, the clock), so an
 //     abandoned thread never touches freed memory, even after the Controller
@@ -64,8 +65,8 @@ public:
   Controller(const Controller&) = delete;
   Controller& operator=(const Controller&) = delete;
 
-  // How long reset and shutdown wait for the worker to answer before they
-  // abandon its runtime.
+  // How long reset and shutdown wait for a worker inside a poll to answer
+  // before they abandon its runtime.
   static constexpr std::chrono::milliseconds kAbandonAfter{100};
 
   // What shutdown left behind: runtimes whose executor thread was still stuck
