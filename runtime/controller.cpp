@@ -419,12 +419,14 @@ struct Controller::Impl {
       w->thread.join();
       return;
     }
-    w->abandoned = true;
-    lock.unlock();
     {
+      // Counted before it is marked: the worker uncounts itself when it finds
+      // the mark (under done_mutex, which we hold), never before it is counted.
       std::lock_guard g(g_abandoned.mutex);
       ++g_abandoned.running;
     }
+    w->abandoned = true;
+    lock.unlock();
     // Mute first: whatever the stuck thread does from now on stays out of
     // the log, which the next runtime's events share.
     w->rt->mute();
