@@ -4,13 +4,34 @@
 
 #include <CLI/CLI.hpp>
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <string>
+#include <system_error>
 
 namespace pollscope {
 namespace {
 
 constexpr const char* kVersion = "pollscope 0.1.0 (event schema v1)";
+
+// A seed is any whole number a uint64 holds, written in decimal. Parsed here
+// rather than by CLI11, which takes "-1" as 2^64-1 and wraps values past
+// 2^64 without a word.
+bool parse_seed(const std::string& text, std::uint64_t& out) {
+  if (text.empty() || text.size() > 20) return false;
+  for (const char ch : text) {
+    if (ch < '0' || ch > '9') return false;
+  }
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end;
+}
+
+int bad_input(const std::string& message) {
+  std::fprintf(stderr, "pollscope: %s\nRun 'pollscope --help' for the options.\n", message.c_str());
+  return 2;
+}
 
 std::string scenario_list() {
   const std::string dir = scenarios_dir();
@@ -46,20 +67,23 @@ CliParse parse_cli(int argc, char** argv) {
   auto* clk = app.add_option("--clock", o.clock,
                              "real (default) or virtual (instant: time jumps to the next deadline)")
                   ->check(CLI::IsMember({"real", "virtual"}));
-  app.add_option("--events", o.events_path, "Write every event to this file as JSON lines");
-  app.add_option("--time-scale", o.time_scale,
-                 "Real clock speed: 1 = real time, 0.25 = 4x slow motion")
-      ->check(CLI::Range(0.001, 1000.0));
+  auto* events =
+      app.add_option("--events", o.events_path, "Write every event to this file as JSON lines");
+  auto* time_scale = app.add_option("--time-scale", o.time_scale,
+                                    "Real clock speed: 1 = real time, 0.25 = 4x slow motion")
+                         ->check(CLI::Range(0.001, 1000.0));
   auto* cap =
       app.add_option("--capacity", o.capacity, "Run queue capacity (the book's sync_channel bound)")
           ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
   app.add_option("--count", o.count, "random-timers: how many timer tasks")
       ->check(CLI::Range(1u, 100000u));
-  app.add_option("--seed", o.seed, "random-timers: seed for the durations");
+  std::string seed_text;
+  auto* seed =
+      app.add_option("--seed", seed_text, "random-timers: seed for the durations (0 to 2^64-1)");
   app.add_flag("--quiet", o.quiet_timeline,
                "Headless: print only the output lines and the summary");
-  app.add_option("--screenshot", o.screenshot_path,
-                 "App: render --frames frames, save a PNG here, exit");
+  auto* screenshot = app.add_option("--screenshot", o.screenshot_path,
+                                    "App: render --frames frames, save a PNG here, exit");
   app.add_option("--frames", o.frames, "App: frames to render before --screenshot")
       ->check(CLI::Range(1u, 100000u));
   app.add_flag("--print-ready", o.print_ready,
@@ -91,6 +115,25 @@ CliParse parse_cli(int argc, char** argv) {
   if (list) {
     std::fputs(scenario_list().c_str(), stdout);
     result.exit_code = 0;
+    return result;
+  }
+  // What CLI11's checks let through: each is an exit 2 with a message.
+  if (seed->count() > 0 && !parse_seed(seed_text, o.seed)) {
+    result.exit_code = bad_input("--seed: '" + seed_text +
+                                 "' is not a whole number from 0 to 18446744073709551615");
+    return result;
+  }
+  if (time_scale->count() > 0 && !std::isfinite(o.time_scale)) {
+    // NaN passes the range check: every comparison with it is false.
+    result.exit_code = bad_input("--time-scale: not a number; give a speed from 0.001 to 1000");
+    return result;
+  }
+  if (events->count() > 0 && o.events_path.empty()) {
+    result.exit_code = bad_input("--events: the file name is empty");
+    return result;
+  }
+  if (screenshot->count() > 0 && o.screenshot_path.empty()) {
+    result.exit_code = bad_input("--screenshot: the file name is empty");
     return result;
   }
   o.scenario_given = scen->count() > 0;

@@ -2,7 +2,10 @@
 // headless runner, so both accept and reject exactly the same flags.
 //
 // Bad input (unknown flag, unknown scenario or clock, negative or absurd
-// numbers) is reported with a clear message and exit status 2.
+// numbers, a seed that is not a decimal uint64, a time scale that is not a
+// number, an empty file name) is reported with a clear message and exit
+// status 2. A headless run stopped by SIGINT or SIGTERM exits 128 + the
+// signal; one whose output could not be written (a full disk) exits 2.
 #pragma once
 
 #include <cstdint>

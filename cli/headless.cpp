@@ -9,6 +9,11 @@
 // after their last wake, so after run() returns the main thread joins them
 // (TimerThreads::shutdown) and only then stops the pump, which drains the log
 // to its end before it returns.
+//
+// SIGINT and SIGTERM are blocked in every thread and taken by a signal thread
+// (sigwaitinfo), which stops the runtime the way a reset does: it shuts the
+// channel and cancels the timer threads, so run() returns, the timeline and
+// the --events file are complete, and the exit status is 128 + the signal.
 #include "cli.hpp"
 
 #include "fold/describe.hpp"
@@ -23,12 +28,23 @@
 #include "runtime/string_table.hpp"
 #include "runtime/timer_threads.hpp"
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <memory>
+#include <pthread.h>
+#include <signal.h>
+#include <thread>
+#include <vector>
 
 namespace pollscope {
 namespace {
+
+// Sent by the main thread to the signal thread when run() has returned. It is
+// blocked like the quit signals, so it is only ever taken by sigwaitinfo.
+constexpr int kRunEnded = SIGUSR1;
 
 // `shown_t`: the event's display time (record/display_time.hpp), so the
 // timeline's times never go backwards; the file keeps the raw ones.
@@ -76,6 +92,17 @@ int run_headless(const CliOptions& o) {
   EventLog log(std::size_t{1} << 16);
   RuntimeContext rt({clock.get(), &strings, &log, false});
 
+  // Before any thread starts: every thread (pump, timer threads) inherits
+  // the mask, so only the signal thread below receives them.
+  sigset_t quit_signals;
+  sigemptyset(&quit_signals);
+  sigaddset(&quit_signals, SIGINT);
+  sigaddset(&quit_signals, SIGTERM);
+  sigaddset(&quit_signals, kRunEnded);
+  // Left blocked when the run is over: a signal that comes that late finds
+  // nothing to stop, and the process is about to exit with the run's status.
+  pthread_sigmask(SIG_BLOCK, &quit_signals, nullptr);
+
   record::DisplayTime shown; // pump thread only
   record::FoldPump pump(
       log,
@@ -92,14 +119,30 @@ int run_headless(const CliOptions& o) {
   const auto wall0 = std::chrono::steady_clock::now();
   std::uint64_t polls = 0;
   bool spawned = false;
+  std::atomic<int> signal_taken{0};
   {
     auto [executor, spawner] = executor_and_spawner(rt, o.capacity);
+    std::thread signals([&, channel = &executor.channel()] {
+      for (;;) {
+        const int sig = sigwaitinfo(&quit_signals, nullptr);
+        if (sig == kRunEnded) return;
+        if (sig == SIGINT || sig == SIGTERM) {
+          signal_taken.store(sig, std::memory_order_relaxed);
+          channel->shut_down(); // blocked senders give up; wakes fail
+          rt.timers().cancel(); // timer threads drop their wakers: tasks go
+          return;
+        }
+      }
+    });
     ScenarioParams params;
     params.count = o.count;
     params.seed = o.seed;
     spawned = scenario->spawn(spawner, params);
     spawner = Spawner{}; // drop(spawner): run() returns once every task is done
     polls = executor.run();
+    if (signal_taken.load(std::memory_order_relaxed) == 0)
+      pthread_kill(signals.native_handle(), kRunEnded); // no signal came: stop waiting for one
+    signals.join();
   }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
@@ -108,6 +151,15 @@ int run_headless(const CliOptions& o) {
   // drain to the end of the log, so the file and the timeline get it all.
   rt.timers().shutdown();
   pump.stop();
+
+  if (const int sig = signal_taken.load(); sig != 0) {
+    (void)json.close();
+    std::fflush(stdout);
+    std::fprintf(stderr, "pollscope: %s: stopped the runtime after %llu polls\n",
+                 sig == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)",
+                 static_cast<unsigned long long>(polls));
+    return 128 + sig;
+  }
 
   if (!json.close()) {
     std::fprintf(stderr, "pollscope: %s\n", json.error().c_str());
@@ -128,6 +180,11 @@ int run_headless(const CliOptions& o) {
   if (!o.events_path.empty()) {
     std::printf("events: %llu written to %s\n", static_cast<unsigned long long>(json.written()),
                 o.events_path.c_str());
+  }
+  // Like a failed --events file: output that went nowhere is a failed run.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    std::fprintf(stderr, "pollscope: writing to standard output failed (disk full?)\n");
+    return 2;
   }
   return 0;
 }

@@ -96,6 +96,15 @@ std::string describe(const Event& e, const StringTable& strings, const FoldState
   case EventKind::Output:
     return e.task != 0 ? fmt::format("{} printed \"{}\"", task(), str(e.a))
                        : fmt::format("printed \"{}\"", str(e.a));
+  case EventKind::LockWaitBegin:
+    return e.task != 0 ? fmt::format("{} waits for timer {}'s lock, held by another thread", task(),
+                                     e.timer)
+                       : fmt::format("waits for timer {}'s lock, held by another thread", e.timer);
+  case EventKind::LockWaitEnd: return fmt::format("got timer {}'s lock", e.timer);
+  case EventKind::RuntimeAbandoned:
+    return fmt::format("runtime abandoned: its executor thread is stuck inside {} poll{}; a "
+                       "fresh runtime starts, the old thread finishes on its own",
+                       e.a, e.a == 1 ? "" : "s");
   case EventKind::Count: break;
   }
   return fmt::format("unknown event kind {}", static_cast<int>(e.kind));

@@ -42,6 +42,11 @@ void Fold::apply(const Event& e) {
   case EventKind::TimerThreadExited: on_timer_thread_exited(e); break;
   case EventKind::TimerThreadFailed: on_timer_thread_failed(e); break;
   case EventKind::Output: on_output(e); break;
+  // Lock waits are shown by the lints built on top; the fold keeps no state for them.
+  case EventKind::LockWaitBegin:
+  case EventKind::LockWaitEnd: break;
+  // The abandoned runtime's objects are gone from view, as after a reset.
+  case EventKind::RuntimeAbandoned: on_runtime_reset(e); break;
   case EventKind::Count: return; // not a kind: a corrupt record, skipped
   }
   // Counted after the handler, so a RuntimeStarted counts itself in the

@@ -239,6 +239,7 @@ TaskId FilteredEvents::owner(const Event& e) {
   switch (e.kind) {
   case EventKind::RuntimeStarted:
   case EventKind::RuntimeReset:
+  case EventKind::RuntimeAbandoned:
     timer_task_.clear();
     waker_task_.clear();
     break;

@@ -120,6 +120,17 @@ int main(int argc, char** argv) {
       }
       glfwSwapBuffers(win.window);
     }
+    // Quit never waits for a wedged runtime (see Controller::shutdown); say
+    // what was left behind, then let the process exit around it.
+    const Controller::ShutdownReport left = app.controller().shutdown();
+    if (left.abandoned_runtimes > 0) {
+      std::fprintf(stderr,
+                   "pollscope: quit leaving %u runtime%s behind: %llu executor thread%s stuck "
+                   "inside a poll\n",
+                   left.abandoned_runtimes, left.abandoned_runtimes == 1 ? "" : "s",
+                   static_cast<unsigned long long>(left.polls_in_progress),
+                   left.polls_in_progress == 1 ? "" : "s");
+    }
   }
 
   // The App (and its pump, the file's writer) is gone: report a failed write.

@@ -25,7 +25,8 @@ namespace pollscope::record {
 
 // Whether `e` opens a runtime, where the display time starts afresh.
 [[nodiscard]] constexpr bool opens_runtime(const Event& e) noexcept {
-  return e.kind == EventKind::RuntimeStarted || e.kind == EventKind::RuntimeReset;
+  return e.kind == EventKind::RuntimeStarted || e.kind == EventKind::RuntimeReset ||
+         e.kind == EventKind::RuntimeAbandoned;
 }
 
 // The display time of `e`, given the display time of the event before it.

@@ -28,7 +28,7 @@ public:
     fold_.apply(e);
     // The log panel starts at the event that opened the current runtime:
     // a RuntimeReset, or a RuntimeStarted that no reset preceded.
-    if (e.kind == EventKind::RuntimeReset) {
+    if (e.kind == EventKind::RuntimeReset || e.kind == EventKind::RuntimeAbandoned) {
       open_runtime(store_.writer_size());
       reset_seen_ = true;
     } else if (e.kind == EventKind::RuntimeStarted) {

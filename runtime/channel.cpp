@@ -152,6 +152,9 @@ SendResult SyncChannel::send_blocking(Task* task, WakerId by) {
     if (c != Claim::Full) break;
   }
   if (c == Claim::Full) {
+    // Tells a virtual clock not to wait for this thread (it may be a timer
+    // thread the clock's advance_to is waiting for: see clock.hpp).
+    rt_.clock().sender_blocked(true);
     blocked_senders_.fetch_add(1, std::memory_order_seq_cst);
     for (;;) {
       c = try_push(task, by, true);
@@ -162,6 +165,7 @@ SendResult SyncChannel::send_blocking(Task* task, WakerId by) {
       not_full_.wait_for(lock, std::chrono::milliseconds(1));
     }
     blocked_senders_.fetch_sub(1, std::memory_order_relaxed);
+    rt_.clock().sender_blocked(false);
   }
   if (c == Claim::Closed) {
     // Gave up: the runtime is shutting down. Still unlist the sender.

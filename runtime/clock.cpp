@@ -62,9 +62,16 @@ void Clock::release(std::uint64_t key) noexcept {
 }
 
 bool Clock::sleep_until(std::uint64_t deadline) {
+  static const std::atomic<bool> kNever{false};
+  return sleep_until(deadline, kNever);
+}
+
+bool Clock::sleep_until(std::uint64_t deadline, const std::atomic<bool>& cancelled) {
   std::unique_lock lock(mutex_);
   for (;;) {
-    if (cancelled_) return false;
+    // Checked under mutex_: the canceller sets the flag and then takes mutex_
+    // to notify, so the flag is seen here or the notification reaches the wait.
+    if (cancelled_ || cancelled.load(std::memory_order_acquire)) return false;
     if (now_ns() >= deadline) return true;
     const std::int64_t wait = real_wait_ns(deadline);
     ++parked_;
@@ -82,6 +89,21 @@ void Clock::cancel_all() {
   std::lock_guard lock(mutex_);
   cancelled_ = true;
   changed_.notify_all();
+}
+
+void Clock::wake_sleepers() {
+  std::lock_guard lock(mutex_);
+  changed_.notify_all();
+}
+
+void Clock::sender_blocked(bool blocked) {
+  std::lock_guard lock(mutex_);
+  if (blocked) {
+    ++blocked_senders_;
+  } else if (blocked_senders_ > 0) {
+    --blocked_senders_;
+  }
+  released_.notify_all(); // advance_to and wait_all_parked re-check
 }
 
 void Clock::uncancel() {
@@ -160,7 +182,8 @@ void VirtualClock::advance_to(std::uint64_t t_ns) {
   // Wait for every sleeper now due to finish acting (its thread releases it
   // after firing and waking), unless the clock is cancelled meanwhile.
   released_.wait(lock, [&] {
-    return cancelled_ || due_.empty() || due_.begin()->first > now_.load(std::memory_order_relaxed);
+    return cancelled_ || blocked_senders_ > 0 || due_.empty() ||
+           due_.begin()->first > now_.load(std::memory_order_relaxed);
   });
 }
 
@@ -175,7 +198,8 @@ bool VirtualClock::next_deadline(std::uint64_t& out) const {
 
 void VirtualClock::wait_all_parked() {
   std::unique_lock lock(mutex_);
-  released_.wait(lock, [&] { return cancelled_ || parked_ >= by_key_.size(); });
+  released_.wait(lock,
+                 [&] { return cancelled_ || blocked_senders_ > 0 || parked_ >= by_key_.size(); });
 }
 
 bool VirtualClock::on_idle() {

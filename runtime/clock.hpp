@@ -7,12 +7,20 @@
 // advance it to the next deadline when nothing else can run).
 //
 // Threading contract: every member may be called from any thread. Timer
-// threads block in `sleep_until`; `cancel_all` (reset, shutdown) and any
-// change of time (advance, a new time scale) wake them at once. A waiter is
-// registered *before* its thread starts (`Sleeper`), so a virtual clock never
-// advances past a timer it has not seen, and `advance_to` returns only after
-// every timer it made due has finished firing (its Sleeper is released), which
-// is what makes thread-per-timer tests deterministic without sleeps.
+// threads block in `sleep_until`; `cancel_all`, a waiter's own cancel flag
+// (one runtime's reset: `wake_sleepers` after setting it) and any change of
+// time (advance, a new time scale) wake them at once. A waiter is registered
+// *before* its thread starts (`Sleeper`), so a virtual clock never advances
+// past a timer it has not seen, and `advance_to` returns only after every
+// timer it made due has finished firing (its Sleeper is released), which is
+// what makes thread-per-timer tests deterministic without sleeps.
+//
+// One exception keeps that wait from deadlocking: a timer thread whose wake
+// finds the run queue full blocks until the executor makes room, and the
+// executor is the thread waiting in advance_to. Senders blocked on a full
+// queue say so (`sender_blocked`); while any is blocked, advance_to and
+// wait_all_parked return without waiting for the rest, so the executor goes
+// back to draining the queue (the blocked timer then fires into the room).
 #pragma once
 
 #include "ticks.hpp"
@@ -65,10 +73,17 @@ public:
   // Blocks until now_ns() >= deadline (true) or the clock is cancelled
   // (false). Cancellation is sticky until `uncancel`.
   bool sleep_until(std::uint64_t deadline_ns);
+  // The same, also returning false once `cancelled` is set (by another
+  // thread, which then calls wake_sleepers): one runtime's timers are
+  // cancelled without touching another runtime's on the same clock.
+  bool sleep_until(std::uint64_t deadline_ns, const std::atomic<bool>& cancelled);
+  void wake_sleepers(); // every waiter re-checks its deadline and its flag
   void cancel_all();
   void uncancel();
   [[nodiscard]] bool cancelled() const;
   [[nodiscard]] std::size_t sleepers() const;
+  // A sender started (true) or stopped (false) waiting on a full run queue.
+  void sender_blocked(bool blocked);
 
   // The executor calls this when its queue is empty, before blocking. A
   // VirtualClock in auto mode advances to the next deadline and returns true;
@@ -89,7 +104,8 @@ protected:
   std::multimap<std::uint64_t, std::uint64_t> due_; // deadline -> key, unreleased sleepers
   std::map<std::uint64_t, std::uint64_t> by_key_;   // key -> deadline
   std::uint64_t next_key_ = 1;
-  std::size_t parked_ = 0; // threads blocked in sleep_until right now
+  std::size_t parked_ = 0;          // threads blocked in sleep_until right now
+  std::size_t blocked_senders_ = 0; // threads blocked on a full run queue right now
   bool cancelled_ = false;
 };
 
@@ -128,7 +144,8 @@ public:
   [[nodiscard]] std::uint64_t now_ns() const noexcept override;
   [[nodiscard]] ClockKind kind() const noexcept override { return ClockKind::Virtual; }
   // Moves time forward (never back) and waits until every sleeper that became
-  // due has been released by its thread.
+  // due has been released by its thread, or a sender is blocked on a full
+  // queue (see the top of this file).
   void advance_to(std::uint64_t t_ns);
   void advance_by(std::uint64_t dt_ns);
   // The earliest unreleased deadline, if any.

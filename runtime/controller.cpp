@@ -18,6 +18,7 @@
 #include <string>
 #include <thread>
 #include <variant>
+#include <vector>
 
 namespace pollscope {
 
@@ -33,6 +34,10 @@ std::string_view to_string(SpawnStatus s) noexcept {
 namespace {
 
 using namespace std::chrono_literals;
+
+// How long reset and shutdown wait for a worker that is not stuck in a poll,
+// or for its teardown, before they abandon it anyway.
+constexpr std::chrono::seconds kGiveUp{10};
 
 constexpr std::chrono::nanoseconds kMaxTimer = std::chrono::hours(24);
 
@@ -53,13 +58,6 @@ Async<void> timer_task(std::chrono::nanoseconds d, std::string label) {
   print("timer of " + label + " done");
 }
 
-// One live runtime. Replaced wholesale on reset.
-struct Live {
-  std::shared_ptr<RuntimeContext> rt;
-  std::optional<Executor> executor; // worker thread only
-  Spawner spawner;                  // copied (under Impl::live_mutex) by spawning threads
-};
-
 struct SetMode {
   ExecutorMode mode;
 };
@@ -72,114 +70,155 @@ struct Throttle {
 struct TimeScale {
   double scale;
 };
-struct Reset {
-  ControllerOptions options;
-};
 struct Sync {
   std::promise<void>* done;
 };
-struct Shutdown {};
-using Command = std::variant<SetMode, Step, Throttle, TimeScale, Reset, Sync, Shutdown>;
+using Command = std::variant<SetMode, Step, Throttle, TimeScale, Sync>;
 
-} // namespace
+// Answers a Sync that will never be carried out (its runtime is gone), so
+// the thread waiting in sync() does not wait forever.
+void answer_syncs(std::deque<Command>& commands) {
+  for (Command& c : commands) {
+    if (auto* s = std::get_if<Sync>(&c)) s->done->set_value();
+  }
+  commands.clear();
+}
 
-struct Controller::Impl {
-  explicit Impl(ControllerOptions o) : options(std::move(o)), log(options.log_capacity) {
-    if (options.clock == ClockKind::Virtual) {
+// What every runtime of one Controller shares, and what an abandoned worker
+// thread still writes through after the Controller is gone: owned jointly.
+struct Resources {
+  explicit Resources(const ControllerOptions& o) : log(o.log_capacity) {
+    if (o.clock == ClockKind::Virtual) {
       clock = std::make_unique<VirtualClock>();
     } else {
-      clock = std::make_unique<RealClock>(options.time_scale);
+      clock = std::make_unique<RealClock>(o.time_scale);
     }
   }
-
-  // --- shared between threads ---
-  ControllerOptions options; // guarded by command_mutex after construction
   EventLog log;
   StringTable strings;
   std::unique_ptr<Clock> clock; // fixed for the controller's life
+};
+
+// Worker threads that were abandoned and have not finished yet, process-wide.
+// Never destroyed: such a thread may finish while the process exits.
+struct Abandoned {
+  std::mutex mutex;
+  std::condition_variable cv;
+  unsigned running = 0; // guarded by mutex
+};
+Abandoned& g_abandoned = *new Abandoned;
+
+// One runtime and the thread that runs it. Shared by the Controller (while
+// it is current, or until it is retired) and by its thread (for the thread's
+// whole life), so an abandoned thread keeps all it touches alive.
+struct Worker {
+  Worker(std::shared_ptr<Resources> r, ControllerOptions o)
+      : res(std::move(r)), options(std::move(o)) {}
+
+  // --- fixed after start ---
+  std::shared_ptr<Resources> res;
+  const ControllerOptions options;
+  std::shared_ptr<RuntimeContext> rt;
+  std::thread thread; // the Controller's to join or detach
+
+  // --- any thread ---
   std::atomic<ExecutorMode> mode{ExecutorMode::Step};
+  // Set by cancel(): the worker tears down at its next look. seq_cst is not
+  // needed (the command mutex orders the wake-up); relaxed reads are enough.
+  std::atomic<bool> stop{false};
+  std::atomic<bool> polling{false}; // inside try_tick: a wedge there is a stuck poll
 
   std::mutex command_mutex;
   std::condition_variable command_cv;
-  std::deque<Command> commands;
+  std::deque<Command> commands; // guarded by command_mutex
+  bool closed = false;          // guarded by command_mutex: no more commands
   std::atomic<bool> commands_pending{false};
 
-  std::mutex live_mutex; // guards the pointers in `live` against reset
-  Live live;
+  std::mutex live_mutex;            // guards the existence of `executor` and `spawner`
+  std::optional<Executor> executor; // used by the worker thread only
+  Spawner spawner;                  // copied by spawning threads
 
-  std::thread worker;
+  std::mutex done_mutex;
+  std::condition_variable done_cv;
+  bool tearing_down = false; // guarded by done_mutex: out of every poll and wait
+  bool finished = false;     // guarded by done_mutex: the runtime is torn down
+  bool abandoned = false;    // guarded by done_mutex
 
   // --- worker thread only ---
   unsigned steps_owed = 0;
   double throttle_rate = 2.0;
   std::chrono::steady_clock::time_point last_poll{};
-  bool stop = false;
-
-  void post(Command c) {
-    {
-      std::lock_guard lock(command_mutex);
-      commands.push_back(std::move(c));
-      commands_pending.store(true, std::memory_order_release);
-    }
-    command_cv.notify_one();
-    std::lock_guard lock(live_mutex);
-    if (live.executor)
-      live.executor->interrupt(); // a worker blocked on the queue re-checks commands
-  }
-
-  Spawner spawner_copy() {
-    std::lock_guard lock(live_mutex);
-    return live.spawner;
-  }
 
   void emit_mode() const {
     Event e;
     e.kind = EventKind::ExecutorMode;
     e.a = static_cast<std::uint64_t>(mode.load());
-    if (live.rt) live.rt->emit(e);
+    rt->emit(e);
   }
 
-  void start_runtime() {
-    RuntimeContext::Options ro;
-    ro.clock = clock.get();
-    ro.strings = &strings;
-    ro.log = &log;
-    auto rt = std::make_shared<RuntimeContext>(ro);
-    auto [executor, spawner] = executor_and_spawner(*rt, options.queue_capacity);
+  // Any thread. False when the worker takes no more commands (a Sync is then
+  // answered at once).
+  void post(Command c) {
+    {
+      std::lock_guard lock(command_mutex);
+      if (closed) {
+        if (auto* s = std::get_if<Sync>(&c)) s->done->set_value();
+        return;
+      }
+      commands.push_back(std::move(c));
+      commands_pending.store(true, std::memory_order_release);
+    }
+    command_cv.notify_one();
+    std::lock_guard lock(live_mutex);
+    if (executor) executor->interrupt(); // a worker blocked on the queue re-checks commands
+  }
+
+  Spawner spawner_copy() {
+    std::lock_guard lock(live_mutex);
+    return spawner;
+  }
+
+  // Any thread, never blocking on the worker: undoes every wedge that is not
+  // a poll stuck in user code. Shutting the channel makes every blocked send
+  // (the executor's own, or a timer thread's, holding its timer's lock) give
+  // up; cancelling the timers wakes their threads (and keeps later ones from
+  // waiting); the interrupt and the flag wake a worker waiting for work or
+  // for a command.
+  void cancel() {
+    stop.store(true, std::memory_order_relaxed);
     {
       std::lock_guard lock(live_mutex);
-      live.rt = std::move(rt);
-      live.executor.emplace(std::move(executor));
-      live.spawner = std::move(spawner);
-    }
-    emit_mode();
-    if (!options.scenario.empty()) {
-      if (const Scenario* s = find_scenario(options.scenario)) {
-        Spawner sp = spawner_copy();
-        s->spawn(sp, ScenarioParams{});
+      if (executor) {
+        executor->channel().shut_down();
+        executor->interrupt();
       }
     }
+    rt->timers().cancel();
+    { std::lock_guard lock(command_mutex); }
+    command_cv.notify_all();
   }
 
-  // Tears the live runtime down: blocked senders give up, every timer thread
-  // is cancelled and joined (dropping the wakers it held), queued tasks are
-  // released, and the executor and spawner go.
-  void stop_runtime() {
-    Live old;
+  // Worker thread: the old stop_runtime. Blocked senders have given up (the
+  // channel is shut), every timer thread is cancelled and joined (dropping
+  // the wakers it held), queued tasks are released, and the executor and
+  // spawner go.
+  void tear_down() {
+    std::optional<Executor> ex;
+    Spawner sp;
     {
       std::lock_guard lock(live_mutex);
-      old = std::move(live);
-      live = Live{};
+      ex = std::move(executor);
+      executor.reset();
+      sp = std::move(spawner);
     }
-    if (!old.rt) return;
-    old.executor->channel().shut_down();
-    old.rt->timers().shutdown();
-    while (Task* t = old.executor->channel().try_recv()) t->release();
-    old.spawner = Spawner{};
-    old.executor.reset();
+    ex->channel().shut_down();
+    rt->timers().shutdown();
+    while (Task* t = ex->channel().try_recv()) t->release();
+    sp = Spawner{};
+    ex.reset();
     Event e;
     e.kind = EventKind::RuntimeReset;
-    old.rt->emit(e);
+    rt->emit(e);
   }
 
   void apply(Command& c) {
@@ -198,35 +237,20 @@ struct Controller::Impl {
             // A step polls a queued task, or waits for the next one to arrive.
             // Presses beyond that (Step held down on an empty queue) are
             // dropped: owed steps would otherwise poll future tasks unasked.
-            const auto queued = static_cast<unsigned>(std::min<std::size_t>(
-                live.executor ? live.executor->channel().size() : 0, 1u << 20));
+            const auto queued =
+                static_cast<unsigned>(std::min<std::size_t>(executor->channel().size(), 1u << 20));
             steps_owed = std::min(steps_owed + cmd.polls, queued + 1);
             Event e;
             e.kind = EventKind::StepRequested;
             e.a = steps_owed;
-            if (live.rt) live.rt->emit(e);
+            rt->emit(e);
           } else if constexpr (std::is_same_v<T, Throttle>) {
             throttle_rate = cmd.rate;
           } else if constexpr (std::is_same_v<T, TimeScale>) {
-            if (auto* real = dynamic_cast<RealClock*>(clock.get())) real->set_time_scale(cmd.scale);
-          } else if constexpr (std::is_same_v<T, Reset>) {
-            stop_runtime();
-            {
-              std::lock_guard lock(command_mutex);
-              const ClockKind kind = options.clock;
-              options = cmd.options;
-              options.clock = kind; // the clock is fixed for the controller's life
-            }
-            steps_owed = 0;
-            mode = options.initial_mode;
-            throttle_rate = options.throttle_polls_per_second;
-            if (auto* real = dynamic_cast<RealClock*>(clock.get()))
-              real->set_time_scale(options.time_scale);
-            start_runtime();
+            if (auto* real = dynamic_cast<RealClock*>(res->clock.get()))
+              real->set_time_scale(cmd.scale);
           } else if constexpr (std::is_same_v<T, Sync>) {
             cmd.done->set_value();
-          } else if constexpr (std::is_same_v<T, Shutdown>) {
-            stop = true;
           }
         },
         c);
@@ -245,25 +269,28 @@ struct Controller::Impl {
   // Waits for a command (paused, or no steps owed), at most `timeout`.
   void wait_for_command(std::chrono::nanoseconds timeout) {
     std::unique_lock lock(command_mutex);
-    command_cv.wait_for(lock, timeout, [&] { return !commands.empty(); });
+    command_cv.wait_for(lock, timeout,
+                        [&] { return !commands.empty() || stop.load(std::memory_order_relaxed); });
   }
 
   void tick_or_wait() {
-    Executor& ex = *live.executor;
+    Executor& ex = *executor;
+    polling.store(true, std::memory_order_relaxed);
     const TickResult r = ex.try_tick();
+    polling.store(false, std::memory_order_relaxed);
     if (r == TickResult::Polled) {
       last_poll = std::chrono::steady_clock::now();
       if (steps_owed > 0) --steps_owed;
       return;
     }
     // Empty (or closed: the controller's spawner keeps it open, so only after
-    // a failed reset). Block on the queue; commands interrupt the wait.
+    // a cancel). Block on the queue; commands interrupt the wait.
     (void)ex.wait_for_work(100ms);
   }
 
-  void run_worker() {
+  void run() {
     RuntimeContext::set_thread_lane(Lane::Executor);
-    while (!stop) {
+    while (!stop.load(std::memory_order_relaxed)) {
       if (commands_pending.load(std::memory_order_acquire)) {
         drain_commands();
         continue;
@@ -292,41 +319,213 @@ struct Controller::Impl {
       }
       }
     }
-    stop_runtime();
+    {
+      std::lock_guard lock(done_mutex);
+      tearing_down = true;
+    }
+    done_cv.notify_all();
+    tear_down();
+    {
+      std::lock_guard lock(command_mutex);
+      closed = true;
+      answer_syncs(commands);
+    }
+    bool was_abandoned = false;
+    {
+      std::lock_guard lock(done_mutex);
+      finished = true;
+      was_abandoned = abandoned;
+    }
+    done_cv.notify_all();
+    if (was_abandoned) {
+      std::lock_guard lock(g_abandoned.mutex);
+      --g_abandoned.running;
+      g_abandoned.cv.notify_all();
+    }
+  }
+};
+
+} // namespace
+
+struct Controller::Impl {
+  explicit Impl(ControllerOptions o) : res(std::make_shared<Resources>(o)), options(std::move(o)) {}
+
+  std::shared_ptr<Resources> res;
+
+  std::mutex retire_mutex;                        // serialises reset and shutdown
+  bool shut_down = false;                         // guarded by retire_mutex
+  std::vector<std::shared_ptr<Worker>> abandoned; // guarded by retire_mutex
+
+  mutable std::mutex state_mutex; // guards the two below
+  ControllerOptions options;
+  std::shared_ptr<Worker> current; // null after shutdown
+
+  std::shared_ptr<Worker> worker() const {
+    std::lock_guard lock(state_mutex);
+    return current;
+  }
+
+  // Builds a runtime for `o`, spawns its scenario and starts its thread.
+  std::shared_ptr<Worker> start_worker(const ControllerOptions& o) {
+    auto w = std::make_shared<Worker>(res, o);
+    RuntimeContext::Options ro;
+    ro.clock = res->clock.get();
+    ro.strings = &res->strings;
+    ro.log = &res->log;
+    w->rt = std::make_shared<RuntimeContext>(ro);
+    auto [executor, spawner] = executor_and_spawner(*w->rt, o.queue_capacity);
+    w->executor.emplace(std::move(executor));
+    w->spawner = std::move(spawner);
+    w->mode = o.initial_mode;
+    w->throttle_rate = o.throttle_polls_per_second;
+    if (auto* real = dynamic_cast<RealClock*>(res->clock.get())) real->set_time_scale(o.time_scale);
+    w->emit_mode();
+    if (!o.scenario.empty()) {
+      if (const Scenario* s = find_scenario(o.scenario)) {
+        Spawner sp = w->spawner_copy();
+        s->spawn(sp, ScenarioParams{});
+      }
+    }
+    // The thread holds the worker: an abandoned one outlives the Controller.
+    w->thread = std::thread([w] { w->run(); });
+    return w;
+  }
+
+  // Retire-mutex held. Cancels `w` and waits for its thread to tear the
+  // runtime down; abandons it if the thread does not answer in time.
+  void retire(const std::shared_ptr<Worker>& w) {
+    w->cancel();
+    std::unique_lock lock(w->done_mutex);
+    // Answering: the worker is out of every poll and wait, tearing down. One
+    // that is not inside a poll always answers (cancel() ended its wait), if
+    // later on a loaded machine; only a poll can hold it for good. So it is
+    // abandoned when still inside a poll after kAbandonAfter, and waited for
+    // otherwise (bounded all the same).
+    const auto give_up = std::chrono::steady_clock::now() + kGiveUp;
+    bool answered = false;
+    for (;;) {
+      answered =
+          w->done_cv.wait_for(lock, kAbandonAfter, [&] { return w->tearing_down || w->finished; });
+      if (answered || w->polling.load(std::memory_order_relaxed) ||
+          std::chrono::steady_clock::now() > give_up)
+        break;
+    }
+    // Tearing down only joins cancelled timer threads (and runs the
+    // destructors of queued futures): bounded, unless a destructor blocks.
+    const bool finished =
+        answered && w->done_cv.wait_for(lock, kGiveUp, [&] { return w->finished; });
+    if (finished) {
+      lock.unlock();
+      w->thread.join();
+      return;
+    }
+    {
+      // Counted before it is marked: the worker uncounts itself when it finds
+      // the mark (under done_mutex, which we hold), never before it is counted.
+      std::lock_guard g(g_abandoned.mutex);
+      ++g_abandoned.running;
+    }
+    w->abandoned = true;
+    lock.unlock();
+    // Mute first: whatever the stuck thread does from now on stays out of
+    // the log, which the next runtime's events share.
+    w->rt->mute();
+    {
+      std::lock_guard c(w->command_mutex);
+      w->closed = true;
+      answer_syncs(w->commands);
+    }
+    Event e;
+    e.kind = EventKind::RuntimeAbandoned;
+    e.a = w->polling.load(std::memory_order_relaxed) ? 1 : 0;
+    // Appended by hand (the runtime is muted): thread row 0, "unknown".
+    res->log.append(e, res->clock->now_ns(), Lane::Control, 0, 0);
+    w->thread.detach();
+    abandoned.push_back(w);
+  }
+
+  ShutdownReport report() {
+    ShutdownReport r;
+    for (const auto& w : abandoned) {
+      std::lock_guard lock(w->done_mutex);
+      if (w->finished) continue;
+      ++r.abandoned_runtimes;
+      r.polls_in_progress += w->polling.load(std::memory_order_relaxed) ? 1 : 0;
+    }
+    return r;
   }
 };
 
 Controller::Controller(ControllerOptions options)
     : impl_(std::make_unique<Impl>(std::move(options))) {
-  impl_->mode = impl_->options.initial_mode;
-  impl_->throttle_rate = impl_->options.throttle_polls_per_second;
-  // Started here, not on the worker, so a spawn right after construction
-  // finds a runtime to spawn into.
-  impl_->start_runtime();
-  impl_->worker = std::thread([this] { impl_->run_worker(); });
+  // Started here, so a spawn right after construction finds a runtime.
+  impl_->current = impl_->start_worker(impl_->options);
 }
 
-Controller::~Controller() {
-  impl_->post(Shutdown{});
-  impl_->worker.join();
+Controller::~Controller() { (void)shutdown(); }
+
+Controller::ShutdownReport Controller::shutdown() {
+  std::lock_guard lock(impl_->retire_mutex);
+  if (!impl_->shut_down) {
+    impl_->shut_down = true;
+    std::shared_ptr<Worker> w;
+    {
+      std::lock_guard s(impl_->state_mutex);
+      w = std::move(impl_->current);
+      impl_->current.reset();
+    }
+    if (w) impl_->retire(w);
+  }
+  return impl_->report();
 }
 
-void Controller::set_mode(ExecutorMode mode) { impl_->post(SetMode{mode}); }
-void Controller::step(unsigned polls) { impl_->post(Step{polls}); }
+bool Controller::wait_for_abandoned(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(g_abandoned.mutex);
+  return g_abandoned.cv.wait_for(lock, timeout, [] { return g_abandoned.running == 0; });
+}
+
+void Controller::set_mode(ExecutorMode mode) {
+  if (auto w = impl_->worker()) w->post(SetMode{mode});
+}
+void Controller::step(unsigned polls) {
+  if (auto w = impl_->worker()) w->post(Step{polls});
+}
 void Controller::set_throttle(double polls_per_second) {
-  if (polls_per_second > 0 && std::isfinite(polls_per_second))
-    impl_->post(Throttle{polls_per_second});
+  if (!(polls_per_second > 0 && std::isfinite(polls_per_second))) return;
+  if (auto w = impl_->worker()) w->post(Throttle{polls_per_second});
 }
 void Controller::set_time_scale(double scale) {
-  if (scale > 0 && std::isfinite(scale)) impl_->post(TimeScale{scale});
+  if (!(scale > 0 && std::isfinite(scale))) return;
+  if (auto w = impl_->worker()) w->post(TimeScale{scale});
 }
-void Controller::reset(ControllerOptions options) { impl_->post(Reset{std::move(options)}); }
+
+void Controller::reset(ControllerOptions options) {
+  std::lock_guard lock(impl_->retire_mutex);
+  if (impl_->shut_down) return;
+  std::shared_ptr<Worker> old;
+  {
+    std::lock_guard s(impl_->state_mutex);
+    old = impl_->current;
+    options.clock = impl_->options.clock; // the clock is fixed for the controller's life
+    options.log_capacity = impl_->options.log_capacity;
+  }
+  impl_->retire(old);
+  std::shared_ptr<Worker> fresh = impl_->start_worker(options);
+  std::lock_guard s(impl_->state_mutex);
+  impl_->options = std::move(options);
+  impl_->current = std::move(fresh);
+}
 void Controller::reset() { reset(options()); }
+
+Spawner Controller::spawner() {
+  auto w = impl_->worker();
+  return w ? w->spawner_copy() : Spawner{};
+}
 
 SpawnStatus Controller::spawn_timer(std::chrono::nanoseconds duration) {
   if (duration.count() < 0 || duration > kMaxTimer) return SpawnStatus::BadArgument;
   RuntimeContext::set_thread_lane(Lane::Control);
-  Spawner sp = impl_->spawner_copy();
+  Spawner sp = spawner();
   const std::string label = duration_label(duration);
   const SendResult r = sp.try_spawn(timer_task(duration, label), "timer " + label);
   return r == SendResult::Ok ? SpawnStatus::Spawned : SpawnStatus::QueueFull;
@@ -353,20 +552,28 @@ SpawnStatus Controller::load_scenario(std::string_view name) {
   const Scenario* s = find_scenario(name);
   if (s == nullptr) return SpawnStatus::BadArgument;
   RuntimeContext::set_thread_lane(Lane::Control);
-  Spawner sp = impl_->spawner_copy();
+  Spawner sp = spawner();
   return s->spawn(sp, ScenarioParams{}) ? SpawnStatus::Spawned : SpawnStatus::QueueFull;
 }
 
-EventLog& Controller::log() noexcept { return impl_->log; }
-const StringTable& Controller::strings() const noexcept { return impl_->strings; }
-std::uint64_t Controller::now_ns() const noexcept { return impl_->clock->now_ns(); }
-ExecutorMode Controller::mode() const noexcept { return impl_->mode.load(); }
-const ControllerOptions& Controller::options() const noexcept { return impl_->options; }
+EventLog& Controller::log() noexcept { return impl_->res->log; }
+const StringTable& Controller::strings() const noexcept { return impl_->res->strings; }
+std::uint64_t Controller::now_ns() const noexcept { return impl_->res->clock->now_ns(); }
+ExecutorMode Controller::mode() const noexcept {
+  auto w = impl_->worker();
+  return w ? w->mode.load() : ExecutorMode::Pause;
+}
+ControllerOptions Controller::options() const {
+  std::lock_guard lock(impl_->state_mutex);
+  return impl_->options;
+}
 
 void Controller::sync() {
+  auto w = impl_->worker();
+  if (!w) return;
   std::promise<void> done;
   auto f = done.get_future();
-  impl_->post(Sync{&done});
+  w->post(Sync{&done});
   f.wait();
 }
 

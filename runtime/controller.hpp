@@ -2,22 +2,36 @@
 // thread — run, pause, step one poll, throttle, spawn, reset, shutdown.
 //
 // Threading contract
-//   - Every public member may be called from any thread, concurrently. No
-//     command blocks its caller: commands are queued (a mutex held for a push
-//     only) and carried out by the worker, which reports every effect as
-//     events in `log()`.
+//   - Every public member may be called from any thread, concurrently.
+//     Commands other than reset and shutdown are queued (a mutex held for a
+//     push only) and carried out by the worker, which reports every effect as
+//     events in `log()`; they never block their caller.
 //   - Spawning from the caller's thread uses the channel's try_send, so a full
 //     queue is reported (SpawnStatus::QueueFull, plus a TrySendFull event)
 //     instead of blocking a GUI frame.
+//   - Reset and shutdown never wait for a wedged worker to read a command:
+//     the calling thread cancels the runtime itself (shuts the channel, which
+//     releases every blocked sender, and cancels its timer threads), which
+//     undoes every wedge but one. A worker still inside a poll after
+//     kAbandonAfter is stuck there (a task blocking in poll cannot be
+//     interrupted): the runtime is then abandoned — muted, a RuntimeAbandoned
+//     event logged, its thread detached to finish on its own — and a fresh
+//     runtime starts at once. So both return within about kAbandonAfter plus
+//     the teardown (joining cancelled timer threads). A worker outside a poll
+//     is always waited for (it is only short of CPU), up to 10 s.
+//   - Each runtime and its worker thread share ownership of what that thread
+//     touches (the runtime, the log, the string table, the clock), so an
+//     abandoned thread never touches freed memory, even after the Controller
+//     is gone. A muted runtime's late events are dropped, not mixed into the
+//     next runtime's.
 //   - `log()` and `strings()` live as long as the Controller and survive
 //     reset: one consumer thread drains the log (EventLog's contract).
-//   - The worker owns the executor; the runtime it tears down on reset is
-//     never touched by another thread afterwards.
 #pragma once
 
 #include "clock.hpp"
 #include "event.hpp"
 #include "event_log.hpp"
+#include "executor.hpp"
 #include "string_table.hpp"
 
 #include <chrono>
@@ -47,9 +61,26 @@ std::string_view to_string(SpawnStatus s) noexcept;
 class Controller {
 public:
   explicit Controller(ControllerOptions options = {});
-  ~Controller(); // shutdown: joins the worker and every timer thread
+  ~Controller(); // shutdown(), if not called before
   Controller(const Controller&) = delete;
   Controller& operator=(const Controller&) = delete;
+
+  // How long reset and shutdown wait for a worker inside a poll to answer
+  // before they abandon its runtime.
+  static constexpr std::chrono::milliseconds kAbandonAfter{100};
+
+  // What shutdown left behind: runtimes whose executor thread was still stuck
+  // inside a poll (this one, or ones a reset abandoned earlier).
+  struct ShutdownReport {
+    unsigned abandoned_runtimes = 0;
+    std::uint64_t polls_in_progress = 0;
+  };
+  // Tears the runtime down (as reset does, without starting a new one) and
+  // says what it left. Idempotent; commands afterwards do nothing.
+  ShutdownReport shutdown();
+  // Process-wide: waits until every abandoned worker thread has finished, at
+  // most `timeout`; true if none is left. For tests and orderly exits.
+  static bool wait_for_abandoned(std::chrono::milliseconds timeout);
 
   // --- execution ---
   void set_mode(ExecutorMode mode);
@@ -57,7 +88,8 @@ public:
   void set_throttle(double polls_per_second);
   void set_time_scale(double scale); // real clock: 1 = real time
   // Tears every task and timer thread down and starts a fresh runtime with
-  // `options` (capacity, scenario; the log and string table carry on).
+  // `options` (capacity, scenario; the log, string table and clock carry on).
+  // Returns once the fresh runtime is running (see the contract above).
   void reset(ControllerOptions options);
   void reset(); // same options as now
 
@@ -71,13 +103,18 @@ public:
                            unsigned* spawned = nullptr);
   // Spawns a named scenario into the current runtime (see scenarios.hpp).
   SpawnStatus load_scenario(std::string_view name);
+  // A copy of the current runtime's spawner, for any future (tests, and
+  // workloads the named ones do not cover). It fails once that runtime is
+  // reset: take a new one after a reset.
+  [[nodiscard]] Spawner spawner();
 
   // --- observation ---
   [[nodiscard]] EventLog& log() noexcept;
   [[nodiscard]] const StringTable& strings() const noexcept;
   [[nodiscard]] std::uint64_t now_ns() const noexcept; // the runtime clock
   [[nodiscard]] ExecutorMode mode() const noexcept;
-  [[nodiscard]] const ControllerOptions& options() const noexcept; // as last set
+  // As last set: a copy, taken under the lock a reset holds when it changes them.
+  [[nodiscard]] ControllerOptions options() const;
 
   // Blocks until the worker has carried out every command sent before this
   // call (tests and the headless CLI use it; the GUI never does).

@@ -81,7 +81,7 @@ void racy_timer_main(const std::shared_ptr<WakeBeforeStoreFuture::Shared>& s,
   RuntimeContext::set_thread_lane(Lane::Timer, s->id);
   s->emit(EventKind::TimerThreadStarted);
   s->emit(EventKind::TimerThreadWaiting, 0, deadline);
-  const bool fired = s->rt->clock().sleep_until(deadline);
+  const bool fired = s->rt->timers().sleep_until(deadline); // false: this runtime is torn down
   Waker taken; // woken or dropped outside the lock
   {
     std::lock_guard lock(s->mutex);
@@ -114,7 +114,7 @@ void custodian_main(const std::shared_ptr<WakeBeforeStoreFuture::Shared>& s) {
   // A day at a time: long enough to cost nothing, short enough that a slowed
   // real clock's wait (a day / the time scale, in ns) stays far inside int64.
   constexpr std::uint64_t kDay = 24ull * 3600 * 1'000'000'000ull;
-  while (clock.sleep_until(clock.now_ns() + kDay)) {
+  while (s->rt->timers().sleep_until(clock.now_ns() + kDay)) {
   }
   Waker stranded;
   {

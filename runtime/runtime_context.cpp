@@ -22,6 +22,8 @@ void RuntimeContext::emit_slow(const Event& e) const noexcept {
 }
 
 void RuntimeContext::emit_stamped(const Event& e, std::uint64_t t) const noexcept {
+  if (muted_.load(std::memory_order_relaxed)) [[unlikely]]
+    return;
   detail::ThreadState& ts = detail::t_state;
   const ThreadIndex thread = ts.thread_log == log_ ? ts.thread : register_thread(t);
   // The event is written once, straight into its slot; time, lane and thread

@@ -52,6 +52,10 @@ public:
   [[nodiscard]] bool logging() const noexcept { return log_ != nullptr; }
   [[nodiscard]] bool introspection() const noexcept { return introspection_; }
   [[nodiscard]] TimerThreads& timers() noexcept { return *timers_; }
+  // Any thread: from now on this runtime's events are dropped. A reset that
+  // abandons a wedged runtime mutes it, so what its stuck thread does later
+  // cannot mix with the fresh runtime's events in the shared log.
+  void mute() noexcept { muted_.store(true, std::memory_order_relaxed); }
 
   void emit(const Event& e) const noexcept {
     if (log_ != nullptr) emit_slow(e);
@@ -108,6 +112,7 @@ private:
   StringTable* strings_;
   EventLog* log_;
   bool introspection_;
+  std::atomic<bool> muted_{false}; // relaxed: a late event or two may slip past (see mute)
   std::atomic<TaskId> next_task_{1};
   std::atomic<WakerId> next_waker_{1};
   std::atomic<TimerId> next_timer_{1};

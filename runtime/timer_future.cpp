@@ -26,6 +26,13 @@ struct TimerFuture::Shared {
     e.flags = flags;
     rt->emit(e);
   }
+  void emit_lock_wait(EventKind kind) const {
+    Event e;
+    e.kind = kind;
+    e.timer = id;
+    e.task = RuntimeContext::current_task();
+    rt->emit(e);
+  }
 };
 
 namespace {
@@ -75,7 +82,15 @@ TimerFuture::TimerFuture(RuntimeContext& rt, std::chrono::nanoseconds duration)
 TimerId TimerFuture::id() const noexcept { return shared_->id; }
 
 Poll<void> TimerFuture::poll(Context& cx) {
-  std::lock_guard lock(shared_->mutex);
+  // try_lock first: when the timer thread holds the lock (firing, or blocked
+  // waking into a full queue) the wait is logged, so a wait-for cycle
+  // executor -> this lock -> full queue -> executor shows in the log.
+  std::unique_lock lock(shared_->mutex, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    shared_->emit_lock_wait(EventKind::LockWaitBegin);
+    lock.lock();
+    shared_->emit_lock_wait(EventKind::LockWaitEnd);
+  }
   if (shared_->completed) return Ready();
   // As in the book: store a clone of the current waker on every Pending poll,
   // replacing (and dropping) the one stored before.
@@ -95,7 +110,7 @@ void timer_thread_main(const std::shared_ptr<TimerFuture::Shared>& s, std::uint6
   RuntimeContext::set_thread_lane(Lane::Timer, s->id);
   s->emit(EventKind::TimerThreadStarted);
   s->emit(EventKind::TimerThreadWaiting, 0, deadline);
-  const bool fired = s->rt->clock().sleep_until(deadline);
+  const bool fired = s->rt->timers().sleep_until(deadline);
   Waker orphan; // on cancellation: dropped outside the lock (it may free the task)
   {
     std::lock_guard lock(s->mutex);

@@ -12,7 +12,13 @@
 //
 // Threading contract: the shared state {completed, waker} is guarded by its
 // mutex, held by the poll (executor thread) and by the timer thread while it
-// fires and wakes — as in the book, the wake happens under the lock.
+// fires and wakes — as in the book, the wake happens under the lock. So a
+// wake that blocks on a full queue holds the lock, and a poll of the same
+// timer then waits for the executor itself: a poll that finds the lock taken
+// logs LockWaitBegin before it waits and LockWaitEnd once it has the lock, so
+// that wait-for cycle shows in the log. The timer thread waits on the
+// runtime's TimerThreads (not the clock directly), so cancelling one runtime
+// leaves another's timers on the same clock alone.
 #pragma once
 
 #include "future.hpp"

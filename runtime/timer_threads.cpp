@@ -53,16 +53,23 @@ std::vector<TimerId> TimerThreads::live() const {
   return ids;
 }
 
+bool TimerThreads::sleep_until(std::uint64_t deadline) {
+  return rt_.clock().sleep_until(deadline, cancelled_);
+}
+
+void TimerThreads::cancel() {
+  cancelled_.store(true, std::memory_order_release);
+  rt_.clock().wake_sleepers();
+}
+
 void TimerThreads::shutdown() {
+  cancel();
   std::list<Entry> joining;
   {
     std::lock_guard lock(mutex_);
-    if (threads_.empty()) return;
-    rt_.clock().cancel_all();
     joining.splice(joining.end(), threads_);
   }
   for (Entry& e : joining) e.thread.join();
-  rt_.clock().uncancel();
 }
 
 } // namespace pollscope

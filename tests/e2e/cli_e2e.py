@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""The command line's bad input, output failures and signals, without a window.
+
+  cli_e2e.py APP
+
+Each bad option must exit 2 with a message naming it (never run, never wrap
+silently); a run whose standard output is /dev/full must fail with a message,
+as `--events /dev/full` does; SIGINT and SIGTERM stop a headless run cleanly
+(exit 128 + the signal, the --events file complete up to executor_done).
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+
+TIMEOUT_S = 60
+
+BAD = [
+    # (arguments, a word the message must contain)
+    (["--seed", "-1"], "--seed"),
+    (["--seed", "1e23"], "--seed"),
+    (["--seed", "18446744073709551616"], "--seed"),
+    (["--seed", ""], "--seed"),
+    (["--time-scale", "nan"], "--time-scale"),
+    (["--time-scale", "inf"], "--time-scale"),
+    (["--events", ""], "--events"),
+    (["--capacity", "-1"], "--capacity"),
+    (["--count", "0"], "--count"),
+    (["--scenario", "no-such-scenario"], "no-such-scenario"),
+]
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def headless(app, *args):
+    return [app, "--headless", "--clock", "virtual", "--quiet", *args]
+
+
+def bad_input(app):
+    for args, word in BAD:
+        p = subprocess.run(headless(app, *args), capture_output=True, text=True,
+                           timeout=TIMEOUT_S)
+        if p.returncode != 2:
+            fail("%s: exit %d, not 2\nstdout: %s\nstderr: %s" % (args, p.returncode, p.stdout,
+                                                                  p.stderr))
+        if word not in p.stderr:
+            fail("%s: the message does not name %s:\n%s" % (args, word, p.stderr))
+        if "OUTPUT" in p.stdout:
+            fail("%s: the scenario ran anyway" % args)
+        print("ok: %s -> exit 2: %s" % (args, p.stderr.splitlines()[0]))
+    # The largest seed is still a seed.
+    p = subprocess.run(headless(app, "--scenario", "random-timers", "--count", "1", "--seed",
+                                "18446744073709551615"), capture_output=True, text=True,
+                       timeout=TIMEOUT_S)
+    if p.returncode != 0:
+        fail("--seed 2^64-1 was refused: %s" % p.stderr)
+
+
+def full_stdout(app):
+    with open("/dev/full", "w") as full:
+        p = subprocess.run(headless(app), stdout=full, stderr=subprocess.PIPE, text=True,
+                           timeout=TIMEOUT_S)
+    if p.returncode == 0 or "standard output" not in p.stderr:
+        fail("stdout on /dev/full: exit %d, stderr %r" % (p.returncode, p.stderr))
+    print("ok: stdout on /dev/full -> exit %d: %s" % (p.returncode, p.stderr.strip()))
+
+
+def signals(app, outdir):
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        events = os.path.join(outdir, "signal-%d.jsonl" % sig)
+        # The real clock: hello-world waits 2 s for its timer; the signal comes first.
+        p = subprocess.Popen([app, "--headless", "--events", events], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        # Wait for the timer thread to be waiting (the timeline is flushed line
+        # by line), so the signal lands mid-run.
+        for line in p.stdout:
+            if "thread waiting until" in line:
+                break
+        else:
+            fail("signal %d: the run ended before its timer thread waited" % sig)
+        p.send_signal(sig)
+        try:
+            out, err = p.communicate(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            fail("signal %d: the run did not stop" % sig)
+        if p.returncode != 128 + sig:
+            fail("signal %d: exit %d, not %d\n%s" % (sig, p.returncode, 128 + sig, err))
+        kinds = [json.loads(line)["kind"] for line in open(events)]
+        if not kinds or kinds[-1] != "executor_done":
+            fail("signal %d: the events file does not end with executor_done: %s" %
+                 (sig, kinds[-3:]))
+        print("ok: signal %d -> exit %d, %d events, %s" % (sig, p.returncode, len(kinds),
+                                                          err.strip()))
+
+
+def main(app):
+    bad_input(app)
+    full_stdout(app)
+    with tempfile.TemporaryDirectory() as outdir:
+        signals(app, outdir)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        print(__doc__)
+        sys.exit(2)
+    main(sys.argv[1])
