@@ -93,6 +93,10 @@ std::string describe(const Event& e, const StringTable& strings, const FoldState
   case EventKind::Output:
     return e.task != 0 ? fmt::format("{} printed \"{}\"", task(), str(e.a))
                        : fmt::format("printed \"{}\"", str(e.a));
+  case EventKind::LockWaitBegin:
+    return fmt::format("{} waits for timer {}'s lock: another thread holds it",
+                       e.task != 0 ? task() : std::string("a thread"), e.timer);
+  case EventKind::LockWaitEnd: return fmt::format("timer {}'s lock taken after a wait", e.timer);
   case EventKind::Count: break;
   }
   return fmt::format("unknown event kind {}", static_cast<int>(e.kind));

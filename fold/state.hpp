@@ -14,6 +14,7 @@
 #pragma once
 
 #include "fold/id_table.hpp"
+#include "fold/lints.hpp"
 #include "runtime/event.hpp"
 
 #include <array>
@@ -310,6 +311,7 @@ struct FoldState {
   LogStats log;
   bool virtual_clock = false; // RuntimeStarted.b == 1
   std::uint64_t started_t = 0;
+  LintFacts lints; // fold/lints.hpp: faults detected as they happen
   bool operator==(const FoldState&) const = default;
 };
 

@@ -34,6 +34,8 @@ std::string_view to_string(EventKind k) noexcept {
   case EventKind::TimerThreadExited: return "timer_thread_exited";
   case EventKind::TimerThreadFailed: return "timer_thread_failed";
   case EventKind::Output: return "output";
+  case EventKind::LockWaitBegin: return "lock_wait_begin";
+  case EventKind::LockWaitEnd: return "lock_wait_end";
   case EventKind::Count: break;
   }
   return "unknown";

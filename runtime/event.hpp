@@ -84,6 +84,12 @@ enum class EventKind : std::uint8_t {
   // --- output --------------------------------------------------------------
   Output, // task, a = text str (the book's println!)
 
+  // --- locks and wedges ------------------------------------------------------
+  LockWaitBegin,     // timer: the calling thread found the timer's shared-state
+                     // mutex held by another thread and now waits for it; task =
+                     // the task being polled on this thread (0: none)
+  LockWaitEnd,       // timer: the waiting thread got the mutex
+
   Count // not a kind: the number of kinds
 };
 
