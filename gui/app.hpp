@@ -58,6 +58,7 @@ private:
   TimersPanelState timers_;
   EventLogState event_log_;
   OutputPanelState output_;
+  LintsPanelState lints_;
   ControlsState controls_;
   bool show_keys_ = false;
   std::uint64_t last_serial_ = 0;

@@ -11,6 +11,7 @@
 
 #include "fold/describe.hpp"
 #include "fold/fold.hpp"
+#include "fold/lints.hpp"
 #include "fold/time_order.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/event_log.hpp"
@@ -45,6 +46,23 @@ void print_event(const Event& e, const StringTable& strings, const fold::FoldSta
   }
 }
 
+// --lint: every lint at the default thresholds; 3 when any fired.
+int print_lints(const fold::FoldState& state, const StringTable& strings) {
+  const std::vector<fold::Lint> lints = fold::evaluate(state, fold::LintThresholds{});
+  if (lints.empty()) {
+    std::printf("lints: none\n");
+    return 0;
+  }
+  std::printf("lints: %zu fired\n", lints.size());
+  for (const fold::Lint& l : lints) {
+    std::printf("  %-18s %s (x%llu; first at event #%llu, %.3f s)\n",
+                std::string(fold::to_string(l.kind)).c_str(),
+                fold::message(l, state, strings).c_str(), (unsigned long long)l.count,
+                (unsigned long long)l.event, static_cast<double>(l.t) / 1e9);
+  }
+  return 3;
+}
+
 } // namespace
 
 int run_headless(const CliOptions& o) {
@@ -74,8 +92,8 @@ int run_headless(const CliOptions& o) {
   RuntimeContext rt({clock.get(), &strings, &log, false});
 
   std::atomic<bool> done{false};
+  fold::Fold fold; // the printer's; read here only after it is joined (--lint)
   std::thread printer([&] {
-    fold::Fold fold;
     fold::TimeOrder time_order; // see fold/time_order.hpp
     std::vector<Event> batch;
     for (;;) {
@@ -134,7 +152,7 @@ int run_headless(const CliOptions& o) {
     std::printf("events: %llu written to %s\n", static_cast<unsigned long long>(log.consumed()),
                 o.events_path.c_str());
   }
-  return 0;
+  return o.lint ? print_lints(fold.state(), strings) : 0;
 }
 
 } // namespace pollscope
