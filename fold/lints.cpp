@@ -127,7 +127,7 @@ void LintFacts::forget_dropped() {
                                        [](const LintTaskFacts& f) { return f.dropped; });
 }
 
-void LintFacts::apply(const Event& e, const FoldState& before, std::uint64_t index) {
+void LintFacts::watch(const Event& e, const FoldState& before, std::uint64_t index) {
   switch (e.kind) {
   case EventKind::WakerCreated:
     // Only the task waker made at spawn is the task's own; a Manual or

@@ -169,6 +169,21 @@ inline constexpr std::size_t kMaxLongPolls = 1024;
 inline constexpr std::size_t kMaxRecentTimers = 64; // fired-unregistered timers, stuck wakers
 inline constexpr std::size_t kKeepDroppedLintTasks = 1024;
 
+// The kinds LintFacts looks at: the rest skip it without a call.
+constexpr std::uint64_t lint_bit(EventKind k) {
+  return std::uint64_t{1} << static_cast<unsigned>(k);
+}
+inline constexpr std::uint64_t kLintWatchedKinds =
+    lint_bit(EventKind::WakerCreated) | lint_bit(EventKind::WakerCloned) |
+    lint_bit(EventKind::WakerWoken) | lint_bit(EventKind::WakerDropped) |
+    lint_bit(EventKind::WakerStored) | lint_bit(EventKind::TimerFired) |
+    lint_bit(EventKind::QueuePush) | lint_bit(EventKind::PollBegin) | lint_bit(EventKind::PollEnd) |
+    lint_bit(EventKind::ExecutorWaiting) | lint_bit(EventKind::ExecutorDone) |
+    lint_bit(EventKind::TaskDropped) | lint_bit(EventKind::SendBlocked) |
+    lint_bit(EventKind::SendUnblocked) | lint_bit(EventKind::LockWaitBegin) |
+    lint_bit(EventKind::LockWaitEnd);
+static_assert(static_cast<int>(EventKind::Count) <= 64);
+
 struct LintFacts {
   std::vector<LintRecord> records;                    // threshold-free lints, in first-fired order
   std::array<std::uint64_t, kLintKindCount> totals{}; // threshold-free fires per kind
@@ -193,11 +208,17 @@ struct LintFacts {
 
   // Called by Fold::apply for every event BEFORE the fold's own handler, so
   // `before` is the state the event found; `index` is the event's position.
-  void apply(const Event& e, const FoldState& before, std::uint64_t index);
+  // Kinds no lint looks at return at once, without a call (the fold's speed).
+  void apply(const Event& e, const FoldState& before, std::uint64_t index) {
+    if (static_cast<std::size_t>(e.kind) < 64 &&
+        ((kLintWatchedKinds >> static_cast<unsigned>(e.kind)) & 1u) != 0)
+      watch(e, before, index);
+  }
 
   bool operator==(const LintFacts&) const = default;
 
 private:
+  void watch(const Event& e, const FoldState& before, std::uint64_t index);
   void fire(LintKind k, TaskId task, TimerId timer, std::uint64_t index, std::uint64_t t,
             const std::vector<WaitParty>* parties = nullptr);
   LintTaskFacts& task_facts(TaskId id);
