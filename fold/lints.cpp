@@ -393,8 +393,8 @@ std::string message(const Lint& l, const FoldState& state, const StringTable& st
     std::string cycle;
     for (const WaitParty& p : l.parties) cycle += party_label(p) + " -> ";
     cycle += "executor";
-    return fmt::format("deadlock: {} (sending {}){}", cycle, task,
-                       l.active ? "" : ", since broken");
+    return fmt::format("deadlock: {}, sending {}{}", cycle, task,
+                       l.active ? "" : " (since broken)");
   }
   case LintKind::BlockingPoll:
     return fmt::format("poll of {} took {}, blocking the executor", task, format_duration(l.value));
