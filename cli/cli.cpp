@@ -82,6 +82,9 @@ CliParse parse_cli(int argc, char** argv) {
       app.add_option("--seed", seed_text, "random-timers: seed for the durations (0 to 2^64-1)");
   app.add_flag("--quiet", o.quiet_timeline,
                "Headless: print only the output lines and the summary");
+  app.add_flag("--lint", o.lint,
+               "Headless: print the lints (lost waker, double wake, deadlock, blocking poll, "
+               "...) at the end of the run; exit status 3 if any fired");
   auto* screenshot = app.add_option("--screenshot", o.screenshot_path,
                                     "App: render --frames frames, save a PNG here, exit");
   app.add_option("--frames", o.frames, "App: frames to render before --screenshot")
@@ -94,6 +97,7 @@ CliParse parse_cli(int argc, char** argv) {
              "  pollscope                                    the desktop app\n"
              "  pollscope --headless --scenario hello-world  the book's test in the terminal\n"
              "  pollscope --headless --clock virtual --events run.jsonl\n"
+             "  pollscope --headless --clock virtual --lint  exit 3 if a lint fired\n"
              "No display? Use --headless, or run the app under xvfb-run with --screenshot.");
 
   try {

@@ -26,6 +26,7 @@ struct CliOptions {
   unsigned count = 10;                  // --count N: tasks for the random-timers scenario
   std::uint64_t seed = 1;               // --seed S: random-timers durations
   bool quiet_timeline = false;          // --quiet: output lines and the summary only
+  bool lint = false;                    // --lint: print the lints at the end; exit 3 if any
   // GUI only
   std::string screenshot_path; // --screenshot FILE.png: render, save, exit
   unsigned frames = 3;         // --frames N: frames to render before the screenshot

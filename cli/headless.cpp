@@ -17,6 +17,7 @@
 #include "cli.hpp"
 
 #include "fold/describe.hpp"
+#include "fold/lints.hpp"
 #include "record/display_time.hpp"
 #include "record/events_file.hpp"
 #include "record/fold_pump.hpp"
@@ -62,6 +63,23 @@ void print_event(const Event& e, std::uint64_t shown_t, const StringTable& strin
     // The book's executor prints this whenever a poll returns Ready.
     std::printf("[%8.3f s] %-8s  The future is done running\n", secs, "executor");
   }
+}
+
+// --lint: every lint at the default thresholds; 3 when any fired.
+int print_lints(const fold::FoldState& state, const StringTable& strings) {
+  const std::vector<fold::Lint> lints = fold::evaluate(state, fold::LintThresholds{});
+  if (lints.empty()) {
+    std::printf("lints: none\n");
+    return 0;
+  }
+  std::printf("lints: %zu fired\n", lints.size());
+  for (const fold::Lint& l : lints) {
+    std::printf("  %-18s %s (x%llu; first at event #%llu, %.3f s)\n",
+                std::string(fold::to_string(l.kind)).c_str(),
+                fold::message(l, state, strings).c_str(), (unsigned long long)l.count,
+                (unsigned long long)l.event, static_cast<double>(l.t) / 1e9);
+  }
+  return 3;
 }
 
 } // namespace
@@ -186,7 +204,7 @@ int run_headless(const CliOptions& o) {
     std::fprintf(stderr, "pollscope: writing to standard output failed (disk full?)\n");
     return 2;
   }
-  return 0;
+  return o.lint ? print_lints(pump.latest().state, strings) : 0;
 }
 
 } // namespace pollscope

@@ -10,6 +10,8 @@ void Fold::apply(const Event& e) {
   auto& log = s_.log;
   ++log.events_applied;
   log.last_t = std::max(log.last_t, e.t);
+  // Lints read the state as the event found it (fold/lints.hpp).
+  s_.lints.apply(e, s_, log.events_applied - 1);
   switch (e.kind) {
   case EventKind::RuntimeStarted: on_runtime_started(e); break;
   case EventKind::RuntimeReset: on_runtime_reset(e); break;

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "fold/id_table.hpp"
+#include "fold/lints.hpp"
 #include "runtime/event.hpp"
 
 #include <array>
@@ -389,6 +390,7 @@ struct FoldState {
   // Counted in events applied, so it is an index into the log when the fold
   // has seen the log from its first event (the pump, a cursor, a replay).
   std::uint64_t runtime_begin = 0;
+  LintFacts lints; // fold/lints.hpp: faults detected as they happen
   bool operator==(const FoldState&) const = default;
 };
 

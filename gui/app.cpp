@@ -78,8 +78,11 @@ void App::draw() {
     last_view_past_ = past;
     ++view_serial_;
   }
-  const FrameView view{state, events, controller_->strings(),
-                       past ? state.log.last_t : controller_->now_ns(), view_serial_};
+  // Lints too are a function of the state at the cursor.
+  lints_.update(state, view_serial_);
+  const FrameView view{state,        events, controller_->strings(),
+                       past ? state.log.last_t : controller_->now_ns(),
+                       view_serial_, &lints_.lints};
   if (snap.serial != last_serial_) {
     last_serial_ = snap.serial;
     last_change_time_ = ImGui::GetTime();
@@ -104,6 +107,8 @@ void App::draw() {
   if (open_.tasks) draw_tasks(view, tasks_, selection_, &open_.tasks);
   if (open_.event_log) draw_event_log(view, event_log_, selection_, &open_.event_log);
   if (open_.output) draw_output(view, output_, &open_.output);
+  if (open_.lints)
+    draw_lints(view, lints_, selection_, event_log_, *controller_, controls_, &open_.lints);
   if (open_.metrics) ImGui::ShowMetricsWindow(&open_.metrics);
   draw_open_scenario();
 
@@ -234,6 +239,7 @@ void App::draw_menu_bar(const FrameView& view) {
     ImGui::MenuItem(title::kTasks, nullptr, &open_.tasks);
     ImGui::MenuItem(title::kEventLog, nullptr, &open_.event_log);
     ImGui::MenuItem(title::kOutput, nullptr, &open_.output);
+    ImGui::MenuItem(title::kLints, nullptr, &open_.lints);
     ImGui::Separator();
     if (ImGui::MenuItem("Show every panel")) open_ = PanelsOpen{};
     if (ImGui::MenuItem("Reset layout")) request_layout_reset();

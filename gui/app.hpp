@@ -65,6 +65,7 @@ private:
   TimersPanelState timers_;
   EventLogState event_log_;
   OutputPanelState output_;
+  LintsPanelState lints_;
   ControlsState controls_;
   HistoryState history_;
   bool show_keys_ = false;

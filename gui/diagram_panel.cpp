@@ -419,6 +419,7 @@ void draw_diagram(const FrameView& view, DiagramState& st, Selection& sel, bool*
   draw_executor(l, step, st, view, sel);
   draw_future(l, step, view);
   draw_parked(l, step, st, view, sel);
+  diagram::draw_wait_for_cycle(view.state.lints.cycle, l.executor, l.queue, l.timers);
   diagram::forget_unplaced_chips(st);
 
   const TaskId focus = sel.task != 0 ? sel.task : view.state.book.task;

@@ -140,6 +140,60 @@ void draw_arrow(ImVec2 a, ImVec2 b, bool lit, std::string_view label, ImVec2 lab
   }
 }
 
+namespace {
+
+// The point where the ray from the box's centre toward `to` leaves the box.
+ImVec2 edge_point(const Box& b, ImVec2 to) {
+  const ImVec2 c = b.center();
+  const float dx = to.x - c.x, dy = to.y - c.y;
+  const float hw = (b.max.x - b.min.x) / 2, hh = (b.max.y - b.min.y) / 2;
+  const float s = std::min(std::fabs(dx) > 1e-3f ? hw / std::fabs(dx) : 1e9f,
+                           std::fabs(dy) > 1e-3f ? hh / std::fabs(dy) : 1e9f);
+  return ImVec2(c.x + dx * std::min(s, 1.0f), c.y + dy * std::min(s, 1.0f));
+}
+
+} // namespace
+
+void draw_wait_for_cycle(const fold::WaitForCycle& cycle, const Box& executor, const Box& queue,
+                         const Box& timers) {
+  if (!cycle.active()) return;
+  auto box_of = [&](const fold::WaitParty& p) -> const Box& {
+    switch (p.kind) {
+    case fold::PartyKind::Executor: return executor;
+    case fold::PartyKind::FullQueue: return queue;
+    case fold::PartyKind::TimerLock: return timers;
+    }
+    return executor;
+  };
+  const float em = ImGui::GetFontSize();
+  const std::size_t n = cycle.parties.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const Box& from = box_of(cycle.parties[i]);
+    const Box& to = box_of(cycle.parties[(i + 1) % n]);
+    dl()->AddRect(ImVec2(from.min.x - 3, from.min.y - 3), ImVec2(from.max.x + 3, from.max.y + 3),
+                  kCycleRed, 6.0f, 0, 2.5f);
+    // Bowed to one side of the straight line, so A->B and B->A never overlap.
+    const ImVec2 a = edge_point(from, to.center()), b = edge_point(to, from.center());
+    const float dx = b.x - a.x, dy = b.y - a.y;
+    const float len = std::max(1.0f, std::sqrt(dx * dx + dy * dy));
+    const float bow = std::max(em * 1.5f, len * 0.25f);
+    const ImVec2 nrm(-dy / len * bow, dx / len * bow);
+    const ImVec2 c1(a.x + dx * 0.25f + nrm.x, a.y + dy * 0.25f + nrm.y);
+    const ImVec2 c2(a.x + dx * 0.75f + nrm.x, a.y + dy * 0.75f + nrm.y);
+    draw_curve_arrow(a, c1, c2, b, kCycleRed, 3.0f);
+    if (cycle.parties[i].kind == fold::PartyKind::TimerLock) {
+      char label[40];
+      std::snprintf(label, sizeof label, "timer %u's lock", cycle.parties[i].timer);
+      dl()->AddText(
+          ImVec2(from.max.x - ImGui::CalcTextSize(label).x - em * 0.4f, from.max.y - em * 1.3f),
+          kCycleRed, label);
+    }
+  }
+  const char* label = "deadlock: wait-for cycle (see Lints)";
+  dl()->AddText(ImVec2(executor.max.x - ImGui::CalcTextSize(label).x, executor.max.y + em * 0.2f),
+                kCycleRed, label);
+}
+
 void draw_curve_arrow(ImVec2 a, ImVec2 c1, ImVec2 c2, ImVec2 b, ImU32 color, float thickness) {
   dl()->AddBezierCubic(a, c1, c2, b, color, thickness);
   const float dx = b.x - c2.x, dy = b.y - c2.y;
@@ -195,6 +249,9 @@ bool ChipFlow::add(std::uint64_t key, TaskId task, fold::TaskState state) {
   const ImVec2 ts = ImGui::CalcTextSize(label, label + n);
   dl()->AddText(ImVec2(a.x + (chip_.x - ts.x) / 2, a.y + (chip_.y - ts.y) / 2),
                 IM_COL32(15, 16, 20, 255), label, label + n);
+  // A lint badge: a red dot on the corner (the Lints panel says which).
+  if (view_.lints != nullptr && !fold::lints_of(*view_.lints, task).empty())
+    dl()->AddCircleFilled(ImVec2(b.x - 1, a.y + 1), 4.0f, kCycleRed);
   if (hovering(a, b)) {
     task_tooltip(view_, task);
     if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) sel_.task = selected ? 0 : task;

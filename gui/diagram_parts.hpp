@@ -61,6 +61,12 @@ void draw_arrow(ImVec2 a, ImVec2 b, bool lit, std::string_view label,
 // A curved arrow (cubic Bezier) with an arrow head at `b`.
 void draw_curve_arrow(ImVec2 a, ImVec2 c1, ImVec2 c2, ImVec2 b, ImU32 color, float thickness);
 
+// The full-queue deadlock, drawn over the boxes as a red cycle of arrows
+// from party to party (fold::WaitForCycle; nothing when none is active).
+inline constexpr ImU32 kCycleRed = IM_COL32(240, 70, 64, 255);
+void draw_wait_for_cycle(const fold::WaitForCycle& cycle, const Box& executor, const Box& queue,
+                         const Box& timers);
+
 // Lays task chips out left to right, wrapping inside `area`. Chips glide to
 // their slot (positions remembered in DiagramState::chip_pos under `key`).
 // Returns false when the area is full (the caller shows "+N more").

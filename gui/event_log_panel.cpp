@@ -11,6 +11,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <cstdio>
 #include <string>
@@ -123,8 +124,9 @@ void toolbar(const FrameView& view, EventLogState& st, const Selection& sel, std
 }
 
 void row(const FrameView& view, std::size_t index, const Event& e, Selection& sel,
-         EventLogState& st) {
+         EventLogState& st, bool marked) {
   ImGui::TableNextRow();
+  if (marked) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, u32(with_alpha(kWarnText, 0.35f)));
   ImGui::TableNextColumn();
   char buf[32];
   std::snprintf(buf, sizeof buf, "%zu", index);
@@ -156,6 +158,24 @@ void row(const FrameView& view, std::size_t index, const Event& e, Selection& se
   text_dim(to_string(e.lane));
 }
 
+// The row of the event to seek to (st.seek, then cleared), or SIZE_MAX.
+std::size_t seek_row_of(const FrameView& view, EventLogState& st, std::span<const Event> events) {
+  if (st.seek == SIZE_MAX) return SIZE_MAX;
+  const std::size_t target = st.seek;
+  st.seek = SIZE_MAX;
+  if (target < view.events.runtime_begin || target - view.events.runtime_begin >= events.size())
+    return SIZE_MAX; // not in this runtime (any more)
+  const std::size_t index = target - view.events.runtime_begin;
+  st.marked = target;
+  if (!st.filtering) return index;
+  const auto& rows = st.filtered.rows();
+  auto it = std::lower_bound(rows.begin(), rows.end(), index);
+  if (it != rows.end() && *it == index) return static_cast<std::size_t>(it - rows.begin());
+  st.filter = {};
+  st.filtering = false;
+  return index;
+}
+
 } // namespace
 
 void draw_event_log(const FrameView& view, EventLogState& st, Selection& sel, bool* p_open) {
@@ -171,6 +191,8 @@ void draw_event_log(const FrameView& view, EventLogState& st, Selection& sel, bo
   st.filtering = !(st.filter == fold::EventFilter{});
   // Unfiltered, the rows are the events themselves: no index to keep.
   if (st.filtering) st.filtered.update(events, st.filter);
+  // A seek (the Lints panel) to an event the filter hides clears the filter.
+  const std::size_t seek_row = seek_row_of(view, st, events);
   const std::size_t count = st.filtering ? st.filtered.rows().size() : events.size();
   toolbar(view, st, sel, count);
 
@@ -199,13 +221,22 @@ void draw_event_log(const FrameView& view, EventLogState& st, Selection& sel, bo
                            "Which thread wrote it: the executor, a timer thread, the GUI "
                            "(control) or another (external). Right-click a header to show or "
                            "hide columns."});
+    if (seek_row != SIZE_MAX) {
+      // Rows are one text line plus the cell padding: centre the row.
+      const float row_h = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
+      ImGui::SetScrollY(
+          std::max(0.0f, static_cast<float>(seek_row) * row_h - ImGui::GetWindowHeight() * 0.5f));
+      st.follow = false;
+    }
+    const std::size_t marked =
+        st.marked >= view.events.runtime_begin ? st.marked - view.events.runtime_begin : SIZE_MAX;
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(count));
     while (clipper.Step()) {
       for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
         const std::size_t index =
             st.filtering ? st.filtered.rows()[static_cast<std::size_t>(i)] : std::size_t(i);
-        row(view, index, events[index], sel, st);
+        row(view, index, events[index], sel, st, index == marked);
       }
     }
     // Follow the newest event. Our own scrolling only ever moves down, so the
@@ -213,7 +244,9 @@ void draw_event_log(const FrameView& view, EventLogState& st, Selection& sel, bo
     // reaching the bottom again (wheel, scrollbar, the button) resumes it. A
     // reset shrinks the rows and moves the view up too: not the user.
     const float y = ImGui::GetScrollY();
-    if (st.follow && y < st.last_scroll_y - 0.5f && y < ImGui::GetScrollMaxY() - 0.5f)
+    if (seek_row != SIZE_MAX) {
+      // The seek's scroll lands next frame: no following until then.
+    } else if (st.follow && y < st.last_scroll_y - 0.5f && y < ImGui::GetScrollMaxY() - 0.5f)
       st.follow = false;
     else if (!st.follow && y >= ImGui::GetScrollMaxY())
       st.follow = true;

@@ -16,6 +16,8 @@ namespace {
 //   |           |                          | Wakers      |
 //   +-----------+--------------------------+-------------+
 //   | Output    | Tasks                    | Event log   |
+//   +-----------+                          |             |
+//   | Lints     |                          |             |
 //   +-----------+--------------------------+-------------+
 struct DesignRect {
   const char* title;
@@ -25,8 +27,9 @@ constexpr float kDesignW = 1280, kDesignTop = 20, kDesignH = 800;
 constexpr DesignRect kDesign[] = {
     {title::kControls, 0, 20, 300, 480},   {title::kDiagram, 300, 20, 610, 480},
     {title::kRunQueue, 910, 20, 370, 160}, {title::kTimers, 910, 180, 370, 180},
-    {title::kWakers, 910, 360, 370, 140},  {title::kOutput, 0, 500, 300, 300},
+    {title::kWakers, 910, 360, 370, 140},  {title::kOutput, 0, 500, 300, 120},
     {title::kTasks, 300, 500, 610, 300},   {title::kEventLog, 910, 500, 370, 300},
+    {title::kLints, 0, 620, 300, 180},
 };
 
 // UI thread only: a "Reset layout" request, applied for one frame.

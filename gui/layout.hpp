@@ -17,6 +17,7 @@ inline constexpr const char* kWakers = "Wakers";
 inline constexpr const char* kTimers = "Timer threads";
 inline constexpr const char* kEventLog = "Event log";
 inline constexpr const char* kOutput = "Output";
+inline constexpr const char* kLints = "Lints";
 } // namespace title
 
 struct PanelRect {

@@ -9,6 +9,7 @@
 // panel, owned by the App; `PanelsOpen` says which windows are shown.
 #pragma once
 
+#include "fold/lints.hpp"
 #include "fold/state.hpp"
 #include "fold/view.hpp"
 #include "record/event_store.hpp"
@@ -40,6 +41,7 @@ struct PanelsOpen {
   bool timers = true;
   bool event_log = true;
   bool output = true;
+  bool lints = true;
   bool metrics = false; // Dear ImGui's own Metrics window, for the curious
 };
 
@@ -50,6 +52,9 @@ struct FrameView {
   const StringTable& strings;
   std::uint64_t now_ns = 0; // the runtime clock now: progress bars, times in progress
   std::uint64_t serial = 0; // the snapshot's serial: changes whenever the state does
+  // This frame's lints for the user's thresholds (App evaluates them once per
+  // snapshot); null: none evaluated, e.g. in a test that draws one panel.
+  const std::vector<fold::Lint>* lints = nullptr;
 };
 
 // Clicking a task anywhere selects it everywhere (rows, chips, the log filter).
@@ -106,6 +111,10 @@ struct EventLogState {
   // A clicked row asks the history to show the moment after that event
   // (a store index + 1); SIZE_MAX: no request. The App applies it.
   std::size_t seek_request = SIZE_MAX;
+  // Scroll to this event (its index in the store) on the next frame and mark
+  // it: the Lints panel's "seek". SIZE_MAX: none.
+  std::size_t seek = SIZE_MAX;
+  std::size_t marked = SIZE_MAX;
 };
 
 // Where the history bar stands: live (the newest snapshot), or a moment of
@@ -121,6 +130,16 @@ struct HistoryState {
 
 struct OutputPanelState {
   bool follow = true;
+};
+
+struct LintsPanelState {
+  fold::LintThresholds thresholds; // the user's, edited in the panel
+  // evaluate(state, thresholds), redone when either changes.
+  std::vector<fold::Lint> lints;
+  std::uint64_t serial = 0;
+  fold::LintThresholds evaluated_with;
+  // Re-evaluates if the snapshot or the thresholds changed.
+  void update(const fold::FoldState& state, std::uint64_t snapshot_serial);
 };
 
 // Screen rectangles (ImGui coordinates) of the main controls, for the
@@ -159,5 +178,12 @@ void draw_timers(const FrameView& view, TimersPanelState& st, Selection& sel, bo
 void draw_event_log(const FrameView& view, EventLogState& st, Selection& sel, bool* p_open);
 void draw_output(const FrameView& view, OutputPanelState& st, bool* p_open);
 void draw_controls(const FrameView& view, Controller& controller, ControlsState& st, bool* p_open);
+// The lints; clicking one selects its task and seeks the event log to where
+// it fired; the deadlock's Reset button resets through the controls' command.
+void draw_lints(const FrameView& view, LintsPanelState& st, Selection& sel, EventLogState& log,
+                Controller& controller, ControlsState& controls, bool* p_open);
+// A small red "!" badge after the last item when the task has lints (hover
+// lists them). Returns whether it drew one.
+bool lint_badge(const FrameView& view, TaskId task);
 
 } // namespace pollscope::gui

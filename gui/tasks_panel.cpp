@@ -108,6 +108,7 @@ void row(const FrameView& view, const fold::TaskView& t, Selection& sel) {
     ImGui::SameLine();
     text_colored(kWarnText, "threw");
   }
+  lint_badge(view, t.id);
   ImGui::TableNextColumn();
   ImGui::Text("%u", t.polls);
   ImGui::TableNextColumn();
