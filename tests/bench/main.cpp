@@ -8,6 +8,7 @@
 //   pollscope-bench latency 1000 1 [--events]
 //   pollscope-bench log [4000000]
 //   pollscope-bench reset [1000]
+//   pollscope-bench recording [10000000]
 //
 // Bad input: a message on stderr and exit status 2. compare.sh runs it side
 // by side with the anchor; workloads.hpp lists what each workload measures.
@@ -96,13 +97,22 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   r->callback([&] { run = [&] { return reset_bench(timers); }; });
 
+  std::size_t rec_events = 10'000'000;
+  auto* rec = app.add_subcommand(
+      "recording", "a real run of M events: .pscope save/stream/open and Chrome trace export");
+  rec->add_option("M", rec_events, "events (about)")
+      ->check(CLI::Range(std::size_t{1000}, std::size_t{200'000'000}))
+      ->capture_default_str();
+  rec->callback([&] { run = [&] { return recording_bench(rec_events); }; });
+
   if (argc > 1 && argv[1][0] != '-') {
     const std::string_view w = argv[1];
     if (w != "yield" && w != "spawn" && w != "timers" && w != "latency" && w != "log" &&
-        w != "reset") {
+        w != "reset" && w != "recording") {
       std::fprintf(
           stderr,
-          "pollscope-bench: unknown workload '%s' (yield, spawn, timers, latency, log, reset)\n",
+          "pollscope-bench: unknown workload '%s' (yield, spawn, timers, latency, log, reset, "
+          "recording)\n",
           argv[1]);
       return 2;
     }

@@ -8,6 +8,7 @@
 //   latency_bench.cpp  latency R D [--events] lateness of R sequential D-ms timers
 //   log_bench.cpp      log [M]                EventLog append and drain+fold rates
 //   reset_bench.cpp    reset [T]              tearing down T waiting timer threads
+//   recording_bench.cpp recording [M]         .pscope save/stream/open and trace export of M events
 #pragma once
 
 #include "bench_common.hpp"
@@ -24,5 +25,6 @@ namespace pollscope::bench {
 // `events_per_producer` appends per producer thread for the append figures.
 [[nodiscard]] Json log_bench(std::size_t events_per_producer);
 [[nodiscard]] Json reset_bench(std::size_t timers);
+[[nodiscard]] Json recording_bench(std::size_t events);
 
 } // namespace pollscope::bench
