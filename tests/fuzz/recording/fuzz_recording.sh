@@ -41,7 +41,7 @@ $CXX $FLAGS -fsanitize=fuzzer tests/fuzz/fuzz_recording.cpp "${objs[@]}" -lxxhas
 
 # New inputs go to $OUT/corpus; the committed seeds stay read-only.
 args=(-print_final_stats=1 -artifact_prefix="$OUT/artifacts/" -rss_limit_mb=2048
-      -malloc_limit_mb=512 -timeout=10)
+      -malloc_limit_mb=64 -timeout=10)
 if [[ -n ${RUNS:-} ]]; then
   args+=(-runs="$RUNS")
 else
