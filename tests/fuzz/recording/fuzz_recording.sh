@@ -11,6 +11,8 @@
 # nlohmann-json3-dev. Exit status: 0 = no crash, 1 = a crash (its input is in
 # $OUT/artifacts/, reproduce with `$OUT/fuzz_recording $OUT/artifacts/crash-*`),
 # 2 = cannot build. Self-contained: its own build folder, no CMake preset.
+# One allocation over 64 MB counts as a crash (-malloc_limit_mb): no input
+# of a seed's size justifies it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
 readonly SECONDS_TO_RUN=${1:-30}
