@@ -61,6 +61,8 @@ struct ChromeTraceStats {
 };
 
 // Streams a trace to `out` in pieces (each piece is valid only for the call).
+// Only std::bad_alloc can escape it (export_chrome_trace turns that into a
+// message).
 class ChromeTraceExporter {
 public:
   using Output = std::function<void(std::string_view)>;

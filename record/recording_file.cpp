@@ -182,6 +182,15 @@ RecordingStatus RecordingWriter::write_block(BlockType type, std::uint32_t count
 
 RecordingStatus RecordingWriter::append(std::span<const Event> events, const StringTable& strings) {
   if (file_ == nullptr) return {fmt::format("{}: the recording is not open", path_.string())};
+  try {
+    return append_blocks(events, strings);
+  } catch (const std::bad_alloc&) {
+    return fail("out of memory while writing");
+  }
+}
+
+RecordingStatus RecordingWriter::append_blocks(std::span<const Event> events,
+                                               const StringTable& strings) {
   // New strings first: the events below may name them. One block holds at
   // most kMaxStringsPerBlock strings and kMaxStringsBlockBytes bytes; a
   // string longer than kMaxStringBytes is cut (at a UTF-8 boundary) rather

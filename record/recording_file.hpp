@@ -123,6 +123,7 @@ public:
   [[nodiscard]] std::uint64_t events_written() const noexcept { return events_; }
 
 private:
+  RecordingStatus append_blocks(std::span<const Event> events, const StringTable& strings);
   RecordingStatus write_block(BlockType type, std::uint32_t count, const void* payload,
                               std::size_t bytes);
   RecordingStatus write_raw(const void* data, std::size_t bytes);
