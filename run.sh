@@ -14,6 +14,7 @@ readonly PACKAGES=(
   python3-glad python3-jinja2 # generate the GL loader at build time
   libgl-dev libgl1-mesa-dri # GL headers; Mesa's llvmpipe renders with no GPU
   nlohmann-json3-dev libcli11-dev libfmt-dev
+  libxxhash-dev # XXH3 checksums in recordings
   doctest-dev
   fonts-dejavu-core # the UI font, loaded at run time
   xvfb xauth # xvfb-run: the GUI tests need no screen

@@ -27,6 +27,15 @@ if(NOT fmt_FOUND)
   pollscope_missing("fmt" libfmt-dev)
 endif()
 
+# xxHash's XXH3: the recording format's block checksums (record/).
+if(NOT PKG_CONFIG_FOUND)
+  pollscope_missing("pkg-config" pkg-config)
+endif()
+pkg_check_modules(XXHASH QUIET IMPORTED_TARGET libxxhash)
+if(NOT XXHASH_FOUND)
+  pollscope_missing("xxHash (pkg-config module libxxhash)" libxxhash-dev)
+endif()
+
 if(POLLSCOPE_BUILD_TESTS)
   find_package(doctest CONFIG QUIET)
   if(NOT doctest_FOUND)

@@ -31,7 +31,12 @@ struct Backoff {
 
 } // namespace
 
-EventLog::EventLog(std::size_t capacity) {
+namespace {
+std::atomic<std::uint64_t> g_next_log_id{1};
+} // namespace
+
+EventLog::EventLog(std::size_t capacity)
+    : id_(g_next_log_id.fetch_add(1, std::memory_order_relaxed)) {
   if (capacity < 2) capacity = 2;
   capacity = std::bit_ceil(capacity);
   mask_ = capacity - 1;

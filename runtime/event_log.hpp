@@ -80,6 +80,11 @@ public:
 
   // A fresh row of this log's thread table (see EventKind::ThreadNamed):
   // dense from 1, any thread, never reused.
+  // Unique per log for the life of the process (never 0): threads cache their
+  // thread table row per log by this id, not by address, since a new log may
+  // be allocated where a freed one was.
+  [[nodiscard]] std::uint64_t id() const noexcept { return id_; }
+
   [[nodiscard]] ThreadIndex next_thread_index() noexcept {
     return next_thread_.fetch_add(1, std::memory_order_relaxed);
   }
@@ -100,6 +105,7 @@ private:
   alignas(kLine) std::atomic<std::uint64_t> head_{0};
   alignas(kLine) std::atomic<std::uint64_t> producer_waits_{0};
   std::atomic<ThreadIndex> next_thread_{1}; // once per thread and role: cold
+  std::uint64_t id_;
 };
 
 } // namespace pollscope

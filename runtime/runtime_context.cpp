@@ -25,7 +25,7 @@ void RuntimeContext::emit_stamped(const Event& e, std::uint64_t t) const noexcep
   if (muted_.load(std::memory_order_relaxed)) [[unlikely]]
     return;
   detail::ThreadState& ts = detail::t_state;
-  const ThreadIndex thread = ts.thread_log == log_ ? ts.thread : register_thread(t);
+  const ThreadIndex thread = ts.thread_log == log_->id() ? ts.thread : register_thread(t);
   // The event is written once, straight into its slot; time, lane and thread
   // are filled in there.
   log_->append(e, t, ts.lane, e.timer == 0 && ts.lane == Lane::Timer ? ts.timer : e.timer,
@@ -55,7 +55,7 @@ ThreadIndex RuntimeContext::register_thread(std::uint64_t t) const noexcept {
   }
   named.b = static_cast<std::uint64_t>(ts.lane);
   log_->append(named, t, ts.lane, ts.lane == Lane::Timer ? ts.timer : 0, index);
-  ts.thread_log = log_;
+  ts.thread_log = log_->id();
   ts.thread = index;
   return index;
 }

@@ -136,9 +136,10 @@ struct ThreadState {
   TaskId task = 0;
   TimerId timer = 0;
   Lane lane = Lane::External;
-  // This thread's row in `thread_log`'s thread table, for its current role;
-  // registered at its first event there (null log: not yet).
-  const EventLog* thread_log = nullptr;
+  // This thread's row in the thread table of the log whose id() is
+  // `thread_log`, for its current role; registered at its first event there
+  // (0: not yet).
+  std::uint64_t thread_log = 0;
   ThreadIndex thread = 0;
 };
 inline constinit thread_local ThreadState t_state;
@@ -152,7 +153,7 @@ inline void RuntimeContext::set_thread_lane(Lane lane, TimerId timer) noexcept {
   if (ts.lane == lane && ts.timer == timer) return; // the executor calls this every tick
   ts.lane = lane;
   ts.timer = timer;
-  ts.thread_log = nullptr; // a new role: a new thread table row
+  ts.thread_log = 0; // a new role: a new thread table row
 }
 
 // Marks the calling thread as polling `task` of `rt` until destroyed, with

@@ -9,6 +9,7 @@
 //   pollscope-bench log [4000000]
 //   pollscope-bench reset [1000]
 //   pollscope-bench seek [10000000] [10000] [2000]
+//   pollscope-bench recording [10000000]
 //
 // Bad input: a message on stderr and exit status 2. compare.sh runs it side
 // by side with the anchor; workloads.hpp lists what each workload measures.
@@ -111,13 +112,21 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   sk->callback([&] { run = [&] { return seek_bench(seek_events, seek_tasks, seeks); }; });
 
+  std::size_t rec_events = 10'000'000;
+  auto* rec = app.add_subcommand(
+      "recording", "a real run of M events: .pscope save/stream/open and Chrome trace export");
+  rec->add_option("M", rec_events, "events (about)")
+      ->check(CLI::Range(std::size_t{1000}, std::size_t{200'000'000}))
+      ->capture_default_str();
+  rec->callback([&] { run = [&] { return recording_bench(rec_events); }; });
+
   if (argc > 1 && argv[1][0] != '-') {
     const std::string_view w = argv[1];
     if (w != "yield" && w != "spawn" && w != "timers" && w != "latency" && w != "log" &&
-        w != "reset" && w != "seek") {
+        w != "reset" && w != "seek" && w != "recording") {
       std::fprintf(stderr,
                    "pollscope-bench: unknown workload '%s' (yield, spawn, timers, latency, log, "
-                   "reset, seek)\n",
+                   "reset, seek, recording)\n",
                    argv[1]);
       return 2;
     }

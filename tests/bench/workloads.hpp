@@ -9,6 +9,7 @@
 //   log_bench.cpp      log [M]                EventLog append and drain+fold rates
 //   reset_bench.cpp    reset [T]              tearing down T waiting timer threads
 //   seek_bench.cpp     seek [E] [T] [S]       cursor seeks to random events of a recorded run
+//   recording_bench.cpp recording [M]         .pscope save/stream/open and trace export of M events
 #pragma once
 
 #include "bench_common.hpp"
@@ -27,5 +28,6 @@ namespace pollscope::bench {
 [[nodiscard]] Json reset_bench(std::size_t timers);
 // E events of T yielding tasks recorded by the FoldPump, then S random seeks.
 [[nodiscard]] Json seek_bench(std::size_t events, std::size_t tasks, std::size_t seeks);
+[[nodiscard]] Json recording_bench(std::size_t events);
 
 } // namespace pollscope::bench
