@@ -25,27 +25,29 @@ std::string task_label(TaskId task, const StringTable& strings, const FoldState*
 
 std::string describe(const Event& e, const StringTable& strings, const FoldState* state) {
   auto task = [&] { return task_label(e.task, strings, state); };
-  auto str = [&](std::uint64_t id) { return strings.get(static_cast<StringId>(id)); };
+  auto str = [&](StringId id) { return strings.get(id); };
   switch (e.kind) {
   case EventKind::RuntimeStarted:
-    return fmt::format("runtime started: queue capacity {}, {} clock", e.a,
-                       e.b == 1 ? "virtual" : "real");
+    return fmt::format("runtime started: queue capacity {}, {} clock", field::queue_capacity(e),
+                       field::virtual_clock(e) ? "virtual" : "real");
   case EventKind::RuntimeReset: return "runtime reset: every task and timer thread torn down";
   case EventKind::ChannelClosed: return "channel closed: every sender is gone";
   case EventKind::ThreadNamed:
     return fmt::format("thread {} is \"{}\" ({} thread)", e.thread, str(field::thread_name(e)),
                        to_string(field::thread_lane(e)));
   case EventKind::TaskSpawned:
-    return fmt::format("task {} ({}) spawned at {}", e.task, str(e.a), e.b != 0 ? str(e.b) : "?");
+    return fmt::format("task {} ({}) spawned at {}", e.task, str(field::task_name(e)),
+                       field::spawn_location(e) != 0 ? str(field::spawn_location(e)) : "?");
   case EventKind::TaskCompleted:
-    return fmt::format("{} completed{}", task(), (e.flags & kFlagFailed) ? " by throwing" : "");
+    return fmt::format("{} completed{}", task(), field::failed(e) ? " by throwing" : "");
   case EventKind::TaskDropped: return fmt::format("{} dropped", task());
   case EventKind::QueuePush:
     return fmt::format("{} pushed onto the queue by {} (ticket {}, length {})", task(),
                        e.waker == 0 ? std::string("the spawner") : fmt::format("waker {}", e.waker),
-                       e.a, e.b);
+                       field::ticket(e), field::queue_length(e));
   case EventKind::QueuePop:
-    return fmt::format("executor popped {} (ticket {}, length {})", task(), e.a, e.b);
+    return fmt::format("executor popped {} (ticket {}, length {})", task(), field::ticket(e),
+                       field::queue_length(e));
   case EventKind::SendBlocked:
     return fmt::format("sending {} blocked: the queue is full ({} thread)", task(),
                        to_string(e.lane));
@@ -54,57 +56,65 @@ std::string describe(const Event& e, const StringTable& strings, const FoldState
   case EventKind::TrySendFull:
     return fmt::format("try_spawn of {} refused: the queue is full", task());
   case EventKind::ExecutorWaiting: return "executor waiting: the queue is empty";
-  case EventKind::ExecutorMode:
-    return fmt::format("executor mode: {}", to_string(static_cast<ExecutorMode>(e.a)));
-  case EventKind::StepRequested: return fmt::format("step requested ({} owed)", e.a);
+  case EventKind::ExecutorMode: return fmt::format("executor mode: {}", to_string(field::mode(e)));
+  case EventKind::StepRequested:
+    return fmt::format("step requested ({} owed)", field::steps_owed(e));
   case EventKind::PollBegin: return fmt::format("executor polling {}", task());
   case EventKind::PollEnd:
-    if (e.flags & kFlagReady)
-      return fmt::format("{} polled: Ready ({})", task(), format_duration(e.a));
-    if (e.b != 0)
-      return fmt::format("{} polled: Pending at {} ({})", task(), str(e.b), format_duration(e.a));
-    return fmt::format("{} polled: Pending ({})", task(), format_duration(e.a));
-  case EventKind::ExecutorDone: return fmt::format("executor done after {} polls", e.a);
+    if (field::ready(e))
+      return fmt::format("{} polled: Ready ({})", task(),
+                         format_duration(field::poll_duration_ns(e)));
+    if (field::suspended_at(e) != 0)
+      return fmt::format("{} polled: Pending at {} ({})", task(), str(field::suspended_at(e)),
+                         format_duration(field::poll_duration_ns(e)));
+    return fmt::format("{} polled: Pending ({})", task(),
+                       format_duration(field::poll_duration_ns(e)));
+  case EventKind::ExecutorDone:
+    return fmt::format("executor done after {} polls", field::total_polls(e));
   case EventKind::WakerCreated:
     return e.task != 0 ? fmt::format("waker {} created for {} ({} waker)", e.waker, task(),
-                                     to_string(static_cast<WakerKind>(e.a)))
+                                     to_string(field::waker_kind(e)))
                        : fmt::format("waker {} created ({} waker)", e.waker,
-                                     to_string(static_cast<WakerKind>(e.a)));
-  case EventKind::WakerCloned: return fmt::format("waker {} cloned from waker {}", e.waker, e.b);
+                                     to_string(field::waker_kind(e)));
+  case EventKind::WakerCloned:
+    return fmt::format("waker {} cloned from waker {}", e.waker, field::cloned_from(e));
   case EventKind::WakerWoken:
-    return fmt::format("waker {} woke {}{}", e.waker, task(),
-                       (e.flags & kFlagByRef) ? " (by ref)" : "");
+    return fmt::format("waker {} woke {}{}", e.waker, task(), field::by_ref(e) ? " (by ref)" : "");
   case EventKind::WakerDropped: return fmt::format("waker {} dropped", e.waker);
   case EventKind::WakerStored: return fmt::format("timer {} stored waker {}", e.timer, e.waker);
   case EventKind::WakerRemoved: return fmt::format("timer {} took waker {} out", e.timer, e.waker);
   case EventKind::TimerCreated:
-    return fmt::format("timer {} created for {}: {}", e.timer, task(), format_duration(e.b));
+    return fmt::format("timer {} created for {}: {}", e.timer, task(),
+                       format_duration(field::duration_ns(e)));
   case EventKind::TimerThreadStarted: return fmt::format("timer {} thread started", e.timer);
   case EventKind::TimerThreadWaiting: {
     // The deadline on the same scale as the log's time column: seconds since
     // the current runtime started (the clock keeps running across resets).
     const std::uint64_t origin = state != nullptr ? state->started_t : 0;
+    const std::uint64_t deadline = field::deadline_ns(e);
     return fmt::format("timer {} thread waiting until {:.6f} s", e.timer,
-                       static_cast<double>(e.a > origin ? e.a - origin : 0) / 1e9);
+                       static_cast<double>(deadline > origin ? deadline - origin : 0) / 1e9);
   }
   case EventKind::TimerFired: return fmt::format("timer {} fired", e.timer);
   case EventKind::TimerThreadExited:
     return fmt::format("timer {} thread exited{}", e.timer,
-                       (e.flags & kFlagCancelled) ? " (cancelled)" : "");
+                       field::cancelled(e) ? " (cancelled)" : "");
   case EventKind::TimerThreadFailed:
     return fmt::format("timer {} could not start a thread; it completed at once", e.timer);
   case EventKind::Output:
-    return e.task != 0 ? fmt::format("{} printed \"{}\"", task(), str(e.a))
-                       : fmt::format("printed \"{}\"", str(e.a));
+    return e.task != 0 ? fmt::format("{} printed \"{}\"", task(), str(field::output_text(e)))
+                       : fmt::format("printed \"{}\"", str(field::output_text(e)));
   case EventKind::LockWaitBegin:
     return e.task != 0 ? fmt::format("{} waits for timer {}'s lock, held by another thread", task(),
                                      e.timer)
                        : fmt::format("waits for timer {}'s lock, held by another thread", e.timer);
   case EventKind::LockWaitEnd: return fmt::format("got timer {}'s lock", e.timer);
-  case EventKind::RuntimeAbandoned:
+  case EventKind::RuntimeAbandoned: {
+    const std::uint64_t polls = field::polls_in_progress(e);
     return fmt::format("runtime abandoned: its executor thread is stuck inside {} poll{}; a "
                        "fresh runtime starts, the old thread finishes on its own",
-                       e.a, e.a == 1 ? "" : "s");
+                       polls, polls == 1 ? "" : "s");
+  }
   case EventKind::Count: break;
   }
   return fmt::format("unknown event kind {}", static_cast<int>(e.kind));

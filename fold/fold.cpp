@@ -231,14 +231,14 @@ void Fold::on_executor_waiting(const Event& e) {
 }
 
 void Fold::on_executor_mode(const Event& e) {
-  s_.executor.mode = static_cast<ExecutorMode>(e.a);
+  s_.executor.mode = field::mode(e);
   // The controller forgets owed steps when it leaves Step mode, silently.
   if (s_.executor.mode != ExecutorMode::Step) s_.executor.steps_owed = 0;
   settle_executor();
 }
 
 void Fold::on_step_requested(const Event& e) {
-  s_.executor.steps_owed = e.a;
+  s_.executor.steps_owed = field::steps_owed(e);
   settle_executor();
 }
 
@@ -277,14 +277,14 @@ void Fold::on_poll_begin(const Event& e) {
 }
 
 void Fold::on_poll_end(const Event& e) {
-  const bool ready = (e.flags & kFlagReady) != 0;
+  const bool ready = field::ready(e);
   TaskView* v = task(e.task, e.t);
   if (v != nullptr) {
     // A PollEnd whose PollBegin fell before the prefix still was a poll.
     if (v->polls == 0) ++v->polls;
     v->polling = false;
-    v->busy_ns += e.a;
-    v->suspended_at = ready ? 0 : static_cast<StringId>(e.b);
+    v->busy_ns += field::poll_duration_ns(e);
+    v->suspended_at = ready ? 0 : field::suspended_at(e);
     // Ready is the end of the task, whether or not its TaskCompleted (which
     // adds whether it threw) is logged yet.
     if (ready) v->completed = true;
@@ -304,7 +304,7 @@ void Fold::on_executor_done(const Event& e) {
   release_current(e.t);
   x.done = true;
   x.waiting = false;
-  x.reported_polls = e.a;
+  x.reported_polls = field::total_polls(e);
   settle_executor();
   set_flow(FlowStep::ExecutorDone, e, 0);
 }

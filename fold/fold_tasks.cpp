@@ -8,8 +8,8 @@ namespace pollscope::fold {
 void Fold::on_task_spawned(const Event& e) {
   TaskView* v = task(e.task, e.t);
   if (v == nullptr) return;
-  v->name = static_cast<StringId>(e.a);
-  v->location = static_cast<StringId>(e.b);
+  v->name = field::task_name(e);
+  v->location = field::spawn_location(e);
   v->seen_spawn = true;
   auto& names = s_.task_names;
   if (e.task >= names.size()) names.resize(std::size_t{e.task} + 1 + names.size() / 2, 0);
@@ -24,7 +24,7 @@ void Fold::on_task_completed(const Event& e) {
   TaskView* v = task(e.task, e.t);
   if (v == nullptr) return;
   v->completed = true;
-  v->failed = (e.flags & kFlagFailed) != 0;
+  v->failed = field::failed(e);
   v->suspended_at = 0;
   settle(*v, e.t);
   set_flow(FlowStep::Completed, e, e.task);
@@ -45,7 +45,7 @@ void Fold::on_task_dropped(const Event& e) {
 void Fold::on_queue_push(const Event& e) {
   if (e.task == 0) return; // names no task: nothing the queue could show
   auto& q = s_.queue;
-  QueueEntry entry{e.a, e.task, e.waker, e.lane, e.t};
+  QueueEntry entry{field::ticket(e), e.task, e.waker, e.lane, e.t};
   // Tickets are the channel's order. Almost every push carries the largest
   // ticket so far; one that lost a race to log lands a few slots from the back.
   if (q.entries.empty() || q.entries.back().ticket < entry.ticket) {
@@ -57,7 +57,8 @@ void Fold::on_queue_push(const Event& e) {
     q.entries.insert(at, entry);
   }
   ++q.pushes;
-  q.max_length = std::max({q.max_length, static_cast<std::uint64_t>(q.entries.size()), e.b});
+  q.max_length = std::max(
+      {q.max_length, static_cast<std::uint64_t>(q.entries.size()), field::queue_length(e)});
   TaskView* v = task(e.task, e.t);
   if (v != nullptr) {
     ++v->queue_entries;
@@ -73,11 +74,13 @@ void Fold::on_queue_pop(const Event& e) {
   // A pop of an entry pushed before the log's start removes nothing, so that
   // the tasks' entry counts always add up to the queue's length.
   bool removed = true;
-  if (!q.entries.empty() && q.entries.front().ticket == e.a && q.entries.front().task == e.task) {
+  const std::uint64_t ticket = field::ticket(e);
+  if (!q.entries.empty() && q.entries.front().ticket == ticket &&
+      q.entries.front().task == e.task) {
     q.entries.pop_front();
   } else {
     auto it = std::find_if(q.entries.begin(), q.entries.end(), [&](const QueueEntry& x) {
-      return x.ticket == e.a && x.task == e.task;
+      return x.ticket == ticket && x.task == e.task;
     });
     removed = it != q.entries.end();
     if (removed) q.entries.erase(it);

@@ -39,7 +39,7 @@ void Fold::on_waker_created(const Event& e) {
   if (w == nullptr) return;
   release_from_timer(w->id); // only if the log reuses an id
   w->task = e.task;
-  w->kind = static_cast<WakerKind>(e.a);
+  w->kind = field::waker_kind(e);
   w->created_t = e.t;
   w->holder = first_holder(w->kind);
 }
@@ -47,7 +47,7 @@ void Fold::on_waker_created(const Event& e) {
 void Fold::on_waker_cloned(const Event& e) {
   // The source first: creating the clone may grow the table and move it.
   WakerKind kind = WakerKind::Task;
-  if (WakerView* from = waker(static_cast<WakerId>(e.b), e.t)) {
+  if (WakerView* from = waker(field::cloned_from(e), e.t)) {
     ++from->clones;
     kind = from->kind;
   }
@@ -55,7 +55,7 @@ void Fold::on_waker_cloned(const Event& e) {
   if (w == nullptr) return;
   w->task = e.task;
   w->kind = kind;
-  w->cloned_from = static_cast<WakerId>(e.b);
+  w->cloned_from = field::cloned_from(e);
   w->created_t = e.t;
   // Held by the code that cloned it until it is stored (or dropped).
   release_from_timer(w->id); // only if the log reuses an id
@@ -68,7 +68,7 @@ void Fold::on_waker_woken(const Event& e) {
   TaskView* v = task(e.task, e.t);
   if (v != nullptr) ++v->wakes;
   // wake() consumes the waker (Rust's `wake(self)`); wake_by_ref does not.
-  if (w != nullptr && (e.flags & kFlagByRef) == 0) kill_waker(*w, e.t);
+  if (w != nullptr && !field::by_ref(e)) kill_waker(*w, e.t);
   set_flow(FlowStep::Woken, e, e.task);
   if (e.task != 0) {
     // The newest wake, as the event says it: a timer thread's names its timer.
@@ -77,7 +77,7 @@ void Fold::on_waker_woken(const Event& e) {
     wake.waker = e.waker;
     wake.timer = e.timer;
     wake.lane = e.lane;
-    wake.by_ref = (e.flags & kFlagByRef) != 0;
+    wake.by_ref = field::by_ref(e);
     wake.t = e.t;
     wake.event = s_.log.events_applied - 1;
     take_book_step(v, 7);
@@ -137,8 +137,8 @@ void Fold::on_timer_created(const Event& e) {
   TimerView* tm = timer(e.timer, e.t);
   if (tm == nullptr) return;
   tm->task = e.task;
-  tm->deadline_ns = e.a;
-  tm->duration_ns = e.b;
+  tm->deadline_ns = field::deadline_ns(e);
+  tm->duration_ns = field::duration_ns(e);
   tm->created_t = e.t;
   set_timer_state(*tm, TimerState::Created);
 }
@@ -154,7 +154,7 @@ void Fold::on_timer_thread_waiting(const Event& e) {
   TimerView* tm = timer(e.timer, e.t);
   if (tm == nullptr) return;
   set_timer_state(*tm, TimerState::Waiting);
-  tm->deadline_ns = e.a;
+  tm->deadline_ns = field::deadline_ns(e);
   set_flow(FlowStep::TimerWaiting, e, tm->task);
 }
 
@@ -171,7 +171,7 @@ void Fold::on_timer_thread_exited(const Event& e) {
   TimerView* tm = timer(e.timer, e.t);
   if (tm == nullptr) return;
   set_timer_state(*tm, TimerState::Exited);
-  tm->cancelled = (e.flags & kFlagCancelled) != 0;
+  tm->cancelled = field::cancelled(e);
   if (tm->thread_live) {
     tm->thread_live = false;
     --s_.counters.live_timer_threads;
@@ -192,7 +192,7 @@ void Fold::on_timer_thread_failed(const Event& e) {
 
 void Fold::on_output(const Event& e) {
   // Not tied to a task object: main() may print too (task 0).
-  s_.output.push_back(OutputLine{e.t, e.task, static_cast<StringId>(e.a)});
+  s_.output.push_back(OutputLine{e.t, e.task, field::output_text(e)});
 }
 
 } // namespace pollscope::fold

@@ -12,13 +12,6 @@ namespace pollscope::fold {
 
 namespace {
 
-// The per-kind payloads this file reads, in one place (typed accessors for
-// `a`/`b` are coming: switch these over when they land).
-WakerKind created_kind(const Event& e) noexcept { return static_cast<WakerKind>(e.a); }
-std::uint64_t poll_duration(const Event& e) noexcept { return e.a; }
-bool poll_ready(const Event& e) noexcept { return (e.flags & kFlagReady) != 0; }
-bool consumed_by_wake(const Event& e) noexcept { return (e.flags & kFlagByRef) == 0; }
-
 template <class T>
 void push_bounded(std::vector<T>& v, T x, std::size_t max) {
   if (v.size() >= max) v.erase(v.begin()); // keep the most recent
@@ -132,7 +125,7 @@ void LintFacts::watch(const Event& e, const FoldState& before, std::uint64_t ind
   case EventKind::WakerCreated:
     // Only the task waker made at spawn is the task's own; a Manual or
     // Counting waker naming a task is held by someone else.
-    if (e.task != 0 && created_kind(e) != WakerKind::Task) ++task_facts(e.task).outside_wakers;
+    if (e.task != 0 && field::waker_kind(e) != WakerKind::Task) ++task_facts(e.task).outside_wakers;
     break;
   case EventKind::WakerCloned:
     if (e.task != 0) ++task_facts(e.task).outside_wakers;
@@ -152,7 +145,7 @@ void LintFacts::watch(const Event& e, const FoldState& before, std::uint64_t ind
       }
     }
     // A consumed waker dies here, but its push follows: not a lost waker.
-    if (consumed_by_wake(e)) waker_died(e, before);
+    if (!field::by_ref(e)) waker_died(e, before);
     break;
   }
   case EventKind::WakerDropped: {
@@ -189,13 +182,13 @@ void LintFacts::watch(const Event& e, const FoldState& before, std::uint64_t ind
   case EventKind::PollBegin: open_poll = OpenPoll{e.task, e.t, index}; break;
   case EventKind::PollEnd:
     open_poll = OpenPoll{};
-    if (poll_duration(e) >= kLongPollFloorNs) {
+    if (field::poll_duration_ns(e) >= kLongPollFloorNs) {
       if (long_polls.size() < kMaxLongPolls)
-        long_polls.push_back(LongPoll{e.task, poll_duration(e), index, e.t});
+        long_polls.push_back(LongPoll{e.task, field::poll_duration_ns(e), index, e.t});
       else
         ++long_polls_unrecorded;
     }
-    if (!poll_ready(e) && e.task != 0) check_lost(e.task, before, e, index);
+    if (!field::ready(e) && e.task != 0) check_lost(e.task, before, e, index);
     break;
   case EventKind::ExecutorWaiting:
   case EventKind::ExecutorDone: open_poll = OpenPoll{}; break;

@@ -129,7 +129,7 @@ struct LintRecord {
 
 struct LongPoll {
   TaskId task = 0;
-  std::uint64_t duration_ns = 0; // PollEnd.a
+  std::uint64_t duration_ns = 0; // field::poll_duration_ns of the PollEnd
   std::uint64_t event = 0;       // the PollEnd
   std::uint64_t t = 0;
   bool operator==(const LongPoll&) const = default;

@@ -204,8 +204,8 @@ inline constexpr std::size_t kKeepFinished = 1024;
 
 struct TaskView {
   TaskId id = 0;
-  StringId name = 0;     // TaskSpawned.a
-  StringId location = 0; // where it was spawned (TaskSpawned.b)
+  StringId name = 0;     // field::task_name of its TaskSpawned
+  StringId location = 0; // where it was spawned (field::spawn_location)
   TaskState state = TaskState::Spawned;
   std::uint32_t polls = 0;         // PollBegins (or a PollEnd whose begin
                                    // fell before a partial log's start)
@@ -216,7 +216,7 @@ struct TaskView {
   // added by `task_times_at(task, now)` in view.hpp.
   std::uint64_t scheduled_ns = 0;
   std::uint64_t idle_ns = 0;
-  StringId suspended_at = 0; // the await it is parked on (PollEnd.b); 0 after Ready
+  StringId suspended_at = 0; // the await it is parked on (field::suspended_at); 0 after Ready
   std::uint64_t spawned_t = 0;
   std::uint64_t last_change_t = 0; // when `state` last changed
   std::uint16_t book_steps = 0;    // bit k-1: it has taken the book's step k (4b)
@@ -230,7 +230,7 @@ struct TaskView {
 };
 
 struct QueueEntry {
-  std::uint64_t ticket = 0; // channel position (QueuePush.a)
+  std::uint64_t ticket = 0; // channel position (field::ticket of its QueuePush)
   TaskId task = 0;
   WakerId pushed_by = 0; // 0: the spawner
   Lane lane = Lane::External;
@@ -249,7 +249,7 @@ struct QueueView {
   // Channel order: sorted by ticket. Senders that race may log their pushes
   // out of ticket order; each push is inserted where its ticket belongs.
   std::deque<QueueEntry> entries;
-  std::uint64_t capacity = 0;         // RuntimeStarted.a; 0 = not known
+  std::uint64_t capacity = 0;         // field::queue_capacity; 0 = not known
   std::vector<BlockedSender> blocked; // in the order they blocked
   bool closed = false;                // ChannelClosed
   std::uint64_t max_length = 0;       // the longest the queue has been
@@ -308,14 +308,15 @@ struct ExecutorView {
   ExecutorMode mode = ExecutorMode::Run;
   TaskId current_task = 0; // popped or being polled (0: none)
   std::uint64_t total_polls = 0;
-  // Steps owed, as the controller counts them: StepRequested.a, minus one per
-  // QueuePop (each pop is one executor tick, which pays one step; the schema
-  // has no "step spent" event), and 0 on leaving Step mode.
+  // Steps owed, as the controller counts them: StepRequested's
+  // field::steps_owed, minus one per QueuePop (each pop is one executor tick,
+  // which pays one step; the schema has no "step spent" event), and 0 on
+  // leaving Step mode.
   std::uint64_t steps_owed = 0;
   bool waiting = false; // in recv on an empty queue
   bool blocked = false; // sending into a full queue
   bool done = false;
-  std::uint64_t reported_polls = 0; // ExecutorDone.a
+  std::uint64_t reported_polls = 0; // field::total_polls of ExecutorDone
   TaskId last_polled = 0;           // the task of the last PollEnd
   bool last_poll_ready = false;
   bool operator==(const ExecutorView&) const = default;
@@ -383,7 +384,7 @@ struct FoldState {
   WakeView wake;
   Counters counters;
   LogStats log;
-  bool virtual_clock = false; // RuntimeStarted.b == 1
+  bool virtual_clock = false; // field::virtual_clock of RuntimeStarted
   std::uint64_t started_t = 0;
   // The index in the log of the event that began this runtime (its
   // RuntimeStarted or RuntimeReset): the log from there on is this runtime's.

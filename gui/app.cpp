@@ -204,13 +204,14 @@ void App::apply_steps(const FrameView& live) {
     }
     if (history_.await_step_after != SIZE_MAX) continue; // the last poll is not in yet
     const std::size_t pos = history_position(history_, count);
-    if (pos < count) {
+    if (book_step_ahead(pump_->store(), pump_->checkpoints(), pos, count)) {
       history_go(history_, next_book_step(pump_->store(), pump_->checkpoints(), pos, count),
                  count + 1);
       event_log_.follow = true;
     } else {
-      // The view has shown everything: poll, then show what the poll did
-      // one book step at a time.
+      // The view has shown every book step (what follows the last one, a
+      // PollEnd(Pending) or a timer thread starting to wait, is none): poll,
+      // then show what the poll did one book step at a time.
       cmd_poll_once(*controller_, controls_);
       history_go(history_, count, count + 1);
       history_.await_step_after = count;

@@ -16,22 +16,22 @@ std::string event_to_json(const Event& e, std::uint64_t seq, const StringTable& 
   j["task"] = e.task;
   j["waker"] = e.waker;
   j["timer"] = e.timer;
-  j["a"] = e.a;
-  j["b"] = e.b;
+  j["a"] = field::raw_a(e);
+  j["b"] = field::raw_b(e);
   j["flags"] = e.flags;
-  auto str = [&](std::uint64_t id) { return std::string(strings.get(static_cast<StringId>(id))); };
+  auto str = [&](StringId id) { return std::string(strings.get(id)); };
   switch (e.kind) {
   case EventKind::TaskSpawned:
-    j["name"] = str(e.a);
-    j["location"] = str(e.b);
+    j["name"] = str(field::task_name(e));
+    j["location"] = str(field::spawn_location(e));
     break;
-  case EventKind::Output: j["text"] = str(e.a); break;
+  case EventKind::Output: j["text"] = str(field::output_text(e)); break;
   case EventKind::PollEnd:
-    j["ready"] = (e.flags & kFlagReady) != 0;
-    if (e.b != 0) j["suspended_at"] = str(e.b);
+    j["ready"] = field::ready(e);
+    if (field::suspended_at(e) != 0) j["suspended_at"] = str(field::suspended_at(e));
     break;
-  case EventKind::ExecutorMode: j["mode"] = to_string(static_cast<ExecutorMode>(e.a)); break;
-  case EventKind::WakerCreated: j["waker_kind"] = to_string(static_cast<WakerKind>(e.a)); break;
+  case EventKind::ExecutorMode: j["mode"] = to_string(field::mode(e)); break;
+  case EventKind::WakerCreated: j["waker_kind"] = to_string(field::waker_kind(e)); break;
   default: break;
   }
   return j.dump();

@@ -160,6 +160,13 @@ std::string_view to_string(ExecutorMode m) noexcept;
 // The one place that knows which kind keeps what in `a` and `b`. Each names
 // the kinds it is meant for; on another kind it returns that field's value
 // all the same (the fold is robust to odd logs, so nothing here asserts).
+//
+// The rule: no code outside this file READS `a`, `b` or a `kFlag...` bit of
+// an Event; it calls these. Writing them (the runtime making an event, tests
+// building a log by hand) is fine. A kind that gains a payload gains its
+// accessor here, with the kind named above it. To check:
+//   git grep -nE '(\.|->)(a|b)\b|flags *& *kFlag' -- '*.cpp' '*.hpp'
+// must list only writes (`e.a = ...`) and comments.
 namespace field {
 
 // RuntimeStarted
@@ -220,6 +227,16 @@ namespace field {
 [[nodiscard]] constexpr StringId output_text(const Event& e) noexcept {
   return static_cast<StringId>(e.a);
 }
+// RuntimeAbandoned
+[[nodiscard]] constexpr std::uint64_t polls_in_progress(const Event& e) noexcept { return e.a; }
+
+// Any kind: the payload as stored, meaning nothing in particular. Only for
+// code that copies a record whole (the --events file's "a" and "b" columns)
+// or checks that one came through whole (the log's and the store's tests tag
+// events with a sequence number); code that means something by a payload
+// calls its named accessor above.
+[[nodiscard]] constexpr std::uint64_t raw_a(const Event& e) noexcept { return e.a; }
+[[nodiscard]] constexpr std::uint64_t raw_b(const Event& e) noexcept { return e.b; }
 
 } // namespace field
 

@@ -2,9 +2,11 @@
 // that the positions the bar moves to are clamped to the record.
 #include "gui_test_support.hpp"
 
+#include "fold/describe.hpp"
 #include "gui/app.hpp"
 #include "gui/history.hpp"
 #include "gui/history_bar.hpp"
+#include "record/cursor.hpp"
 #include "record/recorder.hpp"
 
 #include "fold/workload.hpp"
@@ -93,10 +95,10 @@ TEST_CASE("in step mode Step polls at live, then shows the poll one book step at
   CHECK(first < count()); // the first new book step, not the newest event
 
   // Each further press is one book step of the view, with no poll, until the
-  // view has caught up.
+  // view has shown every book step the poll took.
   std::size_t at = first;
   const std::size_t polled = count();
-  while (at < polled) {
+  while (book_step_ahead(app.pump().store(), app.pump().checkpoints(), at, polled)) {
     tap('S');
     const std::size_t next = history_position(app.history(), count());
     REQUIRE(next > at);
@@ -108,6 +110,79 @@ TEST_CASE("in step mode Step polls at live, then shows the poll one book step at
   CHECK(history_position(app.history(), count()) == at - 1);
   tap(269); // End: live
   CHECK(app.history().live);
+}
+
+TEST_CASE("stepping hello-world from launch, Step shows the book's nine steps in order, one per "
+          "press, each ringed and narrated at its moment") {
+  test::BareImGui imgui;
+  ImGuiIO& io = ImGui::GetIO();
+  CliOptions cli;        // hello-world, paused in step mode: spawned and queued
+  cli.clock = "virtual"; // the 2 s timer fires once the executor has nothing else to do
+  App app(cli);
+  const StringTable& strings = app.controller().strings();
+  auto draw = [&] { app.draw(); };
+  auto count = [&] { return app.pump().latest().events.count; };
+  // What the panels show: the fold at the history's position.
+  auto view = [&] {
+    const std::size_t n = count();
+    record::Cursor cursor(app.pump().store(), app.pump().checkpoints());
+    return fold::FoldState(cursor.seek(history_position(app.history(), n), n));
+  };
+  // Until the live state has `polls` polls, all over. The worker carries out
+  // commands in order and a virtual advance returns only once the timer has
+  // fired and woken the task, so each sync brings the poll closer; bounded.
+  std::uint64_t polls = 0;
+  auto wait_for_polls = [&] {
+    for (int i = 0; i < 100'000; ++i) {
+      app.controller().sync();
+      app.pump().flush();
+      const fold::ExecutorView& x = app.pump().latest().state.executor;
+      if (x.total_polls >= polls && x.current_task == 0) return true;
+    }
+    return false;
+  };
+  // One press of S, as the app gets it: a frame with the key down (it asks
+  // for a step), then one with it up (the step is applied). A press that
+  // polls (the view showed every step) waits for the poll's events before the
+  // next frame, as a user's next look would.
+  auto press_step = [&] {
+    const bool polls_now = !book_step_ahead(app.pump().store(), app.pump().checkpoints(),
+                                            history_position(app.history(), count()), count());
+    io.KeysDown['S'] = true;
+    imgui.frame(draw);
+    io.KeysDown['S'] = false;
+    imgui.frame(draw);
+    if (polls_now) {
+      ++polls;
+      REQUIRE(wait_for_polls());
+      imgui.frame(draw);
+    }
+  };
+
+  app.controller().sync();
+  app.pump().flush();
+  imgui.frame(draw);
+  fold::FoldState shown = view();
+  CHECK(shown.book.step == 2); // spawned and queued at launch
+  CHECK(fold::narrate(shown, strings).step == 2);
+
+  for (int step = 3; step <= fold::kBookSteps; ++step) {
+    CAPTURE(step);
+    const std::uint64_t advances = shown.book.advances;
+    press_step();
+    shown = view();
+    CHECK(shown.book.advances == advances + 1); // exactly one step per press
+    CHECK(shown.book.step == step);             // the ring
+    CHECK(shown.book.task == 1);
+    const fold::Narration n = fold::narrate(shown, strings);
+    CHECK(n.step == step); // the top line tells the same step
+    CHECK(n.task == 1);
+    CHECK(n.since.empty()); // and that step is the moment shown, nothing after it
+    // The view stands on the very event that took the step.
+    CHECK(history_position(app.history(), count()) == shown.book.event + 1);
+  }
+  CHECK(polls == 2); // the first poll (3, 4) and the one after the timer (5 to 9)
+  CHECK(app.pump().latest().state.executor.total_polls == 2);
 }
 
 } // namespace

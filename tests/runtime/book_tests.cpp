@@ -30,7 +30,7 @@ TEST_CASE("the book's spawn_tasks test prints Hello, waits 2 s of virtual time, 
   std::size_t fired = 0, world = 0;
   for (std::size_t i = 0; i < ev.size(); ++i) {
     if (ev[i].kind == EventKind::TimerFired) fired = i;
-    if (ev[i].kind == EventKind::Output && t.strings.get(static_cast<StringId>(ev[i].a)) == "World")
+    if (ev[i].kind == EventKind::Output && t.strings.get(field::output_text(ev[i])) == "World")
       world = i;
   }
   CHECK(fired > 0);
@@ -86,9 +86,9 @@ TEST_CASE("one timer task follows the book's nine-step flow, event by event") {
     if (e.kind == EventKind::WakerStored) stored = e.waker;
   }
   REQUIRE(ends.size() == 2);
-  CHECK((ends[0].flags & kFlagReady) == 0);
-  CHECK(std::string(t.strings.get(static_cast<StringId>(ends[0].b))).find("support.hpp:") == 0);
-  CHECK((ends[1].flags & kFlagReady) != 0);
+  CHECK_FALSE(field::ready(ends[0]));
+  CHECK(std::string(t.strings.get(field::suspended_at(ends[0]))).find("support.hpp:") == 0);
+  CHECK(field::ready(ends[1]));
   REQUIRE(pushes.size() == 2);
   CHECK(pushes[0].waker == 0);
   CHECK(pushes[1].waker == stored);

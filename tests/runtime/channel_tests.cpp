@@ -97,8 +97,8 @@ TEST_CASE("tickets are strictly increasing in push order and pops take them in o
   }
   std::uint64_t push_ticket = 0, pop_ticket = 0;
   for (const Event& e : t.events()) {
-    if (e.kind == EventKind::QueuePush) CHECK(e.a == push_ticket++);
-    if (e.kind == EventKind::QueuePop) CHECK(e.a == pop_ticket++);
+    if (e.kind == EventKind::QueuePush) CHECK(field::ticket(e) == push_ticket++);
+    if (e.kind == EventKind::QueuePop) CHECK(field::ticket(e) == pop_ticket++);
   }
   CHECK(push_ticket == 20);
   CHECK(pop_ticket == 20);

@@ -109,7 +109,8 @@ TEST_CASE("steps asked for on an empty queue do not pile up: one waits for the n
   LogReader r(c);
   r.until([](const LogReader& l) { return l.count(EventKind::StepRequested) == 5; });
   for (const Event& e : r.all)
-    if (e.kind == EventKind::StepRequested) CHECK(e.a == 1); // capped: queue empty + 1
+    if (e.kind == EventKind::StepRequested)
+      CHECK(field::steps_owed(e) == 1); // capped: queue empty + 1
   // The owed step polls the next task to arrive, once; nothing else is owed.
   REQUIRE(c.spawn_timer(1s) == SpawnStatus::Spawned);
   r.until([](const LogReader& l) { return l.count(EventKind::PollEnd) == 1; });

@@ -46,8 +46,8 @@ TEST_CASE("three producers x 1M events through a small ring with a slow consumer
         continue;
       }
       auto& expected = next[e.task - 1];
-      if (e.a != expected) ++bad; // lost or reordered within a producer
-      expected = e.a + 1;
+      if (field::raw_a(e) != expected) ++bad; // lost or reordered within a producer
+      expected = field::raw_a(e) + 1;
     }
     total += n;
   }
@@ -74,7 +74,7 @@ TEST_CASE("drain returns events in append order and frees their slots for reuse"
     CHECK(log.drain(out) == 4);
   }
   REQUIRE(out.size() == 12);
-  for (std::uint64_t i = 0; i < 12; ++i) CHECK(out[i].a == i);
+  for (std::uint64_t i = 0; i < 12; ++i) CHECK(field::raw_a(out[i]) == i);
   CHECK(log.producer_waits() == 0);
   CHECK_FALSE(log.wait_readable(0));
 }

@@ -47,7 +47,7 @@ TEST_CASE("shutting down a runtime with 1,000 waiting timer threads joins them a
   log.drain(ev);
   std::size_t cancelled = 0;
   for (const Event& e : ev) {
-    if (e.kind == EventKind::TimerThreadExited && (e.flags & kFlagCancelled) != 0) ++cancelled;
+    if (e.kind == EventKind::TimerThreadExited && field::cancelled(e)) ++cancelled;
   }
   CHECK(cancelled == 1000);
 }

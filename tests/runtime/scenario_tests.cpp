@@ -22,12 +22,6 @@ namespace {
 
 constexpr std::uint64_t kMs = 1'000'000;
 
-// The event payloads this file reads, in one place (typed accessors are coming).
-std::uint64_t poll_duration_ns(const Event& e) { return e.a; }  // PollEnd
-std::uint64_t deadline_ns(const Event& e) { return e.a; }       // TimerCreated
-std::uint64_t timer_duration_ns(const Event& e) { return e.b; } // TimerCreated
-std::uint64_t queue_length(const Event& e) { return e.b; }      // QueuePush
-
 const Scenario& bundled(std::string_view name) {
   const Scenario* s = find_scenario(name);
   REQUIRE_MESSAGE(s != nullptr, "scenario " << name << " not found in " << scenarios_dir());
@@ -116,7 +110,7 @@ TEST_CASE("random-timers draws the same seeded durations as before, one task per
   std::uniform_int_distribution<std::uint64_t> ms(200, 3000);
   const auto created = of_kind(t.events(), EventKind::TimerCreated);
   REQUIRE(created.size() == 4);
-  for (unsigned i = 0; i < 4; ++i) CHECK(timer_duration_ns(created[i]) == ms(rng) * kMs);
+  for (unsigned i = 0; i < 4; ++i) CHECK(field::duration_ns(created[i]) == ms(rng) * kMs);
   const auto out = t.output();
   REQUIRE(out.size() == 4);
   for (const std::string& line : out) CHECK(line.find(" done after ") != std::string::npos);
@@ -187,12 +181,12 @@ TEST_CASE("double-wake: one poll queues its task twice and the second entry's po
   CHECK(pushes[1].waker != 0);
   CHECK(pushes[2].waker != 0);
   CHECK(pushes[1].waker != pushes[2].waker); // two clones
-  CHECK(queue_length(pushes[2]) == 2);       // both entries queued at once
+  CHECK(field::queue_length(pushes[2]) == 2); // both entries queued at once
   const auto polls = of_kind(all, EventKind::PollEnd, 1);
   REQUIRE(polls.size() == 4);
   // The second queued entry's poll (the third poll) finds the timer running
   // and returns Pending again: nothing printed, the waker stored again.
-  CHECK((polls[2].flags & kFlagReady) == 0);
+  CHECK_FALSE(field::ready(polls[2]));
   CHECK(t.output() == std::vector<std::string>{"polled again: now awaiting a timer", "timer done"});
 }
 
@@ -206,8 +200,9 @@ TEST_CASE("blocking-poll: the hog's poll takes 1.2 s and the 100 ms timers' task
   const TaskId hog = 4;
   const auto hog_polls = of_kind(all, EventKind::PollEnd, hog);
   REQUIRE(hog_polls.size() == 1);
-  CHECK(poll_duration_ns(hog_polls[0]) == 1200 * kMs);
-  for (const Event& e : of_kind(all, EventKind::TimerCreated)) CHECK(deadline_ns(e) == 100 * kMs);
+  CHECK(field::poll_duration_ns(hog_polls[0]) == 1200 * kMs);
+  for (const Event& e : of_kind(all, EventKind::TimerCreated))
+    CHECK(field::deadline_ns(e) == 100 * kMs);
   // Due at 100 ms, fired when the hog let time pass: at 1.2 s.
   const auto fired = of_kind(all, EventKind::TimerFired);
   REQUIRE(fired.size() == 3);

@@ -96,7 +96,8 @@ TEST_CASE("on the real clock a step's pop and poll share one time, and its end i
     }
     if (e.kind == EventKind::PollEnd) {
       ++polls;
-      CHECK(e.t == begin_t + e.a); // the end is the start plus the poll's duration
+      CHECK(e.t ==
+            begin_t + field::poll_duration_ns(e)); // the end is the start plus the poll's duration
       last_end = e.t;
     }
     if (e.kind == EventKind::TaskCompleted) CHECK(e.t == last_end);

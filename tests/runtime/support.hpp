@@ -47,7 +47,7 @@ struct TestRuntime {
   std::vector<std::string> output() {
     std::vector<std::string> out;
     for (const Event& e : events()) {
-      if (e.kind == EventKind::Output) out.emplace_back(strings.get(static_cast<StringId>(e.a)));
+      if (e.kind == EventKind::Output) out.emplace_back(strings.get(field::output_text(e)));
     }
     return out;
   }
