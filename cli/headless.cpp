@@ -54,7 +54,7 @@ void print_event(const Event& e, std::uint64_t shown_t, const StringTable& strin
   const double secs = static_cast<double>(shown_t) / 1e9;
   if (e.kind == EventKind::Output) {
     std::printf("[%8.3f s] %-8s  %s\n", secs, "OUTPUT",
-                std::string(strings.get(static_cast<StringId>(e.a))).c_str());
+                std::string(strings.get(field::output_text(e))).c_str());
   } else if (!quiet) {
     std::printf("[%8.3f s] %-8s  %s\n", secs, std::string(to_string(e.lane)).c_str(),
                 fold::describe(e, strings, &state).c_str());

@@ -13,6 +13,7 @@ std::string event_to_json(const Event& e, std::uint64_t seq, const StringTable& 
   j["t_ns"] = e.t;
   j["kind"] = to_string(e.kind);
   j["lane"] = to_string(e.lane);
+  j["thread"] = e.thread; // schema v2: the row of the thread table (thread_named)
   j["task"] = e.task;
   j["waker"] = e.waker;
   j["timer"] = e.timer;
@@ -26,6 +27,7 @@ std::string event_to_json(const Event& e, std::uint64_t seq, const StringTable& 
     j["location"] = str(field::spawn_location(e));
     break;
   case EventKind::Output: j["text"] = str(field::output_text(e)); break;
+  case EventKind::ThreadNamed: j["name"] = str(field::thread_name(e)); break;
   case EventKind::PollEnd:
     j["ready"] = field::ready(e);
     if (field::suspended_at(e) != 0) j["suspended_at"] = str(field::suspended_at(e));
