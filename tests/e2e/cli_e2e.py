@@ -92,9 +92,16 @@ def signals(app, outdir):
         if p.returncode != 128 + sig:
             fail("signal %d: exit %d, not %d\n%s" % (sig, p.returncode, 128 + sig, err))
         kinds = [json.loads(line)["kind"] for line in open(events)]
-        if not kinds or kinds[-1] != "executor_done":
-            fail("signal %d: the events file does not end with executor_done: %s" %
-                 (sig, kinds[-3:]))
+        # Complete: the executor's last word is there, and every timer
+        # thread that started also exited (their exits may come after
+        # executor_done: the threads are joined after run() returns).
+        if "executor_done" not in kinds:
+            fail("signal %d: the events file has no executor_done: %s" % (sig, kinds[-3:]))
+        tail = kinds[kinds.index("executor_done") + 1:]
+        if any(k != "timer_thread_exited" for k in tail):
+            fail("signal %d: events after executor_done other than timer exits: %s" % (sig, tail))
+        if kinds.count("timer_thread_started") != kinds.count("timer_thread_exited"):
+            fail("signal %d: a timer thread's exit is missing: %s" % (sig, kinds[-3:]))
         print("ok: signal %d -> exit %d, %d events, %s" % (sig, p.returncode, len(kinds),
                                                           err.strip()))
 
