@@ -190,12 +190,23 @@ void App::apply_steps(const FrameView& live) {
   const std::size_t count = live.events.count;
   // A poll asked for by an earlier press: show its first book step once the
   // pump has it (or stay put until then).
+  // The first events after the press (the StepRequested) can arrive before
+  // the poll's own: wait for a book step, or for the poll to be over (a poll
+  // that took no new book step, e.g. a yield) before letting go.
   if (history_.await_step_after != SIZE_MAX && count > history_.await_step_after) {
-    const std::size_t at =
-        next_book_step(pump_->store(), pump_->checkpoints(), history_.await_step_after, count);
-    history_go(history_, at, count + 1); // pinned there, even at the end
-    history_.await_step_after = SIZE_MAX;
-    event_log_.follow = true;
+    const auto& ex = live.state.executor;
+    const bool poll_over = ex.steps_owed == 0 && ex.current_task == 0;
+    if (book_step_ahead(pump_->store(), pump_->checkpoints(), history_.await_step_after, count)) {
+      const std::size_t at =
+          next_book_step(pump_->store(), pump_->checkpoints(), history_.await_step_after, count);
+      history_go(history_, at, count + 1); // pinned there, even at the end
+      history_.await_step_after = SIZE_MAX;
+      event_log_.follow = true;
+    } else if (poll_over) {
+      history_go(history_, count, count + 1);
+      history_.await_step_after = SIZE_MAX;
+      event_log_.follow = true;
+    }
   }
   for (; controls_.steps_asked > 0; --controls_.steps_asked) {
     if (live.state.executor.mode != ExecutorMode::Step) {
