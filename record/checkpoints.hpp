@@ -35,7 +35,7 @@ namespace pollscope::record {
 
 struct CheckpointPolicy {
   std::size_t min_spacing = 4096;  // events: bounds the copying a tiny state costs
-  std::size_t bytes_per_event = 8; // budget each stored event earns (of its 40 bytes)
+  std::size_t bytes_per_event = 8; // budget each stored event earns (of its 48 bytes)
 };
 
 struct Checkpoint {

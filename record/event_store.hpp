@@ -15,7 +15,7 @@
 // the store reserves address space for kMaxEvents once (mmap, MAP_NORESERVE):
 // untouched pages cost no memory, and the buffer never moves.
 //
-// The store is bounded (kMaxEvents, 640 MB at 40 bytes an event); past that
+// The store is bounded (kMaxEvents, 768 MiB at 48 bytes an event); past that
 // events are counted in `dropped()` but not kept. The fold itself never
 // misses one: the bound only limits what the log panel can scroll back to.
 #pragma once
