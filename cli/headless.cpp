@@ -80,11 +80,9 @@ void print_event(const Event& e, std::uint64_t shown_t, const StringTable& strin
 // before its pop, SendUnblocked before the push it makes), so once either
 // test holds it holds for good: no thread is left that could log another
 // event, until the stop itself.
-//   - A deadlock: the fold's wait-for cycle (fold/lints.hpp) is active and
-//     closed. executor -> full queue -> executor always is (only the executor
-//     empties the queue). Through a timer's lock it is closed only while the
-//     queue is full: the executor may have popped, just before it waited for
-//     that lock, the entry whose slot the timer's send is about to take.
+//   - A deadlock: the fold's wait-for cycle (fold/lints.hpp) is active. It
+//     is closed for good: only the executor empties the queue, and through a
+//     timer's lock the fold counts the cycle only while the queue is full.
 //   - Nothing left to wake a task: the executor waits on an empty queue, no
 //     sender is blocked, every timer has exited, and tasks are still alive.
 //     Nothing outside the runtime sends: the spawner is gone before run().
@@ -97,13 +95,7 @@ std::string cycle_words(const std::vector<fold::WaitParty>& parties) {
 
 std::string deadlock(const fold::FoldState& s) {
   const fold::WaitForCycle& cycle = s.lints.cycle;
-  if (!cycle.active()) return {};
-  bool through_timer = false;
-  for (const fold::WaitParty& p : cycle.parties)
-    through_timer = through_timer || p.kind == fold::PartyKind::TimerLock;
-  const bool full = s.queue.capacity != 0 && s.queue.entries.size() >= s.queue.capacity;
-  if (through_timer && !full) return {};
-  return "deadlock \u2014 " + cycle_words(cycle.parties);
+  return cycle.active() ? "deadlock \u2014 " + cycle_words(cycle.parties) : std::string();
 }
 
 std::string nothing_can_wake(const fold::FoldState& s, const StringTable& strings) {
