@@ -255,7 +255,10 @@ int run_headless(const CliOptions& o) {
           std::snprintf(where, sizeof where, " (at event #%llu, %.3f s)",
                         static_cast<unsigned long long>(state.log.events_applied - 1),
                         static_cast<double>(e.t) / 1e9);
-          (void)stopper.stop(0, why + where);
+          // Here, in the timeline's order: what follows is the teardown (a
+          // deadlocked poll may even finish once its timer's send gives up).
+          if (stopper.stop(0, why + where))
+            std::printf("stopped: %s%s; tearing the runtime down\n", why.c_str(), where);
         }
       });
 
@@ -321,8 +324,8 @@ int run_headless(const CliOptions& o) {
   }
   const bool stalled = stopper.stopped();
   if (stalled) {
-    std::printf("stopped: %s, after %llu polls\n", stopper.why().c_str(),
-                static_cast<unsigned long long>(polls));
+    std::printf("executor: run() returned once stopped, after %llu polls, %.3f s of %s time\n",
+                static_cast<unsigned long long>(polls), runtime_secs, o.clock.c_str());
   } else {
     std::printf(
         "executor: run() returned: channel closed and empty after %llu polls, %.3f s of %s time "
