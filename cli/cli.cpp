@@ -98,7 +98,10 @@ CliParse parse_cli(int argc, char** argv) {
              "  pollscope --headless --scenario hello-world  the book's test in the terminal\n"
              "  pollscope --headless --clock virtual --events run.jsonl\n"
              "  pollscope --headless --clock virtual --lint  exit 3 if a lint fired\n"
-             "No display? Use --headless, or run the app under xvfb-run with --screenshot.");
+             "No display? Use --headless, or run the app under xvfb-run with --screenshot.\n"
+             "Headless exit status: 0 done; 1 stopped because it could make no more progress\n"
+             "(a deadlock, or tasks nothing is left to wake: it says which); 3 with --lint when\n"
+             "a lint fired; 2 bad input or unwritable output; 128+N stopped by signal N.");
 
   try {
     app.parse(argc, argv);

@@ -5,7 +5,8 @@
 // numbers, a seed that is not a decimal uint64, a time scale that is not a
 // number, an empty file name) is reported with a clear message and exit
 // status 2. A headless run stopped by SIGINT or SIGTERM exits 128 + the
-// signal; one whose output could not be written (a full disk) exits 2.
+// signal; one whose output could not be written (a full disk) exits 2; one
+// stopped because it could make no more progress exits 1 (3 with --lint).
 #pragma once
 
 #include <cstdint>

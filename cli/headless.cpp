@@ -14,6 +14,11 @@
 // (sigwaitinfo), which stops the runtime the way a reset does: it shuts the
 // channel and cancels the timer threads, so run() returns, the timeline and
 // the --events file are complete, and the exit status is 128 + the signal.
+//
+// A run that can make no more progress (a deadlock, or tasks nothing is left
+// to wake) is stopped the same way, by the pump thread, the moment the folded
+// state shows it (see "stalls" below): it prints why, the lints with --lint,
+// and exits 1 (3 with --lint when a lint fired). Deterministic: no timeout.
 #include "cli.hpp"
 
 #include "fold/describe.hpp"
@@ -21,6 +26,7 @@
 #include "record/display_time.hpp"
 #include "record/events_file.hpp"
 #include "record/fold_pump.hpp"
+#include "runtime/channel.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/event_log.hpp"
 #include "runtime/executor.hpp"
@@ -35,8 +41,10 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <pthread.h>
 #include <signal.h>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -64,6 +72,114 @@ void print_event(const Event& e, std::uint64_t shown_t, const StringTable& strin
     std::printf("[%8.3f s] %-8s  The future is done running\n", secs, "executor");
   }
 }
+
+// --- Stalls: a run that can make no more progress ----------------------------
+//
+// Read from the fold's state as of each event, on the pump thread. A folded
+// prefix of the log is consistent (each thread logs in program order, a push
+// before its pop, SendUnblocked before the push it makes), so once either
+// test holds it holds for good: no thread is left that could log another
+// event, until the stop itself.
+//   - A deadlock: the fold's wait-for cycle (fold/lints.hpp) is active. It
+//     is closed for good: only the executor empties the queue, and through a
+//     timer's lock the fold counts the cycle only while the queue is full.
+//   - Nothing left to wake a task: the executor waits on an empty queue, no
+//     sender is blocked, every timer has exited, and tasks are still alive.
+//     Nothing outside the runtime sends: the spawner is gone before run().
+
+std::string cycle_words(const std::vector<fold::WaitParty>& parties) {
+  std::string out;
+  for (const fold::WaitParty& p : parties) out += fold::party_label(p) + " -> ";
+  return out + "executor";
+}
+
+std::string deadlock(const fold::FoldState& s) {
+  const fold::WaitForCycle& cycle = s.lints.cycle;
+  return cycle.active() ? "deadlock \u2014 " + cycle_words(cycle.parties) : std::string();
+}
+
+std::string nothing_can_wake(const fold::FoldState& s, const StringTable& strings) {
+  const fold::ExecutorView& x = s.executor;
+  if (!x.waiting || x.done || !s.queue.entries.empty() || !s.queue.blocked.empty() ||
+      s.queue.closed || s.counters.live_tasks == 0)
+    return {};
+  // Every timer remembered is finished (forgotten ones always are).
+  if (s.timers.size() != s.counters.finished_timers) return {};
+  std::vector<TaskId> stuck;
+  for (const fold::TaskView& t : s.tasks.items())
+    if (!t.dropped && !t.completed) stuck.push_back(t.id);
+  if (stuck.empty()) {
+    return "nothing left to run, yet " + std::to_string(s.counters.live_tasks) +
+           " finished task(s) are still held, so the run queue never closes";
+  }
+  constexpr std::size_t kNamed = 4;
+  std::string out =
+      stuck.size() == 1 ? "nothing left that can wake task " : "nothing left that can wake tasks ";
+  for (std::size_t i = 0; i < stuck.size() && i < kNamed; ++i) {
+    if (i > 0) out += i + 1 == stuck.size() ? " and " : ", ";
+    // task_label says "task 1 (name)": drop the word, the list says it once.
+    std::string label = fold::task_label(stuck[i], strings, &s);
+    out += label.rfind("task ", 0) == 0 ? label.substr(5) : label;
+  }
+  if (stuck.size() > kNamed) out += " and " + std::to_string(stuck.size() - kNamed) + " more";
+  return out;
+}
+
+// Why the run, as the state shows it, can never move again; "" while it can.
+std::string stall(const fold::FoldState& s, const StringTable& strings) {
+  if (std::string why = deadlock(s); !why.empty()) return why;
+  return nothing_can_wake(s, strings);
+}
+
+// Stops the runtime the way a reset does (shuts its channel, cancels its
+// timer threads), once, for whichever reason comes first: a quit signal (the
+// signal thread) or a stall (the pump thread). Any thread: neither action
+// waits for a runtime thread or logs an event, so the pump, the log's only
+// consumer, may take them. Armed while the executor and its channel exist.
+class RunStopper {
+public:
+  void arm(SyncChannel& channel, TimerThreads& timers) {
+    std::lock_guard lock(mutex_);
+    channel_ = &channel;
+    timers_ = &timers;
+  }
+  void disarm() { // run() returned: the channel is about to go
+    std::lock_guard lock(mutex_);
+    channel_ = nullptr;
+    timers_ = nullptr;
+  }
+  // `signal` 0: a stall, said by `why`. False if already stopped or not armed.
+  bool stop(int signal, std::string why) {
+    std::lock_guard lock(mutex_);
+    if (channel_ == nullptr || stopped_) return false;
+    stopped_ = true;
+    signal_ = signal;
+    why_ = std::move(why);
+    channel_->shut_down(); // blocked senders give up; wakes fail
+    timers_->cancel();     // timer threads drop their wakers: tasks go
+    return true;
+  }
+  [[nodiscard]] bool stopped() const {
+    std::lock_guard lock(mutex_);
+    return stopped_;
+  }
+  [[nodiscard]] int signal() const {
+    std::lock_guard lock(mutex_);
+    return signal_;
+  }
+  [[nodiscard]] std::string why() const {
+    std::lock_guard lock(mutex_);
+    return why_;
+  }
+
+private:
+  mutable std::mutex mutex_;
+  SyncChannel* channel_ = nullptr;
+  TimerThreads* timers_ = nullptr;
+  bool stopped_ = false;
+  int signal_ = 0;
+  std::string why_;
+};
 
 // --lint: every lint at the default thresholds; 3 when any fired.
 int print_lints(const fold::FoldState& state, const StringTable& strings) {
@@ -121,6 +237,8 @@ int run_headless(const CliOptions& o) {
   // nothing to stop, and the process is about to exit with the run's status.
   pthread_sigmask(SIG_BLOCK, &quit_signals, nullptr);
 
+  RunStopper stopper;
+  bool stall_seen = false;   // pump thread only
   record::DisplayTime shown; // pump thread only
   record::FoldPump pump(
       log,
@@ -130,6 +248,18 @@ int run_headless(const CliOptions& o) {
       },
       [&](const Event& e, const fold::FoldState& state) {
         print_event(e, shown.next(e), strings, state, o.quiet_timeline);
+        if (stall_seen) return;
+        if (std::string why = stall(state, strings); !why.empty()) {
+          stall_seen = true;
+          char where[96];
+          std::snprintf(where, sizeof where, " (at event #%llu, %.3f s)",
+                        static_cast<unsigned long long>(state.log.events_applied - 1),
+                        static_cast<double>(e.t) / 1e9);
+          // Here, in the timeline's order: what follows is the teardown (a
+          // deadlocked poll may even finish once its timer's send gives up).
+          if (stopper.stop(0, why + where))
+            std::printf("stopped: %s%s; tearing the runtime down\n", why.c_str(), where);
+        }
       });
 
   std::printf("pollscope: scenario %s on the %s clock%s\n", std::string(scenario->name).c_str(),
@@ -140,14 +270,14 @@ int run_headless(const CliOptions& o) {
   std::atomic<int> signal_taken{0};
   {
     auto [executor, spawner] = executor_and_spawner(rt, o.capacity);
-    std::thread signals([&, channel = &executor.channel()] {
+    stopper.arm(executor.channel(), rt.timers());
+    std::thread signals([&] {
       for (;;) {
         const int sig = sigwaitinfo(&quit_signals, nullptr);
         if (sig == kRunEnded) return;
         if (sig == SIGINT || sig == SIGTERM) {
           signal_taken.store(sig, std::memory_order_relaxed);
-          channel->shut_down(); // blocked senders give up; wakes fail
-          rt.timers().cancel(); // timer threads drop their wakers: tasks go
+          (void)stopper.stop(sig, {});
           return;
         }
       }
@@ -158,6 +288,7 @@ int run_headless(const CliOptions& o) {
     spawned = scenario->spawn(spawner, params);
     spawner = Spawner{}; // drop(spawner): run() returns once every task is done
     polls = executor.run();
+    stopper.disarm();
     if (signal_taken.load(std::memory_order_relaxed) == 0)
       pthread_kill(signals.native_handle(), kRunEnded); // no signal came: stop waiting for one
     signals.join();
@@ -170,7 +301,7 @@ int run_headless(const CliOptions& o) {
   rt.timers().shutdown();
   pump.stop();
 
-  if (const int sig = signal_taken.load(); sig != 0) {
+  if (const int sig = stopper.signal(); sig != 0) {
     (void)json.close();
     std::fflush(stdout);
     std::fprintf(stderr, "pollscope: %s: stopped the runtime after %llu polls\n",
@@ -191,10 +322,16 @@ int run_headless(const CliOptions& o) {
                  o.capacity);
     return 2;
   }
-  std::printf(
-      "executor: run() returned: channel closed and empty after %llu polls, %.3f s of %s time "
-      "(%.3f s wall)\n",
-      static_cast<unsigned long long>(polls), runtime_secs, o.clock.c_str(), wall);
+  const bool stalled = stopper.stopped();
+  if (stalled) {
+    std::printf("executor: run() returned once stopped, after %llu polls, %.3f s of %s time\n",
+                static_cast<unsigned long long>(polls), runtime_secs, o.clock.c_str());
+  } else {
+    std::printf(
+        "executor: run() returned: channel closed and empty after %llu polls, %.3f s of %s time "
+        "(%.3f s wall)\n",
+        static_cast<unsigned long long>(polls), runtime_secs, o.clock.c_str(), wall);
+  }
   if (!o.events_path.empty()) {
     std::printf("events: %llu written to %s\n", static_cast<unsigned long long>(json.written()),
                 o.events_path.c_str());
@@ -204,7 +341,10 @@ int run_headless(const CliOptions& o) {
     std::fprintf(stderr, "pollscope: writing to standard output failed (disk full?)\n");
     return 2;
   }
-  return o.lint ? print_lints(pump.latest().state, strings) : 0;
+  // A stalled run did not complete: 1, or 3 when --lint found the fault.
+  const int lint_status = o.lint ? print_lints(pump.latest().state, strings) : 0;
+  if (lint_status != 0) return lint_status;
+  return stalled ? 1 : 0;
 }
 
 } // namespace pollscope

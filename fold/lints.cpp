@@ -12,6 +12,12 @@ namespace pollscope::fold {
 
 namespace {
 
+// Whether the run queue is full once `pushed` more entries are in it.
+bool full_after(const FoldState& before, std::size_t pushed) {
+  const QueueView& q = before.queue;
+  return q.capacity != 0 && q.entries.size() + pushed >= q.capacity;
+}
+
 template <class T>
 void push_bounded(std::vector<T>& v, T x, std::size_t max) {
   if (v.size() >= max) v.erase(v.begin()); // keep the most recent
@@ -87,13 +93,15 @@ void LintFacts::waker_died(const Event& e, const FoldState& before) {
   std::erase(stuck_wakers, e.waker);
 }
 
-void LintFacts::settle_cycle(const Event& e, std::uint64_t index) {
+void LintFacts::settle_cycle(const Event& e, std::uint64_t index, bool queue_full) {
   std::vector<WaitParty> parties;
   TaskId task = 0;
   if (executor_send_blocked) {
     parties = {{PartyKind::Executor, 0}, {PartyKind::FullQueue, 0}};
     task = executor_send_task;
-  } else if (executor_lock_wait != 0) {
+  } else if (executor_lock_wait != 0 && queue_full) {
+    // Only while the queue is full: the executor may have popped, just before
+    // it waited for the lock, the entry whose slot the timer is about to take.
     auto it = std::find_if(timer_senders.begin(), timer_senders.end(),
                            [&](const TimerSender& s) { return s.timer == executor_lock_wait; });
     if (it != timer_senders.end()) {
@@ -178,6 +186,9 @@ void LintFacts::watch(const Event& e, const FoldState& before, std::uint64_t ind
   case EventKind::QueuePush:
     if (const TaskView* v = before.tasks.find(e.task); v != nullptr && v->queue_entries >= 1)
       fire(LintKind::DoubleWake, e.task, 0, index, e.t);
+    // A push that fills the queue closes a cycle through a waiting timer.
+    if (executor_lock_wait != 0 && e.task != 0)
+      settle_cycle(e, index, full_after(before, 1));
     break;
   case EventKind::PollBegin: open_poll = OpenPoll{e.task, e.t, index}; break;
   case EventKind::PollEnd:
@@ -213,7 +224,7 @@ void LintFacts::watch(const Event& e, const FoldState& before, std::uint64_t ind
     } else if (e.lane == Lane::Timer && e.timer != 0) {
       timer_senders.push_back(TimerSender{e.timer, e.task});
     }
-    settle_cycle(e, index);
+    settle_cycle(e, index, full_after(before, 0));
     break;
   case EventKind::SendUnblocked:
     if (e.lane == Lane::Executor) {
@@ -222,20 +233,20 @@ void LintFacts::watch(const Event& e, const FoldState& before, std::uint64_t ind
     } else if (e.lane == Lane::Timer) {
       std::erase_if(timer_senders, [&](const TimerSender& s) { return s.timer == e.timer; });
     }
-    settle_cycle(e, index);
+    settle_cycle(e, index, full_after(before, 0));
     break;
   case EventKind::LockWaitBegin:
     if (e.lane == Lane::Executor) {
       executor_lock_wait = e.timer;
       lock_wait_task = e.task;
-      settle_cycle(e, index);
+      settle_cycle(e, index, full_after(before, 0));
     }
     break;
   case EventKind::LockWaitEnd:
     if (e.lane == Lane::Executor) {
       executor_lock_wait = 0;
       lock_wait_task = 0;
-      settle_cycle(e, index);
+      settle_cycle(e, index, full_after(before, 0));
     }
     break;
   default: break;

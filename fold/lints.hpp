@@ -87,7 +87,10 @@ struct LintThresholds {
 //   (b) executor -> timer N's lock -> full queue -> executor: the executor
 //       waits for timer N's mutex, which timer N's thread holds while it is
 //       blocked sending the woken task into the full queue (the book wakes
-//       while holding the lock).
+//       while holding the lock). Closed only while the queue is full (by
+//       the event that makes it so: the lock wait, the block, or the push
+//       that fills the queue): just after a pop, the blocked timer's send is
+//       about to go through and the executor's wait to end.
 enum class PartyKind : std::uint8_t {
   Executor,
   TimerLock,
@@ -225,7 +228,7 @@ private:
   void waker_died(const Event& e, const FoldState& before);
   [[nodiscard]] bool nobody_can_wake(TaskId task, const FoldState& before) const;
   void check_lost(TaskId task, const FoldState& before, const Event& e, std::uint64_t index);
-  void settle_cycle(const Event& e, std::uint64_t index);
+  void settle_cycle(const Event& e, std::uint64_t index, bool queue_full);
   void forget_dropped();
 };
 

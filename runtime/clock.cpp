@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <iterator>
 #include <utility>
 
 namespace pollscope {
@@ -83,6 +84,13 @@ bool Clock::sleep_until(std::uint64_t deadline, const std::atomic<bool>& cancell
     }
     --parked_;
   }
+}
+
+void Clock::wait_until(const std::function<bool()>& done) {
+  std::unique_lock lock(mutex_);
+  // Checked under mutex_, like sleep_until's flag: whoever makes `done` true
+  // and then calls wake_sleepers is seen here or reaches the wait.
+  changed_.wait(lock, [&] { return cancelled_ || done(); });
 }
 
 void Clock::cancel_all() {
@@ -180,10 +188,18 @@ void VirtualClock::advance_to(std::uint64_t t_ns) {
   if (t_ns > now_.load(std::memory_order_relaxed)) now_.store(t_ns, std::memory_order_release);
   changed_.notify_all();
   // Wait for every sleeper now due to finish acting (its thread releases it
-  // after firing and waking), unless the clock is cancelled meanwhile.
+  // after firing and waking) or to block sending into the full queue, unless
+  // the clock is cancelled meanwhile. Waiting for the blocked ones too, not
+  // just the first, makes the outcome deterministic: every timer due fires
+  // before the executor polls again (full-queue-join always deadlocks).
   released_.wait(lock, [&] {
-    return cancelled_ || blocked_senders_ > 0 || due_.empty() ||
-           due_.begin()->first > now_.load(std::memory_order_relaxed);
+    if (cancelled_) return true;
+    const std::uint64_t now = now_.load(std::memory_order_relaxed);
+    if (due_.empty() || due_.begin()->first > now) return true;
+    if (blocked_senders_ == 0) return false;
+    // Counted only while a sender is blocked (rare): O(due timers).
+    const auto due = static_cast<std::size_t>(std::distance(due_.begin(), due_.upper_bound(now)));
+    return due <= blocked_senders_;
   });
 }
 

@@ -18,9 +18,11 @@
 // One exception keeps that wait from deadlocking: a timer thread whose wake
 // finds the run queue full blocks until the executor makes room, and the
 // executor is the thread waiting in advance_to. Senders blocked on a full
-// queue say so (`sender_blocked`); while any is blocked, advance_to and
-// wait_all_parked return without waiting for the rest, so the executor goes
-// back to draining the queue (the blocked timer then fires into the room).
+// queue say so (`sender_blocked`); advance_to returns once every timer it
+// made due has finished or is blocked so (each blocked sender stands for one
+// due timer), and wait_all_parked returns while any sender is blocked, so the
+// executor goes back to draining the queue (the blocked timers then fire
+// into the room).
 #pragma once
 
 #include "ticks.hpp"
@@ -28,6 +30,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -78,6 +81,12 @@ public:
   // cancelled without touching another runtime's on the same clock.
   bool sleep_until(std::uint64_t deadline_ns, const std::atomic<bool>& cancelled);
   void wake_sleepers(); // every waiter re-checks its deadline and its flag
+  // Blocks until `done()` holds or the clock is cancelled, re-checking under
+  // the clock's mutex whenever waiters are woken (wake_sleepers, cancel_all,
+  // a change of time). A thread with no deadline waits here, not in
+  // sleep_until: it is neither a sleeper nor parked, so a virtual clock
+  // never advances for it and never waits for it. `done` must not block.
+  void wait_until(const std::function<bool()>& done);
   void cancel_all();
   void uncancel();
   [[nodiscard]] bool cancelled() const;
@@ -144,8 +153,8 @@ public:
   [[nodiscard]] std::uint64_t now_ns() const noexcept override;
   [[nodiscard]] ClockKind kind() const noexcept override { return ClockKind::Virtual; }
   // Moves time forward (never back) and waits until every sleeper that became
-  // due has been released by its thread, or a sender is blocked on a full
-  // queue (see the top of this file).
+  // due has been released by its thread or is blocked on a full queue (see
+  // the top of this file).
   void advance_to(std::uint64_t t_ns);
   void advance_by(std::uint64_t dt_ns);
   // The earliest unreleased deadline, if any.

@@ -110,12 +110,11 @@ void racy_timer_main(const std::shared_ptr<WakeBeforeStoreFuture::Shared>& s,
 
 void custodian_main(const std::shared_ptr<WakeBeforeStoreFuture::Shared>& s) {
   RuntimeContext::set_thread_lane(Lane::Timer, s->id);
-  Clock& clock = s->rt->clock();
-  // A day at a time: long enough to cost nothing, short enough that a slowed
-  // real clock's wait (a day / the time scale, in ns) stays far inside int64.
-  constexpr std::uint64_t kDay = 24ull * 3600 * 1'000'000'000ull;
-  while (s->rt->timers().sleep_until(clock.now_ns() + kDay)) {
-  }
+  // No deadline: it waits for the runtime's teardown only (TimerThreads::cancel
+  // sets the flag and wakes the clock's waiters). Not a sleep on the clock, so
+  // a virtual clock neither counts it as a parked timer nor moves time for it.
+  TimerThreads& timers = s->rt->timers();
+  s->rt->clock().wait_until([&timers] { return timers.cancelled(); });
   Waker stranded;
   {
     std::lock_guard lock(s->mutex);
@@ -181,7 +180,7 @@ Poll<void> WakeBeforeStoreFuture::poll(Context& cx) {
   if (s.exited && !custodian_) {
     // The stored waker points at this task, which owns this future: a cycle
     // nothing will break (in Rust the task leaks). A custodian thread holds
-    // no deadline, waits for the runtime's teardown (the clock is cancelled)
+    // no deadline, waits for the runtime's teardown (its timers cancelled)
     // and drops the waker then, so reset and shutdown still free the task.
     custodian_ = true;
     auto body = [sp = shared_] { custodian_main(sp); };
