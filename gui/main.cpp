@@ -3,12 +3,13 @@
 // main() reads top to bottom: parse the command line (maybe run headless),
 // open the window, set up Dear ImGui, start the runtime and its fold pump,
 // loop (snapshot, draw, render), then clean up in reverse order.
-#include "gui/app.hpp"
-#include "record/events_file.hpp"
 #include "cli/cli.hpp"
+#include "cli/replay.hpp"
+#include "gui/app.hpp"
 #include "gui/platform_window.hpp"
 #include "gui/screenshot.hpp"
 #include "gui/theme.hpp"
+#include "record/events_file.hpp"
 
 #include <glad/gl.h>
 #define GLFW_INCLUDE_NONE
@@ -53,7 +54,7 @@ int main(int argc, char** argv) {
   const CliParse parsed = parse_cli(argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const CliOptions& cli = parsed.options;
-  if (cli.headless) return run_headless(cli);
+  if (cli.headless) return cli.open_path.empty() ? run_headless(cli) : replay_headless(cli);
 
   record::EventsFile events;
   if (std::string error; !cli.events_path.empty() && !events.open(cli.events_path, error)) {
