@@ -22,7 +22,9 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <string>
+#include <utility>
 
 namespace {
 
@@ -62,6 +64,24 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // --record: the app's pump streams the runtime's events to it as they come.
+  LiveRecording record;
+  if (const RecordingStatus r = record.open(cli.record_path, live_recording_header(cli)); !r) {
+    std::fprintf(stderr, "pollscope: %s\n", r.error.c_str());
+    return 2;
+  }
+  // --open FILE / pollscope FILE.pscope: a bad file is refused before any window.
+  std::unique_ptr<LoadedRecording> recording;
+  if (!cli.open_path.empty()) {
+    recording = std::make_unique<LoadedRecording>();
+    if (const RecordingStatus s = load_whole_recording(cli.open_path, *recording); !s) {
+      std::fprintf(stderr, "pollscope: %s\n", s.error.c_str());
+      return 2;
+    }
+    if (!recording->info.notice.empty())
+      std::fprintf(stderr, "pollscope: %s\n", recording->info.notice.c_str());
+  }
+
   // 1. The window and its GL 3.3 context.
   const gui::OpenedWindow win = gui::open_window("pollscope", 1280, 800);
   if (!win.window) return win.exit_code;
@@ -83,7 +103,8 @@ int main(int argc, char** argv) {
   // 3. The runtime, the pump, the panels; the frame loop.
   int exit_code = 0;
   {
-    gui::App app(cli, &events);
+    gui::App app(cli, &events, &record, std::move(recording));
+    std::string title = "pollscope";
     gui::FramePacer pacer;
     unsigned frame = 0;
     while (!glfwWindowShouldClose(win.window) && !g_quit.load()) {
@@ -95,6 +116,10 @@ int main(int argc, char** argv) {
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
       app.draw();
+      if (std::string t = app.window_title(); t != title) { // a recording opened or closed
+        title = std::move(t);
+        glfwSetWindowTitle(win.window, title.c_str());
+      }
       if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('Q', false))
         glfwSetWindowShouldClose(win.window, 1);
       ImGui::Render();
@@ -134,7 +159,12 @@ int main(int argc, char** argv) {
     }
   }
 
-  // The App (and its pump, the file's writer) is gone: report a failed write.
+  // The App (and its pump, the files' writer) is gone: close the recording
+  // with its footer, and report a failed write.
+  if (const RecordingStatus r = record.finish(); !r) {
+    std::fprintf(stderr, "pollscope: --record: %s\n", r.error.c_str());
+    if (exit_code == 0) exit_code = 1;
+  }
   if (events.failed()) {
     std::fprintf(stderr, "pollscope: --events: %s\n", events.error().c_str());
     if (exit_code == 0) exit_code = 1;
