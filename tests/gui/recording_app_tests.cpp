@@ -5,6 +5,7 @@
 
 #include "gui/app.hpp"
 #include "gui/history_bar.hpp"
+#include "record/cursor.hpp"
 #include "record/recording_file.hpp"
 
 #include <doctest/doctest.h>
@@ -90,6 +91,42 @@ TEST_CASE("a run saved from the app opens again as a recording that shows the sa
   io.KeysDown[262] = false;
   imgui.frame([&] { app.draw(); });
   CHECK(history_position(app.history(), live_count) == 1);
+}
+
+TEST_CASE("every moment of an opened recording folds to the state the live run had there") {
+  test::BareImGui imgui;
+  Scratch scratch;
+  CliOptions cli = finished_run();
+  cli.scenario = "random-timers"; // ten timers
+  App live(cli);
+  for (int i = 0; i < 4000 && live.pump().latest().state.executor.total_polls < 20; ++i) {
+    live.controller().sync();
+    live.pump().flush();
+  }
+  imgui.frame([&] { live.draw(); });
+  const std::size_t n = live.pump().latest().events.count;
+  REQUIRE(live.pump().latest().state.executor.total_polls == 20);
+  const std::string path = scratch / "timers.pscope";
+  REQUIRE(live.save_recording_to(path).ok());
+
+  auto loaded = std::make_unique<LoadedRecording>();
+  REQUIRE(load_whole_recording(path, *loaded).ok());
+  App opened(CliOptions{}, nullptr, nullptr, std::move(loaded));
+  imgui.frame([&] { opened.draw(); });
+  REQUIRE(opened.pump().latest().events.count == n);
+  record::Cursor a(live.pump().store(), live.pump().checkpoints());
+  record::Cursor b(opened.pump().store(), opened.pump().checkpoints());
+  for (const std::size_t pos : {std::size_t{1}, n / 4, n / 2, 3 * n / 4, n}) {
+    CAPTURE(pos);
+    const fold::FoldState& x = a.seek(pos, n);
+    const fold::FoldState& y = b.seek(pos, n);
+    CHECK(x.executor.total_polls == y.executor.total_polls);
+    CHECK(x.tasks.size() == y.tasks.size());
+    CHECK(x.queue.entries.size() == y.queue.entries.size());
+    CHECK(x.counters.live_timer_threads == y.counters.live_timer_threads);
+    CHECK(x.log.last_t == y.log.last_t);
+    CHECK(live.pump().runtime_begin_at(pos) == opened.pump().runtime_begin_at(pos));
+  }
 }
 
 TEST_CASE("with a recording open, the run, step, spawn and reset keys change nothing") {
