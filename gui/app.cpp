@@ -58,7 +58,6 @@ App::App(const CliOptions& cli, record::EventsFile* events, LiveRecording* recor
          std::unique_ptr<LoadedRecording> recording)
     : events_(events), cli_(cli) {
   if (recording) {
-    controller_ = no_runtime();
     show_recording(std::move(recording));
   } else {
     controller_ = std::make_unique<Controller>(controller_options(cli));
@@ -118,13 +117,15 @@ void App::show_recording(std::unique_ptr<LoadedRecording> recording) {
   // log), then the runtime.
   cursor_.reset();
   pump_.reset();
-  if (!controls_.no_runtime) {
-    (void)controller_->shutdown();
+  if (controller_ == nullptr || !controls_.no_runtime) {
+    if (controller_) (void)controller_->shutdown();
     controller_ = no_runtime();
   }
   recording_ = std::move(recording);
   pump_ = std::make_unique<record::FoldPump>(std::span<const Event>(recording_->events));
   cursor_ = std::make_unique<record::Cursor>(pump_->store(), pump_->checkpoints());
+  // Save and Export read this many events of the store: this pump's, from now on.
+  count_ = pump_->latest().events.count;
   controls_.no_runtime = true;
   reset_view_state();
 }
@@ -136,6 +137,7 @@ void App::start_live(const ControllerOptions& options) {
   recording_.reset();
   pump_ = std::make_unique<record::FoldPump>(controller_->log());
   cursor_ = std::make_unique<record::Cursor>(pump_->store(), pump_->checkpoints());
+  count_ = 0; // until the first frame takes a snapshot of the new pump
   controls_.no_runtime = false;
   reset_view_state();
 }
@@ -250,7 +252,7 @@ void App::draw() {
   if (open_.lints)
     draw_lints(view, lints_, selection_, event_log_, *controller_, controls_, &open_.lints);
   if (open_.metrics) ImGui::ShowMetricsWindow(&open_.metrics);
-  draw_file_popup();
+  draw_file_popup(); // last: opening a file replaces the pump, the cursor and `snap` with it
 
   if (show_keys_) {
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,

@@ -181,8 +181,7 @@ TEST_CASE("the app exports what it shows as a Chrome trace, from a run and from 
   REQUIRE(app.export_trace_to(scratch / "live.json").ok());
   REQUIRE(app.save_recording_to(scratch / "run.pscope").ok());
   REQUIRE(app.open_recording(scratch / "run.pscope").ok());
-  imgui.frame([&] { app.draw(); });
-  REQUIRE(app.export_trace_to(scratch / "opened.json").ok());
+  REQUIRE(app.export_trace_to(scratch / "opened.json").ok()); // no frame needed in between
   auto read = [](const std::string& p) {
     std::ifstream in(p);
     std::ostringstream s;
