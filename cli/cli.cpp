@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <string>
 #include <system_error>
+#include <utility>
 
 namespace pollscope {
 namespace {
@@ -85,6 +86,19 @@ CliParse parse_cli(int argc, char** argv) {
   app.add_flag("--lint", o.lint,
                "Headless: print the lints (lost waker, double wake, deadlock, blocking poll, "
                "...) at the end of the run; exit status 3 if any fired");
+  auto* record = app.add_option("--record", o.record_path,
+                                "Stream the run to this .pscope recording as it goes");
+  auto* open = app.add_option("--open", o.open_path,
+                              "Open a .pscope recording (no runtime behind it); with --headless, "
+                              "print its timeline");
+  std::string positional;
+  auto* positional_opt =
+      app.add_option("recording", positional, "A FILE.pscope to open: the same as --open FILE");
+  auto* trace = app.add_option("--export-trace", o.trace_path,
+                               "Headless: write the run's (or the recording's) Chrome trace "
+                               "JSON here (Perfetto, chrome://tracing, speedscope)");
+  open->excludes(scen)->excludes(scen_file)->excludes(record)->excludes(positional_opt);
+  positional_opt->excludes(scen)->excludes(scen_file)->excludes(record);
   auto* screenshot = app.add_option("--screenshot", o.screenshot_path,
                                     "App: render --frames frames, save a PNG here, exit");
   app.add_option("--frames", o.frames, "App: frames to render before --screenshot")
@@ -98,6 +112,9 @@ CliParse parse_cli(int argc, char** argv) {
              "  pollscope --headless --scenario hello-world  the book's test in the terminal\n"
              "  pollscope --headless --clock virtual --events run.jsonl\n"
              "  pollscope --headless --clock virtual --lint  exit 3 if a lint fired\n"
+             "  pollscope --headless --record run.pscope     record a run\n"
+             "  pollscope run.pscope                         open it in the app\n"
+             "  pollscope --headless --open run.pscope --export-trace run.json\n"
              "No display? Use --headless, or run the app under xvfb-run with --screenshot.\n"
              "Headless exit status: 0 done; 1 stopped because it could make no more progress\n"
              "(a deadlock, or tasks nothing is left to wake: it says which); 3 with --lint when\n"
@@ -139,10 +156,33 @@ CliParse parse_cli(int argc, char** argv) {
     result.exit_code = bad_input("--events: the file name is empty");
     return result;
   }
+  for (const auto& [opt, path] : {std::pair{record, &o.record_path}, std::pair{open, &o.open_path},
+                                  std::pair{trace, &o.trace_path}}) {
+    if (opt->count() > 0 && path->empty()) {
+      result.exit_code = bad_input(opt->get_name() + ": the file name is empty");
+      return result;
+    }
+  }
+  if (positional_opt->count() > 0) {
+    // Only a recording goes without a flag: a stray word is more likely a typo.
+    if (!positional.ends_with(".pscope")) {
+      result.exit_code = bad_input("'" + positional +
+                                   "': a file to open must be a .pscope recording (for a scenario "
+                                   "file use --scenario-file)");
+      return result;
+    }
+    o.open_path = positional;
+  }
   if (screenshot->count() > 0 && o.screenshot_path.empty()) {
     result.exit_code = bad_input("--screenshot: the file name is empty");
     return result;
   }
+  if (trace->count() > 0 && !o.headless) {
+    result.exit_code =
+        bad_input("--export-trace goes with --headless (in the app: File > Export trace)");
+    return result;
+  }
+  if (!o.open_path.empty()) return result; // a recording: no scenario to check
   o.scenario_given = scen->count() > 0;
   if (scen_file->count() > 0) {
     // A bad file is bad input: its message names the file, line and field.

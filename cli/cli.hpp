@@ -4,9 +4,11 @@
 // Bad input (unknown flag, unknown scenario or clock, negative or absurd
 // numbers, a seed that is not a decimal uint64, a time scale that is not a
 // number, an empty file name) is reported with a clear message and exit
-// status 2. A headless run stopped by SIGINT or SIGTERM exits 128 + the
-// signal; one whose output could not be written (a full disk) exits 2; one
-// stopped because it could make no more progress exits 1 (3 with --lint).
+// status 2; so is a recording that does not load (its message names the
+// file, the block and the offset). A headless run stopped by SIGINT or
+// SIGTERM exits 128 + the signal; one whose output could not be written (a
+// full disk) exits 2; one stopped because it could make no more progress
+// exits 1 (3 with --lint).
 #pragma once
 
 #include <cstdint>
@@ -28,6 +30,9 @@ struct CliOptions {
   std::uint64_t seed = 1;               // --seed S: random-timers durations
   bool quiet_timeline = false;          // --quiet: output lines and the summary only
   bool lint = false;                    // --lint: print the lints at the end; exit 3 if any
+  std::string record_path;              // --record FILE.pscope: stream the run to a recording
+  std::string open_path;  // --open FILE (or a positional FILE.pscope): a recording, no runtime
+  std::string trace_path; // --export-trace FILE.json: the Chrome trace of the run or recording
   // GUI only
   std::string screenshot_path; // --screenshot FILE.png: render, save, exit
   unsigned frames = 3;         // --frames N: frames to render before the screenshot

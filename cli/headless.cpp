@@ -21,6 +21,8 @@
 // and exits 1 (3 with --lint when a lint fired). Deterministic: no timeout.
 #include "cli.hpp"
 
+#include "cli/replay.hpp"
+#include "cli/timeline.hpp"
 #include "fold/describe.hpp"
 #include "fold/lints.hpp"
 #include "record/display_time.hpp"
@@ -54,24 +56,6 @@ namespace {
 // Sent by the main thread to the signal thread when run() has returned. It is
 // blocked like the quit signals, so it is only ever taken by sigwaitinfo.
 constexpr int kRunEnded = SIGUSR1;
-
-// `shown_t`: the event's display time (record/display_time.hpp), so the
-// timeline's times never go backwards; the file keeps the raw ones.
-void print_event(const Event& e, std::uint64_t shown_t, const StringTable& strings,
-                 const fold::FoldState& state, bool quiet) {
-  const double secs = static_cast<double>(shown_t) / 1e9;
-  if (e.kind == EventKind::Output) {
-    std::printf("[%8.3f s] %-8s  %s\n", secs, "OUTPUT",
-                std::string(strings.get(field::output_text(e))).c_str());
-  } else if (!quiet) {
-    std::printf("[%8.3f s] %-8s  %s\n", secs, std::string(to_string(e.lane)).c_str(),
-                fold::describe(e, strings, &state).c_str());
-  }
-  if (e.kind == EventKind::TaskCompleted && !quiet) {
-    // The book's executor prints this whenever a poll returns Ready.
-    std::printf("[%8.3f s] %-8s  The future is done running\n", secs, "executor");
-  }
-}
 
 // --- Stalls: a run that can make no more progress ----------------------------
 //
@@ -181,23 +165,6 @@ private:
   std::string why_;
 };
 
-// --lint: every lint at the default thresholds; 3 when any fired.
-int print_lints(const fold::FoldState& state, const StringTable& strings) {
-  const std::vector<fold::Lint> lints = fold::evaluate(state, fold::LintThresholds{});
-  if (lints.empty()) {
-    std::printf("lints: none\n");
-    return 0;
-  }
-  std::printf("lints: %zu fired\n", lints.size());
-  for (const fold::Lint& l : lints) {
-    std::printf("  %-18s %s (x%llu; first at event #%llu, %.3f s)\n",
-                std::string(fold::to_string(l.kind)).c_str(),
-                fold::message(l, state, strings).c_str(), (unsigned long long)l.count,
-                (unsigned long long)l.event, static_cast<double>(l.t) / 1e9);
-  }
-  return 3;
-}
-
 } // namespace
 
 int run_headless(const CliOptions& o) {
@@ -214,6 +181,12 @@ int run_headless(const CliOptions& o) {
       std::fprintf(stderr, "pollscope: %s\n", error.c_str());
       return 2;
     }
+  }
+
+  LiveRecording recording; // --record: streamed batch by batch on the pump thread
+  if (const RecordingStatus r = recording.open(o.record_path, live_recording_header(o)); !r) {
+    std::fprintf(stderr, "pollscope: %s\n", r.error.c_str());
+    return 2;
   }
 
   std::unique_ptr<Clock> clock;
@@ -244,6 +217,7 @@ int run_headless(const CliOptions& o) {
       log,
       [&](std::span<const Event> batch) {
         json.write(batch, strings);
+        recording.write(batch, strings);
         std::fflush(stdout);
       },
       [&](const Event& e, const fold::FoldState& state) {
@@ -262,8 +236,7 @@ int run_headless(const CliOptions& o) {
         }
       });
 
-  std::printf("pollscope: scenario %s on the %s clock%s\n", std::string(scenario->name).c_str(),
-              o.clock.c_str(), o.clock == "virtual" ? " (time jumps to the next deadline)" : "");
+  print_timeline_header(scenario->name, o.clock);
   const auto wall0 = std::chrono::steady_clock::now();
   std::uint64_t polls = 0;
   bool spawned = false;
@@ -300,6 +273,16 @@ int run_headless(const CliOptions& o) {
   // drain to the end of the log, so the file and the timeline get it all.
   rt.timers().shutdown();
   pump.stop();
+  // A stopped run's recording is complete up to the stop too.
+  const RecordingStatus recorded = recording.finish();
+  if (!recorded) std::fprintf(stderr, "pollscope: %s\n", recorded.error.c_str());
+  if (!o.trace_path.empty()) {
+    const record::Snapshot& last = pump.latest();
+    if (const RecordingStatus s = export_trace(o.trace_path, last.events.all(), strings); !s) {
+      std::fprintf(stderr, "pollscope: %s\n", s.error.c_str());
+      return 2;
+    }
+  }
 
   if (const int sig = stopper.signal(); sig != 0) {
     (void)json.close();
@@ -310,6 +293,7 @@ int run_headless(const CliOptions& o) {
     return 128 + sig;
   }
 
+  if (!recorded) return 2;
   if (!json.close()) {
     std::fprintf(stderr, "pollscope: %s\n", json.error().c_str());
     return 2;

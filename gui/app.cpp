@@ -7,12 +7,15 @@
 #include "gui/widgets.hpp"
 
 #include "fold/describe.hpp"
+#include "record/chrome_trace.hpp"
 #include "runtime/scenarios.hpp"
 
 #include <imgui.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 
 namespace pollscope::gui {
 
@@ -28,15 +31,48 @@ ControllerOptions controller_options(const CliOptions& cli) {
   return o;
 }
 
-App::App(const CliOptions& cli, record::EventsFile* events)
-    : controller_(std::make_unique<Controller>(controller_options(cli))), events_(events) {
-  record::FoldPump::EventSink sink;
-  if (events && events->is_open())
-    sink = [events, strings = &controller_->strings()](std::span<const Event> batch) {
-      events->write(batch, *strings);
-    };
-  pump_ = std::make_unique<record::FoldPump>(controller_->log(), std::move(sink));
-  cursor_ = std::make_unique<record::Cursor>(pump_->store(), pump_->checkpoints());
+namespace {
+
+// What stands in for a runtime while a recording is open: a Controller shut
+// down at once, so that nothing can ever run on it (its commands do nothing
+// after shutdown, and the App's refuse before they get there). The panels
+// that take a Controller get this one.
+std::unique_ptr<Controller> no_runtime() {
+  ControllerOptions o;
+  o.scenario = "";
+  o.initial_mode = ExecutorMode::Pause;
+  o.clock = ClockKind::Virtual;
+  o.log_capacity = std::size_t{1} << 12; // the few events of its start: never drained
+  auto c = std::make_unique<Controller>(o);
+  (void)c->shutdown();
+  return c;
+}
+
+std::string file_name(const std::string& path) {
+  return std::filesystem::path(path).filename().string();
+}
+
+} // namespace
+
+App::App(const CliOptions& cli, record::EventsFile* events, LiveRecording* record,
+         std::unique_ptr<LoadedRecording> recording)
+    : events_(events), cli_(cli) {
+  if (recording) {
+    show_recording(std::move(recording));
+  } else {
+    controller_ = std::make_unique<Controller>(controller_options(cli));
+    record::FoldPump::EventSink sink;
+    const bool to_events = events != nullptr && events->is_open();
+    const bool to_record = record != nullptr && record->is_open();
+    if (to_events || to_record)
+      sink = [events = to_events ? events : nullptr, record = to_record ? record : nullptr,
+              strings = &controller_->strings()](std::span<const Event> batch) {
+        if (events) events->write(batch, *strings);
+        if (record) record->write(batch, *strings);
+      };
+    pump_ = std::make_unique<record::FoldPump>(controller_->log(), std::move(sink));
+    cursor_ = std::make_unique<record::Cursor>(pump_->store(), pump_->checkpoints());
+  }
   controls_.capacity = static_cast<int>(cli.capacity);
   controls_.time_scale = static_cast<float>(cli.time_scale);
   controls_.scenario = scenario_index(cli.scenario);
@@ -50,14 +86,113 @@ App::~App() {
   controller_.reset();
 }
 
+const StringTable& App::strings() const noexcept {
+  return recording_ ? *recording_->strings : controller_->strings();
+}
+
+std::string App::window_title() const {
+  return recording_ ? file_name(recording_->path) + " - pollscope (recording)" : "pollscope";
+}
+
+void App::reset_view_state() {
+  selection_ = Selection{};
+  diagram_ = DiagramState{};
+  tasks_ = TasksPanelState{};
+  wakers_ = WakersPanelState{};
+  timers_ = TimersPanelState{};
+  event_log_ = EventLogState{};
+  output_ = OutputPanelState{};
+  lints_.lints.clear();
+  lints_.serial = 0;
+  history_ = HistoryState{};
+  last_serial_ = 0;
+  last_runtime_begin_ = 0;
+  last_view_key_ = 0;
+  ++view_serial_;
+  controls_.steps_asked = 0;
+}
+
+void App::show_recording(std::unique_ptr<LoadedRecording> recording) {
+  // Readers of the old pump first, then the pump (it may be draining a live
+  // log), then the runtime.
+  cursor_.reset();
+  pump_.reset();
+  if (controller_ == nullptr || !controls_.no_runtime) {
+    if (controller_) (void)controller_->shutdown();
+    controller_ = no_runtime();
+  }
+  recording_ = std::move(recording);
+  pump_ = std::make_unique<record::FoldPump>(std::span<const Event>(recording_->events));
+  cursor_ = std::make_unique<record::Cursor>(pump_->store(), pump_->checkpoints());
+  // Save and Export read this many events of the store: this pump's, from now on.
+  count_ = pump_->latest().events.count;
+  controls_.no_runtime = true;
+  reset_view_state();
+}
+
+void App::start_live(const ControllerOptions& options) {
+  cursor_.reset();
+  pump_.reset();
+  controller_ = std::make_unique<Controller>(options);
+  recording_.reset();
+  pump_ = std::make_unique<record::FoldPump>(controller_->log());
+  cursor_ = std::make_unique<record::Cursor>(pump_->store(), pump_->checkpoints());
+  count_ = 0; // until the first frame takes a snapshot of the new pump
+  controls_.no_runtime = false;
+  reset_view_state();
+}
+
+RecordingStatus App::open_recording(const std::string& path) {
+  auto rec = std::make_unique<LoadedRecording>();
+  if (RecordingStatus s = load_whole_recording(path, *rec); !s) return s;
+  const std::string notice = rec->info.notice;
+  const std::size_t n = rec->events.size();
+  show_recording(std::move(rec));
+  if (!notice.empty())
+    note(notice, true);
+  else
+    note("Opened " + file_name(path) + ": " + std::to_string(n) + " events.", false);
+  return {};
+}
+
+RecordingStatus App::save_recording_to(const std::string& path) {
+  RecordingHeader header;
+  if (recording_) {
+    header = recording_->info.header; // the run it came from, not this machine
+  } else {
+    // The runtime as it is now (a reset may have changed the scenario).
+    CliOptions o = cli_;
+    const ControllerOptions c = controller_->options();
+    o.scenario = c.scenario;
+    o.capacity = c.queue_capacity;
+    o.clock = c.clock == ClockKind::Virtual ? "virtual" : "real";
+    o.time_scale = c.time_scale;
+    header = live_recording_header(o);
+  }
+  // The events this frame's snapshot published: complete, never written again.
+  return save_recording(path, pump_->store().first(count_), strings(), header);
+}
+
+RecordingStatus App::export_trace_to(const std::string& path) {
+  return export_chrome_trace(path, pump_->store().first(count_), strings());
+}
+
+void App::note(std::string text, bool warning) {
+  note_ = std::move(text);
+  note_warning_ = warning;
+  note_time_ = ImGui::GetCurrentContext() != nullptr ? ImGui::GetTime() : 0.0;
+}
+
 void App::draw() {
   const record::Snapshot& snap = pump_->latest();
   // The live picture: what commands act on (and the Controls panel shows).
-  const FrameView live{snap.state, snap.events, controller_->strings(), controller_->now_ns(),
-                       snap.serial};
+  // A recording's "now" is its last event: nothing runs after it.
+  const std::uint64_t now = recording_ ? snap.state.log.last_t : controller_->now_ns();
+  const FrameView live{snap.state, snap.events, strings(), now, snap.serial};
   // Where the history bar stands: a row clicked in the event log or a key
   // moves it; the log then scrolls to the moment shown.
   const std::size_t count = snap.events.count;
+  count_ = count;
   if (event_log_.seek_request != SIZE_MAX) {
     history_go(history_, event_log_.seek_request, count);
     event_log_.seek_request = SIZE_MAX;
@@ -80,14 +215,14 @@ void App::draw() {
   }
   // Lints too are a function of the state at the cursor.
   lints_.update(state, view_serial_);
-  const FrameView view{state,        events, controller_->strings(),
-                       past ? state.log.last_t : controller_->now_ns(),
+  const FrameView view{state,        events,       strings(), past ? state.log.last_t : now,
                        view_serial_, &lints_.lints};
   if (snap.serial != last_serial_) {
     last_serial_ = snap.serial;
     last_change_time_ = ImGui::GetTime();
   }
-  timers_live_ = snap.state.counters.live_timer_threads > 0;
+  // A recording's timers never count down: nothing to animate.
+  timers_live_ = !recording_ && snap.state.counters.live_timer_threads > 0;
   if (snap.events.runtime_begin != last_runtime_begin_) {
     // A reset or a loaded scenario: the selected task (and the event log's
     // task filter) named a task of the old runtime. Text filters stay: the
@@ -98,6 +233,13 @@ void App::draw() {
   }
 
   handle_shortcuts(*controller_, live, controls_);
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.KeyCtrl && !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) {
+    if (ImGui::IsKeyPressed(static_cast<unsigned char>('S'), false))
+      file_asked_ = FileAction::SaveRecording;
+    if (ImGui::IsKeyPressed(static_cast<unsigned char>('O'), false))
+      file_asked_ = FileAction::OpenRecording;
+  }
   draw_menu_bar(live);
   if (open_.diagram) draw_diagram(view, diagram_, selection_, &open_.diagram);
   if (open_.controls) draw_controls(live, *controller_, controls_, &open_.controls);
@@ -110,7 +252,7 @@ void App::draw() {
   if (open_.lints)
     draw_lints(view, lints_, selection_, event_log_, *controller_, controls_, &open_.lints);
   if (open_.metrics) ImGui::ShowMetricsWindow(&open_.metrics);
-  draw_open_scenario();
+  draw_file_popup(); // last: opening a file replaces the pump, the cursor and `snap` with it
 
   if (show_keys_) {
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,
@@ -127,6 +269,8 @@ void App::draw() {
             {keys::kStartLive, "History: the start of the run / live"},
             {keys::kSpawn, "Spawn a timer task of the Controls' duration"},
             {keys::kReset, "Reset: a fresh runtime with the picked scenario"},
+            {keys::kSaveRecording, "Save recording: every event so far, to a .pscope file"},
+            {keys::kOpenRecording, "Open recording: a .pscope file, to scrub through"},
             {"Ctrl+Q", "Quit"}};
         for (const auto& r : rows) {
           ImGui::TableNextRow();
@@ -144,46 +288,133 @@ void App::draw() {
   end_layout_frame();
 }
 
-void App::draw_open_scenario() {
-  constexpr const char* kTitle = "Open scenario";
-  if (open_scenario_) {
-    open_scenario_ = false;
-    scenario_error_.clear();
-    ImGui::OpenPopup(kTitle);
+namespace {
+
+struct FilePopupText {
+  const char* title;
+  const char* explain;
+  const char* button;
+};
+
+FilePopupText popup_text(int action) {
+  switch (action) {
+  case 1:
+    return {"Open scenario",
+            "A scenario file (JSON; see the README). Its tasks replace the runtime's.", "Open"};
+  case 2:
+    return {"Open recording",
+            "A .pscope recording. It replaces what is on screen; there is no runtime behind it.",
+            "Open"};
+  case 3:
+    return {"Save recording", "Every event so far, to a .pscope file (pollscope FILE opens it).",
+            "Save"};
+  default:
+    return {"Export trace",
+            "Every event so far, as a Chrome trace (JSON) for Perfetto, chrome://tracing or "
+            "speedscope.",
+            "Export"};
   }
+}
+
+} // namespace
+
+void App::draw_file_popup() {
+  if (file_asked_ != FileAction::None) {
+    file_popup_ = file_asked_;
+    file_asked_ = FileAction::None;
+    file_error_.clear();
+    confirm_replace_.clear();
+    ImGui::OpenPopup(popup_text(static_cast<int>(file_popup_)).title);
+  }
+  if (file_popup_ == FileAction::None) return;
+  const FilePopupText text = popup_text(static_cast<int>(file_popup_));
   ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,
                           ImVec2(0.5f, 0.5f));
-  if (!ImGui::BeginPopupModal(kTitle, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-  text_dim("A scenario file (JSON; see the README). Its tasks replace the runtime's.");
+  if (!ImGui::BeginPopupModal(text.title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    file_popup_ = FileAction::None;
+    return;
+  }
+  text_dim(text.explain);
   // Focus the path field on opening and again after a refused file (Enter
   // leaves the field), so typing edits the path instead of reaching the keys.
-  if (ImGui::IsWindowAppearing() || scenario_refocus_) ImGui::SetKeyboardFocusHere();
-  scenario_refocus_ = false;
+  if (ImGui::IsWindowAppearing() || path_refocus_) ImGui::SetKeyboardFocusHere();
+  path_refocus_ = false;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 36);
-  const bool entered = ImGui::InputText("##path", scenario_path_, sizeof scenario_path_,
-                                        ImGuiInputTextFlags_EnterReturnsTrue);
-  if (!scenario_error_.empty()) {
+  const bool entered =
+      ImGui::InputText("##path", path_, sizeof path_, ImGuiInputTextFlags_EnterReturnsTrue);
+  if (!file_error_.empty()) {
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 36);
-    ImGui::TextColored(kWarnText, "%s", scenario_error_.c_str());
+    ImGui::TextColored(kWarnText, "%s", file_error_.c_str());
     ImGui::PopTextWrapPos();
   }
-  if (ImGui::Button("Open") || entered) {
+  if (ImGui::Button(confirm_replace_.empty() ? text.button : "Replace") || entered)
+    file_popup_accept();
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
+    ImGui::CloseCurrentPopup();
+    file_popup_ = FileAction::None;
+  }
+  ImGui::EndPopup();
+}
+
+void App::file_popup_accept() {
+  const std::string path = path_;
+  auto refuse = [&](std::string why) {
+    file_error_ = std::move(why);
+    path_refocus_ = true;
+  };
+  auto done = [&](std::string what) {
+    note(std::move(what), false);
+    ImGui::CloseCurrentPopup();
+    file_popup_ = FileAction::None;
+  };
+  if (path.empty()) return refuse("Type a file name first.");
+  switch (file_popup_) {
+  case FileAction::OpenScenario: {
     // A bad file is untrusted input: its message (file, line, field) stays
     // in the popup; nothing else changes.
-    const ScenarioLoad load = load_scenario_file(scenario_path_);
-    if (load.scenario == nullptr) {
-      scenario_error_ = load.error;
-      scenario_refocus_ = true;
+    const ScenarioLoad load = load_scenario_file(path);
+    if (load.scenario == nullptr) return refuse(load.error);
+    controls_.scenario = scenario_index(load.scenario->name);
+    if (load.scenario->capacity) controls_.capacity = static_cast<int>(*load.scenario->capacity);
+    if (recording_) {
+      // Leaving a recording: a fresh runtime with the scenario, paused in step mode.
+      ControllerOptions o = controller_options(cli_);
+      o.scenario = load.scenario->name;
+      o.queue_capacity = static_cast<std::size_t>(controls_.capacity);
+      o.initial_mode = ExecutorMode::Step;
+      start_live(o);
     } else {
-      controls_.scenario = scenario_index(load.scenario->name);
-      if (load.scenario->capacity) controls_.capacity = static_cast<int>(*load.scenario->capacity);
       cmd_reset(*controller_, controls_);
-      ImGui::CloseCurrentPopup();
     }
+    return done("Opened scenario " + load.scenario->name + ".");
   }
-  ImGui::SameLine();
-  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
-  ImGui::EndPopup();
+  case FileAction::OpenRecording: {
+    if (RecordingStatus s = open_recording(path); !s) return refuse(s.error);
+    ImGui::CloseCurrentPopup();
+    file_popup_ = FileAction::None;
+    return;
+  }
+  case FileAction::SaveRecording:
+  case FileAction::ExportTrace: {
+    // Nothing the user had is lost silently: an existing file is replaced
+    // only after a second, explicit press.
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    if (exists && confirm_replace_ != path) {
+      confirm_replace_ = path;
+      return refuse(file_name(path) +
+                    " exists. Press Replace to overwrite it, or change the name.");
+    }
+    const bool save = file_popup_ == FileAction::SaveRecording;
+    const RecordingStatus s = save ? save_recording_to(path) : export_trace_to(path);
+    confirm_replace_.clear();
+    if (!s) return refuse(s.error);
+    return done(std::string(save ? "Saved " : "Exported ") + std::to_string(count_) +
+                " events to " + path + (exists ? " (replaced the old file)." : "."));
+  }
+  case FileAction::None: break;
+  }
 }
 
 void App::apply_steps(const FrameView& live) {
@@ -239,7 +470,13 @@ bool App::animating() const noexcept {
 void App::draw_menu_bar(const FrameView& view) {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Open scenario...")) open_scenario_ = true;
+    if (ImGui::MenuItem("Open scenario...")) file_asked_ = FileAction::OpenScenario;
+    if (ImGui::MenuItem("Open recording...", keys::kOpenRecording))
+      file_asked_ = FileAction::OpenRecording;
+    ImGui::Separator();
+    if (ImGui::MenuItem("Save recording...", keys::kSaveRecording))
+      file_asked_ = FileAction::SaveRecording;
+    if (ImGui::MenuItem("Export trace...")) file_asked_ = FileAction::ExportTrace;
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
@@ -269,6 +506,15 @@ void App::draw_menu_bar(const FrameView& view) {
   if (events_ != nullptr && events_->failed()) {
     ImGui::TextColored(kWarnText, "--events file incomplete");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", events_->error().c_str());
+  }
+  // A truncated recording says so as long as it is open; other notes fade.
+  if (recording_ && !recording_->info.notice.empty()) {
+    ImGui::TextColored(kWarnText, "recording incomplete");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", recording_->info.notice.c_str());
+  }
+  if (!note_.empty() && ImGui::GetTime() - note_time_ < 6.0 &&
+      !(recording_ && note_ == recording_->info.notice)) {
+    ImGui::TextColored(note_warning_ ? kWarnText : kGoodText, "%s", note_.c_str());
   }
   // Right-aligned status: the executor at a glance, and the log's size (live).
   const fold::ExecutorView& ex = view.state.executor;

@@ -1,12 +1,17 @@
 // App: the running runtime (a Controller), the fold pump that watches it, and
-// the state of every panel. `draw()` is one frame of the whole UI; it is the
-// same code in the desktop app, the screenshot mode and the headless tests.
+// the state of every panel. Or, with a recording open, the recording: a pump
+// in file mode holds its events, the history bar walks them as it walks a
+// live run's, and there is no runtime behind them (the Controller is a shut
+// down one that every command refuses to touch: ControlsState::no_runtime). `draw()` is one frame
+// of the whole UI; it is the same code in the desktop app, the screenshot mode and the headless
+// tests.
 //
 // Threading: everything here is for the UI thread, except what FoldPump runs
 // on its own thread (see record/fold_pump.hpp).
 #pragma once
 
 #include "cli/cli.hpp"
+#include "cli/replay.hpp"
 #include "gui/panels.hpp"
 #include "record/cursor.hpp"
 #include "record/events_file.hpp"
@@ -14,6 +19,7 @@
 #include "runtime/controller.hpp"
 
 #include <memory>
+#include <string>
 
 namespace pollscope::gui {
 
@@ -23,9 +29,14 @@ namespace pollscope::gui {
 class App {
 public:
   // Starts the runtime as `cli` says (scenario, clock, capacity, mode). If
-  // `events` is open, every event is written to it (--events), on the pump
-  // thread; it must outlive the App.
-  explicit App(const CliOptions& cli, record::EventsFile* events = nullptr);
+  // `events` is open, every event is written to it (--events), and if
+  // `record` is, streamed to it (--record), on the pump thread; both must
+  // outlive the App, and get the first runtime's events only (opening a
+  // recording ends that runtime). With `recording` (--open), no runtime
+  // starts: the App shows that recording.
+  explicit App(const CliOptions& cli, record::EventsFile* events = nullptr,
+               LiveRecording* record = nullptr,
+               std::unique_ptr<LoadedRecording> recording = nullptr);
   ~App();
   App(const App&) = delete;
   App& operator=(const App&) = delete;
@@ -43,9 +54,35 @@ public:
   [[nodiscard]] const HistoryState& history() const noexcept { return history_; }
   [[nodiscard]] PanelsOpen& panels() noexcept { return open_; }
 
+  // "pollscope", or "run.pscope - pollscope" while a recording is open.
+  [[nodiscard]] std::string window_title() const;
+  [[nodiscard]] bool showing_recording() const noexcept { return recording_ != nullptr; }
+
+  // File menu commands (also for tests). Open loads `path` and shows it in
+  // place of what was on screen; on error nothing changes. Save writes
+  // every event the App holds (temporary file, then renamed into place);
+  // Export writes them as a Chrome trace. Errors come back as messages.
+  RecordingStatus open_recording(const std::string& path);
+  RecordingStatus save_recording_to(const std::string& path);
+  RecordingStatus export_trace_to(const std::string& path);
+
 private:
   void draw_menu_bar(const FrameView& view);
-  void draw_open_scenario(); // File -> Open scenario: a path field and the file's error
+  // The File menu's popups: a path field, the outcome, the file's error.
+  enum class FileAction {
+    None,
+    OpenScenario,
+    OpenRecording,
+    SaveRecording,
+    ExportTrace
+  };
+  void draw_file_popup();
+  void file_popup_accept(); // the popup's button (or Enter)
+  void show_recording(std::unique_ptr<LoadedRecording> recording);
+  void start_live(const ControllerOptions& options); // a scenario opened over a recording
+  void reset_view_state();
+  void note(std::string text, bool warning); // a line in the menu bar for a few seconds
+  [[nodiscard]] const StringTable& strings() const noexcept;
   // Step presses (ControlsState::steps_asked): in step mode each moves the
   // view one book step, and polls only when the view already shows live.
   void apply_steps(const FrameView& live);
@@ -56,6 +93,9 @@ private:
   std::unique_ptr<record::FoldPump> pump_;
   std::unique_ptr<record::Cursor> cursor_;     // the history bar's moment (UI thread)
   const record::EventsFile* events_ = nullptr; // --events, to show a failed write
+  std::unique_ptr<LoadedRecording> recording_; // open: shown instead of a runtime
+  CliOptions cli_;                             // what started the app (a saved header)
+  std::size_t count_ = 0;                      // this frame's published event count
 
   PanelsOpen open_;
   Selection selection_;
@@ -69,10 +109,15 @@ private:
   ControlsState controls_;
   HistoryState history_;
   bool show_keys_ = false;
-  bool open_scenario_ = false;    // File -> Open scenario was chosen: open the popup
-  char scenario_path_[1024] = {}; // the popup's path field
-  bool scenario_refocus_ = false; // give the path field the keyboard next frame
-  std::string scenario_error_;    // the last refused file's message, shown in the popup
+  FileAction file_asked_ = FileAction::None; // chosen this frame: open its popup
+  FileAction file_popup_ = FileAction::None; // the popup shown
+  char path_[1024] = {};                     // the popup's path field
+  bool path_refocus_ = false;                // give the path field the keyboard next frame
+  std::string file_error_;                   // the last refused file's message, in the popup
+  std::string confirm_replace_;              // Save: the existing file the user was warned of
+  std::string note_;                         // the menu bar's note (saved, exported, opened)
+  bool note_warning_ = false;
+  double note_time_ = -1e9;
   std::uint64_t view_serial_ = 1;   // FrameView::serial: changes with what the panels show
   std::uint64_t last_view_key_ = 0; // the cursor position, or the snapshot serial live
   bool last_view_past_ = false;

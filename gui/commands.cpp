@@ -40,6 +40,13 @@ void report_spawn(Controller& c, ControlsState& st, SpawnStatus s, const std::st
   }
 }
 
+// True (and says so) when a recording is open: nothing to command.
+bool refused(ControlsState& st) {
+  if (!st.no_runtime) return false;
+  set_status(st, kNoRuntime, false);
+  return true;
+}
+
 // GLFW's key codes for letters are their upper-case ASCII codes, and Dear
 // ImGui 1.86's GLFW backend stores GLFW key codes in io.KeysDown.
 bool letter_pressed(char upper) {
@@ -49,6 +56,7 @@ bool letter_pressed(char upper) {
 } // namespace
 
 void cmd_run(Controller& c, ControlsState& st) {
+  if (refused(st)) return;
   if (st.limit_speed) {
     c.set_throttle(st.polls_per_second);
     c.set_mode(ExecutorMode::Throttle);
@@ -63,6 +71,7 @@ void cmd_run(Controller& c, ControlsState& st) {
 }
 
 void cmd_pause(Controller& c, ControlsState& st) {
+  if (refused(st)) return;
   c.set_mode(ExecutorMode::Pause);
   set_status(st, "Paused: nothing is polled. Timer threads keep counting down.", false);
 }
@@ -76,11 +85,13 @@ void cmd_toggle_run(Controller& c, const FrameView& view, ControlsState& st) {
 }
 
 void cmd_step(Controller& c, ControlsState& st) {
+  if (refused(st)) return;
   (void)c;
   ++st.steps_asked; // the App decides: a book step of the view, or a poll
 }
 
 void cmd_poll_once(Controller& c, ControlsState& st) {
+  if (refused(st)) return;
   c.step(1);
   set_status(st, "Step: the executor takes one task off the queue and polls it once.", false);
 }
@@ -95,6 +106,7 @@ void settle_inputs(ControlsState& st) {
 }
 
 void cmd_spawn_timer(Controller& c, ControlsState& st) {
+  if (refused(st)) return;
   settle_inputs(st);
   const int ms = st.duration_ms;
   const auto s = c.spawn_timer(std::chrono::milliseconds(ms));
@@ -104,6 +116,7 @@ void cmd_spawn_timer(Controller& c, ControlsState& st) {
 }
 
 void cmd_spawn_timers(Controller& c, ControlsState& st) {
+  if (refused(st)) return;
   settle_inputs(st);
   const auto n = static_cast<unsigned>(st.spawn_count);
   const int lo = st.min_ms;
@@ -115,6 +128,7 @@ void cmd_spawn_timers(Controller& c, ControlsState& st) {
 }
 
 void cmd_reset(Controller& c, ControlsState& st) {
+  if (refused(st)) return;
   ControllerOptions o = c.options();
   settle_inputs(st);
   o.queue_capacity = static_cast<std::size_t>(st.capacity);
@@ -130,6 +144,7 @@ void cmd_reset(Controller& c, ControlsState& st) {
 }
 
 void cmd_add_scenario(Controller& c, ControlsState& st) {
+  if (refused(st)) return;
   const std::string_view name = scenario_name(st.scenario);
   if (name.empty()) return;
   report_spawn(c, st, c.load_scenario(name), "the " + std::string(name) + " scenario's tasks");

@@ -2,6 +2,8 @@
 // functions, so Space and the Run button can never disagree. Every command
 // is a non-blocking Controller call; its outcome (spawned, queue full, ...)
 // is written to ControlsState::status for the controls panel to show.
+// With a recording open (ControlsState::no_runtime) every command refuses
+// and says why, whatever called it (a button, a key, the Lints panel).
 #pragma once
 
 #include "gui/panels.hpp"
@@ -19,7 +21,12 @@ inline constexpr const char* kStep = "S";
 inline constexpr const char* kPollOnce = "P";
 inline constexpr const char* kSpawn = "T";
 inline constexpr const char* kReset = "R";
+inline constexpr const char* kSaveRecording = "Ctrl+S";
+inline constexpr const char* kOpenRecording = "Ctrl+O";
 } // namespace keys
+
+// Why the commands are off while a recording is open (tooltips, status).
+inline constexpr const char* kNoRuntime = "A recording: no runtime behind it.";
 
 void cmd_run(Controller& c, ControlsState& st);
 void cmd_pause(Controller& c, ControlsState& st);

@@ -42,6 +42,13 @@ bool button_fits(const char* label) {
   return ImGui::GetContentRegionAvail().x - ImGui::GetItemRectSize().x - need >= 0.0f;
 }
 
+// With a recording open the buttons are disabled; hovering one says why
+// (a disabled item's own tooltip never shows).
+void why_disabled(const ControlsState& st) {
+  if (st.no_runtime && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("%s Open a scenario (File menu) to run one.", kNoRuntime);
+}
+
 void section(const char* label) {
   ImGui::Spacing();
   ImGui::PushFont(bold_font());
@@ -63,16 +70,19 @@ void executor_section(const FrameView& view, Controller& c, ControlsState& st) {
 
   const float w = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
   if (ImGui::Button("Run", ImVec2(w, 0))) cmd_run(c, st);
+  why_disabled(st);
   st.rects.run = item_rect();
   tooltip_for_last_item(
       "Poll tasks as fast as they arrive (or at the speed limit below).  Key: Space");
   ImGui::SameLine();
   if (ImGui::Button("Pause", ImVec2(w, 0))) cmd_pause(c, st);
+  why_disabled(st);
   st.rects.pause = item_rect();
   tooltip_for_last_item(
       "Stop polling. Timer threads keep running and may wake tasks onto the queue.  Key: Space");
   ImGui::SameLine();
   if (ImGui::Button("Step", ImVec2(w, 0))) cmd_step(c, st);
+  why_disabled(st);
   st.rects.step = item_rect();
   tooltip_for_last_item(
       "Poll exactly one task: pop the front of the run queue and call poll() once. "
@@ -119,6 +129,7 @@ void spawn_section(Controller& c, ControlsState& st) {
   // Beside the field when its whole label fits there, else on a line of its own.
   if (button_fits("Spawn timer")) ImGui::SameLine();
   if (ImGui::Button("Spawn timer", ImVec2(-1, 0))) cmd_spawn_timer(c, st);
+  why_disabled(st);
   st.rects.spawn_timer = item_rect();
   tooltip_for_last_item(
       "Spawn a task that awaits a TimerFuture of this duration, then prints that it is done. "
@@ -154,6 +165,7 @@ void spawn_section(Controller& c, ControlsState& st) {
   clamp_field(ImGui::InputInt("ms##max", &st.max_ms, 0), st.max_ms, 0, kMaxDurationMs);
   tooltip_for_last_item("Each task's timer gets a random duration in this range.");
   if (ImGui::Button("Spawn N timers", ImVec2(-1, 0))) cmd_spawn_timers(c, st);
+  why_disabled(st);
   tooltip_for_last_item(
       "Spawn that many timer tasks with random durations: one thread per timer, as in the book.");
 }
@@ -215,9 +227,11 @@ void scenario_section(Controller& c, ControlsState& st) {
   }
   const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
   if (ImGui::Button("Load (reset)", ImVec2(w, 0))) cmd_reset(c, st);
+  why_disabled(st);
   tooltip_for_last_item("Start a fresh runtime with this scenario, paused in step mode.");
   ImGui::SameLine();
   if (ImGui::Button("Add its tasks", ImVec2(w, 0))) cmd_add_scenario(c, st);
+  why_disabled(st);
   tooltip_for_last_item(
       "Spawn this scenario's tasks into the running runtime, next to what is there.");
 }
@@ -254,6 +268,7 @@ void runtime_section(const FrameView& view, Controller& c, ControlsState& st) {
     one_line(ImGui::GetStyleColorVec4(ImGuiCol_Text), "queue capacity");
   }
   if (ImGui::Button("Reset", ImVec2(-1, 0))) cmd_reset(c, st);
+  why_disabled(st);
   st.rects.reset = item_rect();
   tooltip_for_last_item(
       "Tear down every task and timer thread and start a fresh runtime with the picked "
@@ -307,6 +322,14 @@ void draw_controls(const FrameView& view, Controller& controller, ControlsState&
   // The sections scroll (only in a small window); the messages' footer stays.
   const float footer = ImGui::GetTextLineHeight() * 2.0f + ImGui::GetStyle().ItemSpacing.y * 2.0f;
   ImGui::BeginChild("##controls_body", ImVec2(0, -footer), false);
+  // A recording has no runtime to command: the panel shows what it would
+  // do, disabled (the commands refuse too, see gui/commands.hpp).
+  if (st.no_runtime) {
+    ImGui::TextColored(kAccent, "%s", kNoRuntime);
+    tooltip_for_last_item("A recording shows a run that is over: scrub it with the history bar. "
+                          "To run one, open a scenario (File menu).");
+  }
+  ImGui::BeginDisabled(st.no_runtime);
   executor_section(view, controller, st);
   ImGui::Separator();
   spawn_section(controller, st);
@@ -314,6 +337,7 @@ void draw_controls(const FrameView& view, Controller& controller, ControlsState&
   scenario_section(controller, st);
   ImGui::Separator();
   runtime_section(view, controller, st);
+  ImGui::EndDisabled();
   ImGui::EndChild();
   ImGui::Separator();
   messages(view, st, ImGui::GetTextLineHeight() * 2.0f);

@@ -3,12 +3,13 @@
 // main() reads top to bottom: parse the command line (maybe run headless),
 // open the window, set up Dear ImGui, start the runtime and its fold pump,
 // loop (snapshot, draw, render), then clean up in reverse order.
-#include "gui/app.hpp"
-#include "record/events_file.hpp"
 #include "cli/cli.hpp"
+#include "cli/replay.hpp"
+#include "gui/app.hpp"
 #include "gui/platform_window.hpp"
 #include "gui/screenshot.hpp"
 #include "gui/theme.hpp"
+#include "record/events_file.hpp"
 
 #include <glad/gl.h>
 #define GLFW_INCLUDE_NONE
@@ -21,7 +22,9 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <string>
+#include <utility>
 
 namespace {
 
@@ -53,12 +56,30 @@ int main(int argc, char** argv) {
   const CliParse parsed = parse_cli(argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
   const CliOptions& cli = parsed.options;
-  if (cli.headless) return run_headless(cli);
+  if (cli.headless) return cli.open_path.empty() ? run_headless(cli) : replay_headless(cli);
 
   record::EventsFile events;
   if (std::string error; !cli.events_path.empty() && !events.open(cli.events_path, error)) {
     std::fprintf(stderr, "pollscope: %s\n", error.c_str());
     return 2;
+  }
+
+  // --record: the app's pump streams the runtime's events to it as they come.
+  LiveRecording record;
+  if (const RecordingStatus r = record.open(cli.record_path, live_recording_header(cli)); !r) {
+    std::fprintf(stderr, "pollscope: %s\n", r.error.c_str());
+    return 2;
+  }
+  // --open FILE / pollscope FILE.pscope: a bad file is refused before any window.
+  std::unique_ptr<LoadedRecording> recording;
+  if (!cli.open_path.empty()) {
+    recording = std::make_unique<LoadedRecording>();
+    if (const RecordingStatus s = load_whole_recording(cli.open_path, *recording); !s) {
+      std::fprintf(stderr, "pollscope: %s\n", s.error.c_str());
+      return 2;
+    }
+    if (!recording->info.notice.empty())
+      std::fprintf(stderr, "pollscope: %s\n", recording->info.notice.c_str());
   }
 
   // 1. The window and its GL 3.3 context.
@@ -82,7 +103,8 @@ int main(int argc, char** argv) {
   // 3. The runtime, the pump, the panels; the frame loop.
   int exit_code = 0;
   {
-    gui::App app(cli, &events);
+    gui::App app(cli, &events, &record, std::move(recording));
+    std::string title = "pollscope";
     gui::FramePacer pacer;
     unsigned frame = 0;
     while (!glfwWindowShouldClose(win.window) && !g_quit.load()) {
@@ -94,6 +116,10 @@ int main(int argc, char** argv) {
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
       app.draw();
+      if (std::string t = app.window_title(); t != title) { // a recording opened or closed
+        title = std::move(t);
+        glfwSetWindowTitle(win.window, title.c_str());
+      }
       if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('Q', false))
         glfwSetWindowShouldClose(win.window, 1);
       ImGui::Render();
@@ -133,7 +159,12 @@ int main(int argc, char** argv) {
     }
   }
 
-  // The App (and its pump, the file's writer) is gone: report a failed write.
+  // The App (and its pump, the files' writer) is gone: close the recording
+  // with its footer, and report a failed write.
+  if (const RecordingStatus r = record.finish(); !r) {
+    std::fprintf(stderr, "pollscope: --record: %s\n", r.error.c_str());
+    if (exit_code == 0) exit_code = 1;
+  }
   if (events.failed()) {
     std::fprintf(stderr, "pollscope: --events: %s\n", events.error().c_str());
     if (exit_code == 0) exit_code = 1;

@@ -150,6 +150,9 @@ struct ControlRects {
 };
 
 struct ControlsState {
+  // A recording is open: no runtime behind the view. Every command refuses
+  // (gui/commands.hpp) and the Controls panel draws its buttons disabled.
+  bool no_runtime = false;
   int steps_asked = 0; // Step presses the App has not applied yet (cmd_step)
   int duration_ms = 2000;
   int spawn_count = 10;

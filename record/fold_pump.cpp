@@ -24,7 +24,7 @@ std::uint64_t ns_since(std::chrono::steady_clock::time_point t0) {
 } // namespace
 
 FoldPump::FoldPump(EventLog& log, EventSink sink, EventObserver observer, CheckpointPolicy policy)
-    : log_(log),
+    : log_(&log),
       sink_(std::move(sink)),
       observer_(std::move(observer)),
       recorder_(policy),
@@ -33,6 +33,22 @@ FoldPump::FoldPump(EventLog& log, EventSink sink, EventObserver observer, Checkp
       front_(std::make_unique<Snapshot>()) {
   front_->events.store = &recorder_.store();
   thread_ = std::thread([this] { run(); });
+}
+
+FoldPump::FoldPump(std::span<const Event> events, CheckpointPolicy policy)
+    : log_(nullptr),
+      recorder_(policy),
+      back_(std::make_unique<Snapshot>()),
+      middle_(std::make_unique<Snapshot>()),
+      front_(std::make_unique<Snapshot>()) {
+  front_->events.store = &recorder_.store();
+  const auto t0 = std::chrono::steady_clock::now();
+  for (const Event& e : events) recorder_.append(e);
+  fold_ns_.store(ns_since(t0), std::memory_order_relaxed);
+  folded_ = events.size();
+  events_.store(events.size(), std::memory_order_relaxed);
+  dirty_ = true;
+  publish_if_wanted(true);
 }
 
 FoldPump::~FoldPump() {
@@ -59,7 +75,7 @@ void FoldPump::stop() {
 
 std::size_t FoldPump::drain_once(std::vector<Event>& batch) {
   batch.clear();
-  const std::size_t n = log_.drain(batch, kBatch);
+  const std::size_t n = log_->drain(batch, kBatch);
   if (n == 0) return 0;
   // Raw times throughout: the fold, the store and the sink see what the
   // runtime stamped (display order is record/display_time.hpp's business).
@@ -143,7 +159,8 @@ const Snapshot& FoldPump::latest() {
 }
 
 void FoldPump::flush() {
-  const std::uint64_t target = log_.appended();
+  if (log_ == nullptr) return; // file mode: everything was published at construction
+  const std::uint64_t target = log_->appended();
   for (;;) {
     if (latest().folded >= target) return;
     std::unique_lock lock(mutex_);

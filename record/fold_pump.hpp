@@ -24,6 +24,8 @@
 //     mutex hand-off makes those (and their checkpoints) visible to the UI,
 //     so a Cursor over `store()` and `checkpoints()` may seek below it.
 //   - Counters in `stats()` are relaxed atomics: figures for display only.
+//   - File mode has no pump thread: the constructor does the pump's work on
+//     the caller's thread before any reader can see the object.
 #pragma once
 
 #include "fold/fold.hpp"
@@ -67,6 +69,11 @@ public:
 
   explicit FoldPump(EventLog& log, EventSink sink = {}, EventObserver observer = {},
                     CheckpointPolicy policy = {});
+  // File mode (an opened recording): folds and stores `events` here, on the
+  // caller's thread, and publishes one snapshot of them all. No thread, no
+  // log: `latest()` returns that snapshot for ever, `flush()` and `stop()`
+  // have nothing to do. The store and checkpoints serve a Cursor as live.
+  explicit FoldPump(std::span<const Event> events, CheckpointPolicy policy = {});
   ~FoldPump(); // stops and joins the thread; events still in the log stay there
   FoldPump(const FoldPump&) = delete;
   FoldPump& operator=(const FoldPump&) = delete;
@@ -100,7 +107,7 @@ private:
   std::size_t drain_once(std::vector<Event>& batch);
   void publish_if_wanted(bool force = false);
 
-  EventLog& log_;
+  EventLog* log_; // null in file mode
   EventSink sink_;
   EventObserver observer_;
   Recorder recorder_;  // writer: pump thread
