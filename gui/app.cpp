@@ -105,6 +105,7 @@ void App::reset_view_state() {
   lints_.lints.clear();
   lints_.serial = 0;
   history_ = HistoryState{};
+  opened_runtime_ = SIZE_MAX;
   last_serial_ = 0;
   last_runtime_begin_ = 0;
   last_view_key_ = 0;
@@ -199,6 +200,7 @@ void App::draw() {
     event_log_.follow = true;
   }
   if (handle_history_keys(history_, *pump_, count)) event_log_.follow = true;
+  open_on_first_step(live);
   apply_steps(live);
   // Every panel draws the moment at the cursor: the fold's state there and
   // the store up to there. Live, that is the newest snapshot itself.
@@ -415,6 +417,25 @@ void App::file_popup_accept() {
   }
   case FileAction::None: break;
   }
+}
+
+// A fresh runtime in step mode opens on its first book step (the spawn), so
+// that Step walks all nine, one a press: the view waits there while the
+// runtime has already queued the task (step 2). Once per runtime; not when it
+// runs, nor once it has polled.
+void App::open_on_first_step(const FrameView& live) {
+  const std::size_t begin = live.events.runtime_begin;
+  if (recording_ || begin == opened_runtime_ || live.events.count == 0) return;
+  const auto& ex = live.state.executor;
+  if (ex.mode != ExecutorMode::Step || ex.total_polls > 0 || !history_.live) {
+    opened_runtime_ = begin;
+    return;
+  }
+  const std::size_t count = live.events.count;
+  if (!book_step_ahead(pump_->store(), pump_->checkpoints(), begin, count)) return; // not yet
+  history_go(history_, next_book_step(pump_->store(), pump_->checkpoints(), begin, count),
+             count + 1);
+  opened_runtime_ = begin;
 }
 
 void App::apply_steps(const FrameView& live) {

@@ -86,6 +86,7 @@ private:
   // Step presses (ControlsState::steps_asked): in step mode each moves the
   // view one book step, and polls only when the view already shows live.
   void apply_steps(const FrameView& live);
+  void open_on_first_step(const FrameView& live); // step mode: a new runtime shows step 1
 
   // Declaration order is destruction order reversed: the pump (which reads
   // the controller's log) stops before the controller goes away.
@@ -108,6 +109,7 @@ private:
   LintsPanelState lints_;
   ControlsState controls_;
   HistoryState history_;
+  std::size_t opened_runtime_ = SIZE_MAX; // runtime_begin open_on_first_step last handled
   bool show_keys_ = false;
   FileAction file_asked_ = FileAction::None; // chosen this frame: open its popup
   FileAction file_popup_ = FileAction::None; // the popup shown

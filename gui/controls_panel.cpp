@@ -68,7 +68,7 @@ void executor_section(const FrameView& view, Controller& c, ControlsState& st) {
   one_line(color_of(ex.activity), fold::to_string(ex.activity));
   tooltip_for_last_item(fold::describe(ex.activity));
 
-  const float w = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
+  const float w = (ImGui::GetContentRegionAvail().x - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
   if (ImGui::Button("Run", ImVec2(w, 0))) cmd_run(c, st);
   why_disabled(st);
   st.rects.run = item_rect();
@@ -85,8 +85,15 @@ void executor_section(const FrameView& view, Controller& c, ControlsState& st) {
   why_disabled(st);
   st.rects.step = item_rect();
   tooltip_for_last_item(
-      "Poll exactly one task: pop the front of the run queue and call poll() once. "
-      "If the queue is empty, the step waits for the next task.  Key: Right arrow or S");
+      "In step mode: show the next of the book's nine steps; once the view has shown "
+      "everything that happened, poll the executor once and show what that poll did, one book "
+      "step a press. In run or pause: poll once.  Key: S");
+  ImGui::SameLine();
+  if (ImGui::Button("Poll", ImVec2(w, 0))) cmd_poll_once(c, st);
+  why_disabled(st);
+  tooltip_for_last_item(
+      "Poll once, whatever the view shows: pop the front of the run queue and call poll() "
+      "once. If the queue is empty, the poll waits for the next task.  Key: P");
 
   // While running, a new limit (or none) applies at once.
   const bool running = ex.mode == ExecutorMode::Throttle || ex.mode == ExecutorMode::Run;

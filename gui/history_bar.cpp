@@ -89,7 +89,13 @@ bool draw_history_bar(HistoryState& h, const record::FoldPump& pump, std::size_t
   if (h.live) {
     text_dim("live");
   } else {
-    ImGui::TextColored(kWarnText, "viewing the past: %zu events behind live", count - pos);
+    if (count > pos) {
+      ImGui::TextColored(kWarnText, "viewing the past: %zu events behind live", count - pos);
+    } else {
+      // Step pinned the view at the newest event: it waits here instead of
+      // following what the runtime does next.
+      ImGui::TextColored(kWarnText, "held at the newest event");
+    }
     if (ImGui::SmallButton("Live")) {
       history_go(h, count, count);
       moved = true;

@@ -190,7 +190,12 @@ def rewind(app, outdir):
         print("ready: " + ready.strip(), flush=True)
         wait_for(lambda: [e for e in read_events(events_path) if e["kind"] == "queue_push"],
                  "hello-world queued (step 2)")
-        click(rects["step"])  # steps 3-4: polled to Pending, the timer stores the waker
+        # A fresh runtime in step mode opens on step 1: the first press shows
+        # step 2 (already taken), the second polls (steps 3-4: Pending, the
+        # timer stores the waker).
+        click(rects["step"])
+        time.sleep(0.5)
+        click(rects["step"])
         # The 2 s timer fires and wakes task 1 (steps 5-8);
         # the executor then waits for the next Step: the record stops growing.
         wait_for(lambda: [e for e in read_events(events_path)
