@@ -25,6 +25,8 @@ ControllerOptions controller_options(const CliOptions& cli) {
   o.clock = cli.clock == "virtual" ? ClockKind::Virtual : ClockKind::Real;
   o.time_scale = cli.time_scale;
   o.scenario = cli.scenario;
+  o.params.count = cli.count;
+  o.params.seed = cli.seed;
   o.initial_mode = cli.mode == "run"     ? ExecutorMode::Run
                    : cli.mode == "pause" ? ExecutorMode::Pause
                                          : ExecutorMode::Step;

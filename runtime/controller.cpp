@@ -383,7 +383,7 @@ struct Controller::Impl {
     if (!o.scenario.empty()) {
       if (const Scenario* s = find_scenario(o.scenario)) {
         Spawner sp = w->spawner_copy();
-        s->spawn(sp, ScenarioParams{});
+        s->spawn(sp, o.params);
       }
     }
     // The thread holds the worker: an abandoned one outlives the Controller.
@@ -553,7 +553,7 @@ SpawnStatus Controller::load_scenario(std::string_view name) {
   if (s == nullptr) return SpawnStatus::BadArgument;
   RuntimeContext::set_thread_lane(Lane::Control);
   Spawner sp = spawner();
-  return s->spawn(sp, ScenarioParams{}) ? SpawnStatus::Spawned : SpawnStatus::QueueFull;
+  return s->spawn(sp, options().params) ? SpawnStatus::Spawned : SpawnStatus::QueueFull;
 }
 
 EventLog& Controller::log() noexcept { return impl_->res->log; }

@@ -32,6 +32,7 @@
 #include "event.hpp"
 #include "event_log.hpp"
 #include "executor.hpp"
+#include "scenarios.hpp"
 #include "string_table.hpp"
 
 #include <chrono>
@@ -49,6 +50,7 @@ struct ControllerOptions {
   ExecutorMode initial_mode = ExecutorMode::Step;
   double throttle_polls_per_second = 2.0; // used in ExecutorMode::Throttle
   std::string scenario = "hello-world";   // loaded at start and after reset; "" = none
+  ScenarioParams params;                  // --count / --seed, for scenarios that take them
 };
 
 enum class SpawnStatus : std::uint8_t {
