@@ -58,6 +58,7 @@ struct WakeBeforeStoreFuture::Shared {
   bool exited = false;                     // guarded by mutex
   Waker waker;                             // guarded by mutex
   TimerId id = 0;
+  TaskId task = 0; // the task that made the timer: every timer event names it (schema v2)
   RuntimeContext* rt = nullptr;
 
   void emit(EventKind kind, WakerId waker_id = 0, std::uint64_t a = 0,
@@ -65,6 +66,7 @@ struct WakeBeforeStoreFuture::Shared {
     Event e;
     e.kind = kind;
     e.timer = id;
+    e.task = task;
     e.waker = waker_id;
     e.a = a;
     e.flags = flags;
@@ -134,12 +136,13 @@ WakeBeforeStoreFuture::WakeBeforeStoreFuture(std::chrono::nanoseconds duration)
   RuntimeContext& rt = current_runtime("WakeBeforeStoreFuture");
   shared_->rt = &rt;
   shared_->id = rt.next_timer_id();
+  shared_->task = RuntimeContext::current_task();
   const std::uint64_t d = duration.count() > 0 ? static_cast<std::uint64_t>(duration.count()) : 0;
   deadline_ = rt.clock().now_ns() + d;
   Event e;
   e.kind = EventKind::TimerCreated;
   e.timer = shared_->id;
-  e.task = RuntimeContext::current_task();
+  e.task = shared_->task;
   e.a = deadline_;
   e.b = d;
   rt.emit(e);

@@ -2,6 +2,7 @@
 // .pscope file, --open replays it headless as the same timeline text, a
 // damaged file gets the loader's message and exit 2, a truncated one opens
 // with a notice, and --events / --export-trace export a recording.
+#include "common/scratch_dir.hpp"
 #include "cli/cli.hpp"
 #include "cli/replay.hpp"
 #include "record/recording_file.hpp"
@@ -23,20 +24,7 @@ using namespace pollscope;
 
 namespace {
 
-struct Scratch {
-  Scratch() {
-    std::random_device rd;
-    dir = std::filesystem::temp_directory_path() /
-          ("pollscope-cli-rec-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
-    std::filesystem::create_directories(dir);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  [[nodiscard]] std::string operator/(const char* name) const { return (dir / name).string(); }
-  std::filesystem::path dir;
-};
+using pollscope::test::Scratch;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,6 +1,7 @@
 // The app with a recording: a live run saved from the App opens again in
 // it through a file-mode pump, with the same history and no runtime behind
 // it (every command refuses), and a bad file changes nothing.
+#include "common/scratch_dir.hpp"
 #include "gui_test_support.hpp"
 
 #include "gui/app.hpp"
@@ -21,20 +22,7 @@
 namespace pollscope::gui {
 namespace {
 
-struct Scratch {
-  Scratch() {
-    std::random_device rd;
-    dir = std::filesystem::temp_directory_path() /
-          ("pollscope-app-rec-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
-    std::filesystem::create_directories(dir);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  [[nodiscard]] std::string operator/(const char* name) const { return (dir / name).string(); }
-  std::filesystem::path dir;
-};
+using pollscope::test::Scratch;
 
 // hello-world on the virtual clock, running: it finishes at once.
 CliOptions finished_run() {

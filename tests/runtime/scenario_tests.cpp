@@ -230,6 +230,10 @@ TEST_CASE("wake-before-store: the timer fires between check and store and the ta
   REQUIRE(fired_at < all.size());
   REQUIRE(stored_at < all.size());
   CHECK(fired_at < stored_at); // woken before it stored its waker
+  // Like a TimerFuture's, every event of the racy timer names its task.
+  for (const Event& e : all) {
+    if (e.timer == 1 && e.kind != EventKind::ThreadNamed) CHECK(e.task == 1);
+  }
   CHECK(t.count(EventKind::WakerWoken) == 0);
   CHECK(t.count(EventKind::TaskCompleted) == 0);
   CHECK(t.count(EventKind::TaskDropped) == 0);
