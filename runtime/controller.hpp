@@ -32,6 +32,7 @@
 #include "event.hpp"
 #include "event_log.hpp"
 #include "executor.hpp"
+#include "policy.hpp"
 #include "scenarios.hpp"
 #include "string_table.hpp"
 
@@ -51,6 +52,8 @@ struct ControllerOptions {
   double throttle_polls_per_second = 2.0; // used in ExecutorMode::Throttle
   std::string scenario = "hello-world";   // loaded at start and after reset; "" = none
   ScenarioParams params;                  // --count / --seed, for scenarios that take them
+  QueuePolicy queue_policy = QueuePolicy::Book;            // applied at start and reset
+  TimerPolicy timer_policy = TimerPolicy::ThreadPerTimer; // applied at start and reset
 };
 
 enum class SpawnStatus : std::uint8_t {
