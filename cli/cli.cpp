@@ -76,6 +76,14 @@ CliParse parse_cli(int argc, char** argv) {
   auto* cap =
       app.add_option("--capacity", o.capacity, "Run queue capacity (the book's sync_channel bound)")
           ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  std::string queue_policy_text;
+  std::string timer_policy_text;
+  auto* qpol = app.add_option("--queue-policy", queue_policy_text,
+                              "Where wakes queue tasks: book (default: every wake queues, "
+                              "duplicates too), notified, local");
+  auto* tpol = app.add_option("--timer-policy", timer_policy_text,
+                              "Who sleeps until deadlines: thread-per-timer (default, the "
+                              "book) or timer-thread");
   app.add_option("--count", o.count, "random-timers: how many timer tasks")
       ->check(CLI::Range(1u, 100000u));
   std::string seed_text;
@@ -182,6 +190,25 @@ CliParse parse_cli(int argc, char** argv) {
         bad_input("--export-trace goes with --headless (in the app: File > Export trace)");
     return result;
   }
+  // Checked here, not by CLI11, so the message lists the names policy.hpp knows.
+  if (qpol->count() > 0) {
+    const auto q = parse_queue_policy(queue_policy_text);
+    if (!q) {
+      result.exit_code = bad_input("--queue-policy: '" + queue_policy_text +
+                                   "' is not a queue policy; use book, notified or local");
+      return result;
+    }
+    o.queue_policy = *q;
+  }
+  if (tpol->count() > 0) {
+    const auto t = parse_timer_policy(timer_policy_text);
+    if (!t) {
+      result.exit_code = bad_input("--timer-policy: '" + timer_policy_text +
+                                   "' is not a timer policy; use thread-per-timer or timer-thread");
+      return result;
+    }
+    o.timer_policy = *t;
+  }
   if (!o.open_path.empty()) return result; // a recording: no scenario to check
   o.scenario_given = scen->count() > 0;
   if (scen_file->count() > 0) {
@@ -199,6 +226,8 @@ CliParse parse_cli(int argc, char** argv) {
   if (const Scenario* s = find_scenario(o.scenario)) {
     if (s->capacity && cap->count() == 0) o.capacity = *s->capacity;
     if (s->virtual_clock && clk->count() == 0) o.clock = *s->virtual_clock ? "virtual" : "real";
+    if (s->queue_policy && qpol->count() == 0) o.queue_policy = *s->queue_policy;
+    if (s->timer_policy && tpol->count() == 0) o.timer_policy = *s->timer_policy;
   }
   if (find_scenario(o.scenario) == nullptr) {
     std::fprintf(stderr, "pollscope: unknown scenario '%s'\n%s", o.scenario.c_str(),

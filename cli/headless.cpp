@@ -242,7 +242,7 @@ int run_headless(const CliOptions& o) {
   bool spawned = false;
   std::atomic<int> signal_taken{0};
   {
-    auto [executor, spawner] = executor_and_spawner(rt, o.capacity);
+    auto [executor, spawner] = executor_and_spawner(rt, o.capacity, o.queue_policy, o.timer_policy);
     stopper.arm(executor.channel(), rt.timers());
     std::thread signals([&] {
       for (;;) {

@@ -13,7 +13,11 @@ namespace pollscope {
 RecordingHeader live_recording_header(const CliOptions& o) {
   RecordingHeader h;
   h.clock = o.clock == "virtual" ? RecordedClock::Virtual : RecordedClock::Real;
+  h.queue_policy = o.queue_policy;
+  h.timer_policy = o.timer_policy;
   h.metadata = recording_metadata(o.scenario, {{"clock", o.clock},
+                                               {"queue_policy", to_string(o.queue_policy)},
+                                               {"timer_policy", to_string(o.timer_policy)},
                                                {"capacity", o.capacity},
                                                {"count", o.count},
                                                {"seed", o.seed},

@@ -28,8 +28,15 @@ std::string describe(const Event& e, const StringTable& strings, const FoldState
   auto str = [&](StringId id) { return strings.get(id); };
   switch (e.kind) {
   case EventKind::RuntimeStarted:
-    return fmt::format("runtime started: queue capacity {}, {} clock", field::queue_capacity(e),
-                       field::virtual_clock(e) ? "virtual" : "real");
+    // The policies only when they are not the book's (older logs read the same).
+    return fmt::format("runtime started: queue capacity {}, {} clock{}{}", field::queue_capacity(e),
+                       field::virtual_clock(e) ? "virtual" : "real",
+                       field::queue_policy(e) == QueuePolicy::Book
+                           ? std::string()
+                           : fmt::format(", queue policy {}", to_string(field::queue_policy(e))),
+                       field::timer_policy(e) == TimerPolicy::ThreadPerTimer
+                           ? std::string()
+                           : fmt::format(", timer policy {}", to_string(field::timer_policy(e))));
   case EventKind::RuntimeReset: return "runtime reset: every task and timer thread torn down";
   case EventKind::ChannelClosed: return "channel closed: every sender is gone";
   case EventKind::ThreadNamed:
@@ -42,10 +49,17 @@ std::string describe(const Event& e, const StringTable& strings, const FoldState
     return fmt::format("{} completed{}", task(), field::failed(e) ? " by throwing" : "");
   case EventKind::TaskDropped: return fmt::format("{} dropped", task());
   case EventKind::QueuePush:
+    if (field::local_queue(e))
+      return fmt::format("{} pushed onto the executor-local queue by {} (local ticket {}, length {})",
+                         task(), fmt::format("waker {}", e.waker),
+                         field::ticket(e) & ~kLocalQueueTicket, field::queue_length(e));
     return fmt::format("{} pushed onto the queue by {} (ticket {}, length {})", task(),
                        e.waker == 0 ? std::string("the spawner") : fmt::format("waker {}", e.waker),
                        field::ticket(e), field::queue_length(e));
   case EventKind::QueuePop:
+    if (field::local_queue(e))
+      return fmt::format("executor popped {} from its local queue (local ticket {}, length {})",
+                         task(), field::ticket(e) & ~kLocalQueueTicket, field::queue_length(e));
     return fmt::format("executor popped {} (ticket {}, length {})", task(), field::ticket(e),
                        field::queue_length(e));
   case EventKind::SendBlocked:

@@ -210,6 +210,8 @@ void Fold::on_runtime_started(const Event& e) {
   clear_runtime(e);
   s_.queue.capacity = field::queue_capacity(e);
   s_.virtual_clock = field::virtual_clock(e);
+  s_.queue_policy = field::queue_policy(e);
+  s_.timer_policy = field::timer_policy(e);
 }
 
 void Fold::on_runtime_reset(const Event& e) { clear_runtime(e); }

@@ -385,6 +385,9 @@ struct FoldState {
   Counters counters;
   LogStats log;
   bool virtual_clock = false; // field::virtual_clock of RuntimeStarted
+  // The runtime's policies (runtime/policy.hpp), from its RuntimeStarted.
+  QueuePolicy queue_policy = QueuePolicy::Book;
+  TimerPolicy timer_policy = TimerPolicy::ThreadPerTimer;
   std::uint64_t started_t = 0;
   // The index in the log of the event that began this runtime (its
   // RuntimeStarted or RuntimeReset): the log from there on is this runtime's.

@@ -22,6 +22,8 @@ namespace pollscope::gui {
 ControllerOptions controller_options(const CliOptions& cli) {
   ControllerOptions o;
   o.queue_capacity = cli.capacity;
+  o.queue_policy = cli.queue_policy;
+  o.timer_policy = cli.timer_policy;
   o.clock = cli.clock == "virtual" ? ClockKind::Virtual : ClockKind::Real;
   o.time_scale = cli.time_scale;
   o.scenario = cli.scenario;
@@ -76,6 +78,8 @@ App::App(const CliOptions& cli, record::EventsFile* events, LiveRecording* recor
     cursor_ = std::make_unique<record::Cursor>(pump_->store(), pump_->checkpoints());
   }
   controls_.capacity = static_cast<int>(cli.capacity);
+  controls_.queue_policy = cli.queue_policy;
+  controls_.timer_policy = cli.timer_policy;
   controls_.time_scale = static_cast<float>(cli.time_scale);
   controls_.scenario = scenario_index(cli.scenario);
   controls_.spawn_count = static_cast<int>(cli.count);
@@ -170,6 +174,8 @@ RecordingStatus App::save_recording_to(const std::string& path) {
     o.capacity = c.queue_capacity;
     o.clock = c.clock == ClockKind::Virtual ? "virtual" : "real";
     o.time_scale = c.time_scale;
+    o.queue_policy = c.queue_policy;
+    o.timer_policy = c.timer_policy;
     header = live_recording_header(o);
   }
   // The events this frame's snapshot published: complete, never written again.
@@ -381,11 +387,15 @@ void App::file_popup_accept() {
     if (load.scenario == nullptr) return refuse(load.error);
     controls_.scenario = scenario_index(load.scenario->name);
     if (load.scenario->capacity) controls_.capacity = static_cast<int>(*load.scenario->capacity);
+    if (load.scenario->queue_policy) controls_.queue_policy = *load.scenario->queue_policy;
+    if (load.scenario->timer_policy) controls_.timer_policy = *load.scenario->timer_policy;
     if (recording_) {
       // Leaving a recording: a fresh runtime with the scenario, paused in step mode.
       ControllerOptions o = controller_options(cli_);
       o.scenario = load.scenario->name;
       o.queue_capacity = static_cast<std::size_t>(controls_.capacity);
+      o.queue_policy = controls_.queue_policy;
+      o.timer_policy = controls_.timer_policy;
       o.initial_mode = ExecutorMode::Step;
       start_live(o);
     } else {

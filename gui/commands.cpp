@@ -132,6 +132,8 @@ void cmd_reset(Controller& c, ControlsState& st) {
   ControllerOptions o = c.options();
   settle_inputs(st);
   o.queue_capacity = static_cast<std::size_t>(st.capacity);
+  o.queue_policy = st.queue_policy;
+  o.timer_policy = st.timer_policy;
   o.scenario = std::string(scenario_name(st.scenario));
   o.initial_mode = ExecutorMode::Step;
   o.time_scale = st.time_scale;

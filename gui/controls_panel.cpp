@@ -14,6 +14,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -243,6 +244,55 @@ void scenario_section(Controller& c, ControlsState& st) {
       "Spawn this scenario's tasks into the running runtime, next to what is there.");
 }
 
+// One policy's picker: the names from runtime/policy.hpp, the one the
+// running runtime uses marked, and "applies at Reset" while they differ.
+template <typename Policy, std::size_t N>
+void policy_combo(const char* id, const char* label, const std::array<std::string_view, N>& names,
+                  Policy running, Policy& picked, const char* help) {
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9.0f);
+  const std::string preview(names[static_cast<std::size_t>(picked)]);
+  if (ImGui::BeginCombo(id, preview.c_str())) {
+    for (std::size_t i = 0; i < N; ++i) {
+      const auto p = static_cast<Policy>(i);
+      std::string item(names[i]);
+      if (p == running) item += "  (running)";
+      if (ImGui::Selectable(item.c_str(), p == picked)) picked = p;
+    }
+    ImGui::EndCombo();
+  }
+  tooltip_for_last_item(help);
+  ImGui::SameLine();
+  if (picked != running) {
+    one_line(kAccent, "applies at Reset");
+    tooltip_for_last_item("Pending: the runtime runs " + std::string(names[std::size_t(running)]) +
+                          "; Reset starts one with " + preview + ".");
+  } else {
+    one_line(ImGui::GetStyleColorVec4(ImGuiCol_Text), label);
+  }
+}
+
+// The policies the running runtime uses (from its RuntimeStarted event, via
+// the fold) and the ones the next Reset will use.
+void policy_section(const FrameView& view, ControlsState& st) {
+  section("Policy");
+  ImGui::SameLine();
+  const std::string running = std::string(to_string(view.state.queue_policy)) + " / " +
+                              std::string(to_string(view.state.timer_policy));
+  text_colored(kAccent, running);
+  tooltip_for_last_item("The policies this runtime runs under (its start event says so).");
+  policy_combo("##queue_policy", "queue policy", kQueuePolicyNames, view.state.queue_policy,
+               st.queue_policy,
+               "Where a woken task goes. book: every wake queues it, even when it is already "
+               "queued (duplicates). notified: a state word's notified bit, so a wake on a queued "
+               "task changes nothing. local: notified, plus an executor-local queue for wakes "
+               "made on the executor thread. Takes effect at the next Reset.");
+  policy_combo("##timer_policy", "timer policy", kTimerPolicyNames, view.state.timer_policy,
+               st.timer_policy,
+               "Who sleeps until a timer's deadline. thread-per-timer: the book's one OS thread "
+               "per TimerFuture. timer-thread: one driver thread for every timer. Takes effect "
+               "at the next Reset.");
+}
+
 void runtime_section(const FrameView& view, Controller& c, ControlsState& st) {
   section("Runtime");
   // The queue as the runtime has it: entries / the capacity it started with.
@@ -279,7 +329,7 @@ void runtime_section(const FrameView& view, Controller& c, ControlsState& st) {
   st.rects.reset = item_rect();
   tooltip_for_last_item(
       "Tear down every task and timer thread and start a fresh runtime with the picked "
-      "scenario and capacity, paused in step mode.  Key: R");
+      "scenario, capacity and policies, paused in step mode.  Key: R");
 }
 
 // The messages under the sections, in a footer of fixed height: a message
@@ -342,6 +392,8 @@ void draw_controls(const FrameView& view, Controller& controller, ControlsState&
   spawn_section(controller, st);
   ImGui::Separator();
   scenario_section(controller, st);
+  ImGui::Separator();
+  policy_section(view, st);
   ImGui::Separator();
   runtime_section(view, controller, st);
   ImGui::EndDisabled();

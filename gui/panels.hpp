@@ -164,6 +164,8 @@ struct ControlsState {
   float polls_per_second = 2.0f;
   float time_scale = 1.0f;
   int capacity = 10000;
+  QueuePolicy queue_policy = QueuePolicy::Book;           // applied at Reset
+  TimerPolicy timer_policy = TimerPolicy::ThreadPerTimer; // applied at Reset
   // The last command's outcome, shown under the buttons.
   std::string status;
   bool status_is_error = false;

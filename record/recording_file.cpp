@@ -148,6 +148,8 @@ RecordingStatus RecordingWriter::open(const std::filesystem::path& path,
   put<std::uint32_t>(h.data() + 12, kByteOrderMark);
   put<std::uint32_t>(h.data() + 16, static_cast<std::uint32_t>(kRecordBytes));
   put<std::uint8_t>(h.data() + 20, static_cast<std::uint8_t>(header.clock));
+  put<std::uint8_t>(h.data() + 21, static_cast<std::uint8_t>(header.queue_policy));
+  put<std::uint8_t>(h.data() + 22, static_cast<std::uint8_t>(header.timer_policy));
   put<std::uint32_t>(h.data() + 24, static_cast<std::uint32_t>(meta.size()));
   XXH3_state_t* state = XXH3_createState();
   if (state == nullptr) return fail("out of memory");
@@ -430,6 +432,12 @@ private:
     if (clock != 0 && clock != 1 && clock != 255)
       return error("unknown clock kind {} at byte 20", clock);
     info_.header.clock = static_cast<RecordedClock>(clock);
+    const auto queue = get<std::uint8_t>(h.data() + 21);
+    const auto timer = get<std::uint8_t>(h.data() + 22);
+    if (queue >= kQueuePolicyNames.size()) return error("unknown queue policy {} at byte 21", queue);
+    if (timer >= kTimerPolicyNames.size()) return error("unknown timer policy {} at byte 22", timer);
+    info_.header.queue_policy = static_cast<QueuePolicy>(queue);
+    info_.header.timer_policy = static_cast<TimerPolicy>(timer);
     nlohmann::json m = nlohmann::json::parse(meta, nullptr, /*allow_exceptions=*/false);
     if (m.is_discarded() || !m.is_object())
       return error("the metadata (bytes {}-{}) is not a JSON object", kHeaderBytes,

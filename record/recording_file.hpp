@@ -9,7 +9,8 @@
 //               2 B  event schema version (kEventSchemaVersion)
 //               4 B  byte-order mark 0x01020304
 //               4 B  record size (sizeof(Event) = 48)
-//               1 B  clock kind (RecordedClock)   3 B zero
+//               1 B  clock kind (RecordedClock)   1 B queue policy, 1 B timer
+//                    policy (runtime/policy.hpp; 0 = the book's)   1 B zero
 //               4 B  metadata bytes M (<= kMaxMetadataBytes)
 //               8 B  XXH3-64 of the 28 bytes above and the metadata
 //               M B  metadata: a JSON object (scenario, options, machine, date)
@@ -96,6 +97,8 @@ struct [[nodiscard]] RecordingStatus {
 struct RecordingHeader {
   RecordedClock clock = RecordedClock::Unknown;
   nlohmann::json metadata = nlohmann::json::object(); // scenario, options, machine, date
+  QueuePolicy queue_policy = QueuePolicy::Book;           // the run's policies (policy.hpp)
+  TimerPolicy timer_policy = TimerPolicy::ThreadPerTimer;
 };
 
 // A metadata object with the machine (uname) and the date (UTC, ISO 8601)

@@ -26,12 +26,20 @@
 //   - Lifetime: the Executor and Spawners hold shared_ptrs; tasks hold a raw
 //     pointer and a sender (see add_sender).
 //
-// The interface is deliberately small (send / try_send / try_recv / wait) so
-// another queue policy — a "notified" bit instead of duplicate entries — can
-// replace it later.
+// Queue policies (policy.hpp) are decided by the tasks (task_state.hpp) and
+// only routed here: under `book` and `notified` every entry is a channel
+// entry. Under `local` the channel also owns the executor-local queue
+// (local_queue.hpp, capacity semantics there): `submit` from the consumer's
+// thread appends to it without touching the channel, and `try_recv` takes
+// the channel's front first and the local queue's front only when the
+// channel has nothing published, so entries leave in ticket order (local
+// tickets carry kLocalQueueTicket, see event.hpp) and wakes from other
+// threads are never starved by a task that keeps waking itself.
 #pragma once
 
 #include "event.hpp"
+#include "local_queue.hpp"
+#include "policy.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -54,7 +62,7 @@ enum class SendResult : std::uint8_t {
 
 class SyncChannel : public std::enable_shared_from_this<SyncChannel> {
 public:
-  SyncChannel(RuntimeContext& rt, std::size_t capacity);
+  SyncChannel(RuntimeContext& rt, std::size_t capacity, QueuePolicy policy = QueuePolicy::Book);
   ~SyncChannel(); // releases the tasks still queued
   SyncChannel(const SyncChannel&) = delete;
   SyncChannel& operator=(const SyncChannel&) = delete;
@@ -64,7 +72,16 @@ public:
   SendResult send(Task* task, WakerId by);
   SendResult try_send(Task* task, WakerId by);
 
-  // Consumer only. Returns an adopted reference, or null when empty.
+  // A wake's entry under the notified policies (the task decided to queue
+  // itself): the local queue when `local` and called on the consumer's
+  // thread, else `send`. Adopts one reference on Ok, like send.
+  SendResult submit(Task* task, WakerId by) {
+    if (policy_ == QueuePolicy::Local && on_consumer_thread()) return push_local(task, by);
+    return send(task, by);
+  }
+
+  // Consumer only. Returns an adopted reference, or null when empty: the
+  // channel's front, else (under `local`) the local queue's.
   [[nodiscard]] Task* try_recv();
 
   enum class WaitResult : std::uint8_t {
@@ -89,9 +106,19 @@ public:
   void shut_down();
 
   [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
-  [[nodiscard]] std::size_t size() const noexcept; // approximate while senders race
+  [[nodiscard]] QueuePolicy policy() const noexcept { return policy_; }
+  // Is the calling thread the one that receives (it called try_recv or wait
+  // last)? Per channel, not per address, so a later channel at the same
+  // address is never mistaken for this one.
+  [[nodiscard]] bool on_consumer_thread() const noexcept;
+  // Consumer only: entries in the executor-local queue (0 unless `local`).
+  [[nodiscard]] std::size_t local_size() const noexcept { return local_.size(); }
+  // The channel's entries, approximate while senders race (the local queue
+  // is not counted: only its own thread may read it).
+  [[nodiscard]] std::size_t size() const noexcept;
   [[nodiscard]] bool closed() const noexcept;
-  // Consumer only, at a quiescent point: the queued tasks' ids, in order.
+  // Consumer only, at a quiescent point: the queued tasks' ids, in the order
+  // they will be received (the channel's, then the local queue's).
   [[nodiscard]] std::vector<TaskId> snapshot() const;
 
 private:
@@ -106,6 +133,9 @@ private:
   [[gnu::noinline]] void log_push(const Task* task, WakerId by, std::uint64_t ticket,
                                   std::uint64_t len, bool was_blocked);
   [[gnu::noinline]] void log_pop(const Task* task, std::uint64_t ticket);
+  SendResult push_local(Task* task, WakerId by); // consumer only, policy Local
+  [[nodiscard]] Task* pop_local();         // consumer only
+  void mark_consumer() noexcept;
   [[gnu::noinline]] void wake_blocked_senders();
   [[nodiscard]] bool has_published() const noexcept;
   [[gnu::noinline]] void wake_consumer();
@@ -116,6 +146,8 @@ private:
   };
   RuntimeContext& rt_;
   const std::size_t capacity_; // the logical bound
+  const QueuePolicy policy_;
+  const std::uint64_t id_; // unique per channel in the process: see on_consumer_thread
   std::size_t mask_;           // physical slots: a power of two >= capacity
   std::unique_ptr<Slot[]> slots_;
 
@@ -131,6 +163,7 @@ private:
   std::condition_variable not_empty_; // consumer waits here
   std::condition_variable not_full_;  // blocked senders wait here
   bool interrupted_ = false;          // guarded by mutex_
+  LocalQueue local_;                  // consumer only (policy Local)
   // Set by the first add_sender, cleared by the last remove_sender (see there).
   std::shared_ptr<SyncChannel> self_;
 };

@@ -17,6 +17,8 @@
 // that wants monotone times derives them (fold/time_order.hpp).
 #pragma once
 
+#include "policy.hpp"
+
 #include <cstdint>
 #include <string_view>
 #include <type_traits>
@@ -45,7 +47,9 @@ enum class Lane : std::uint8_t {
 // ns (virtual time under the virtual clock). "str" means a StringId.
 enum class EventKind : std::uint8_t {
   // --- runtime lifecycle -------------------------------------------------
-  RuntimeStarted, // a = queue capacity, b = clock kind (0 real, 1 virtual)
+  RuntimeStarted, // a = queue capacity, b = clock kind (0 real, 1 virtual) in bits
+                  // 0-7, the QueuePolicy in bits 8-15 and the TimerPolicy in
+                  // bits 16-23 (policy.hpp; 0 and 0, the book's, in older logs)
   RuntimeReset,   // everything before this belongs to a torn-down runtime
   ChannelClosed,  // the last sender is gone: recv fails from now on
   // thread = the new thread table row, a = its name str, b = its Lane, timer =
@@ -63,6 +67,10 @@ enum class EventKind : std::uint8_t {
   // a = ticket: the channel position of the entry, strictly increasing in
   // push order, so the fold can rebuild the exact contents of the channel
   // even when two senders race. b = queue length right after the operation.
+  // Under the `local` queue policy an entry of the executor-local queue has
+  // a ticket with kLocalQueueTicket set (its position in that queue's own
+  // push order below it) and b counts both queues; the executor pops the
+  // channel first, so ticket order stays the order of the pops.
   QueuePush,     // task, waker = the waker that pushed (0: the spawner)
   QueuePop,      // task
   SendBlocked,   // task: a sender found the queue full and now waits
@@ -129,6 +137,9 @@ inline constexpr std::uint8_t kFlagByRef = 1u << 1;     // WakerWoken
 inline constexpr std::uint8_t kFlagCancelled = 1u << 2; // TimerThreadExited, SendUnblocked
 inline constexpr std::uint8_t kFlagFailed = 1u << 3;    // TaskCompleted
 
+// The ticket bit of an executor-local queue entry (QueuePush, QueuePop).
+inline constexpr std::uint64_t kLocalQueueTicket = std::uint64_t{1} << 63;
+
 struct Event {
   std::uint64_t t = 0; // ns on the runtime clock
   std::uint64_t a = 0; // payload, meaning per kind (see EventKind)
@@ -171,7 +182,19 @@ namespace field {
 
 // RuntimeStarted
 [[nodiscard]] constexpr std::uint64_t queue_capacity(const Event& e) noexcept { return e.a; }
-[[nodiscard]] constexpr bool virtual_clock(const Event& e) noexcept { return e.b == 1; }
+[[nodiscard]] constexpr bool virtual_clock(const Event& e) noexcept { return (e.b & 0xff) == 1; }
+[[nodiscard]] constexpr QueuePolicy queue_policy(const Event& e) noexcept {
+  return static_cast<QueuePolicy>((e.b >> 8) & 0xff);
+}
+[[nodiscard]] constexpr TimerPolicy timer_policy(const Event& e) noexcept {
+  return static_cast<TimerPolicy>((e.b >> 16) & 0xff);
+}
+// The RuntimeStarted payload `b`, for the one writer (executor.cpp).
+[[nodiscard]] constexpr std::uint64_t runtime_started_b(bool virt, QueuePolicy q,
+                                                        TimerPolicy t) noexcept {
+  return (virt ? 1u : 0u) | (std::uint64_t{static_cast<std::uint8_t>(q)} << 8) |
+         (std::uint64_t{static_cast<std::uint8_t>(t)} << 16);
+}
 // ThreadNamed
 [[nodiscard]] constexpr StringId thread_name(const Event& e) noexcept {
   return static_cast<StringId>(e.a);
@@ -189,6 +212,10 @@ namespace field {
 // QueuePush, QueuePop, SendBlocked, SendUnblocked, TrySendFull
 [[nodiscard]] constexpr std::uint64_t ticket(const Event& e) noexcept { return e.a; }
 [[nodiscard]] constexpr std::uint64_t queue_length(const Event& e) noexcept { return e.b; }
+// QueuePush, QueuePop: an entry of the executor-local queue (`local` policy).
+[[nodiscard]] constexpr bool local_queue(const Event& e) noexcept {
+  return (e.a & kLocalQueueTicket) != 0;
+}
 // ExecutorMode
 [[nodiscard]] constexpr ExecutorMode mode(const Event& e) noexcept {
   return static_cast<ExecutorMode>(e.a);

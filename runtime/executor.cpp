@@ -68,19 +68,26 @@ void Executor::close() noexcept {
   channel_.reset();
 }
 
-std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext& rt, std::size_t capacity) {
-  auto ch = std::make_shared<SyncChannel>(rt, capacity);
+std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext& rt, std::size_t capacity,
+                                                  QueuePolicy queue_policy,
+                                                  TimerPolicy timer_policy) {
+  auto ch = std::make_shared<SyncChannel>(rt, capacity, queue_policy);
   Event e;
   e.kind = EventKind::RuntimeStarted;
   e.a = capacity;
-  e.b = static_cast<std::uint64_t>(rt.clock().kind());
+  e.b = field::runtime_started_b(rt.clock().kind() == ClockKind::Virtual, queue_policy,
+                                 timer_policy);
   rt.emit(e);
   return {Executor(rt, ch), Spawner(rt, ch)};
 }
 
 void Executor::poll_task(Task* task, std::uint64_t t0) {
   waiting_logged_ = false;
-  if (task->done()) { // woken after it finished: nothing to poll (harmless)
+  const bool book = task->policy() == QueuePolicy::Book;
+  // Woken after it finished: nothing to poll (harmless). Under the book that
+  // is a stale duplicate entry; under the notified policies the state word
+  // leaves none, so Discard is only a safety net.
+  if (book ? task->done() : task->start() == TaskState::Action::Discard) {
     task->release();
     return;
   }
@@ -104,6 +111,12 @@ void Executor::poll_task(Task* task, std::uint64_t t0) {
     ready = task->poll_once(cx, suspended_at, failed, poll_ref);
   }
   if (logging) log_poll_end(task, t0, ready, failed, suspended_at);
+  // Notified policies: a wake during the poll left a note (Defer); the one
+  // entry it owes is made now, with the reference the executor popped.
+  if (!book && !ready && task->finish_pending() == TaskState::Action::Resubmit) {
+    if (channel_->submit(task, task->notified_by()) != SendResult::Ok) task->release();
+    return;
+  }
   if (poll_ref) task->release(); // else the queue holds it now
 }
 
@@ -145,12 +158,15 @@ TickResult Executor::try_tick() {
     poll_task(t, t0);
     return TickResult::Polled;
   }
-  return channel_->closed() && channel_->size() == 0 ? TickResult::Closed : TickResult::Empty;
+  return channel_->closed() && channel_->size() == 0 && channel_->local_size() == 0
+             ? TickResult::Closed
+             : TickResult::Empty;
 }
 
 SyncChannel::WaitResult Executor::wait_for_work(std::chrono::nanoseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
+    if (channel_->local_size() > 0) return SyncChannel::WaitResult::Ready;
     if (channel_->size() > 0) {
       // A claimed entry may still be unpublished; wait() sorts that out.
       return channel_->wait(std::chrono::milliseconds(0)) == SyncChannel::WaitResult::Ready

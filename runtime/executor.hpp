@@ -15,6 +15,7 @@
 
 #include "channel.hpp"
 #include "future.hpp"
+#include "policy.hpp"
 #include "runtime_context.hpp"
 #include "task.hpp"
 
@@ -53,7 +54,8 @@ public:
   [[nodiscard]] RuntimeContext* runtime() const noexcept { return rt_; }
 
 private:
-  friend std::pair<class Executor, Spawner> executor_and_spawner(RuntimeContext&, std::size_t);
+  friend std::pair<class Executor, Spawner> executor_and_spawner(RuntimeContext&, std::size_t,
+                                                                QueuePolicy, TimerPolicy);
   Spawner(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch);
 
   template <Future F>
@@ -100,7 +102,8 @@ public:
   [[nodiscard]] RuntimeContext& runtime() noexcept { return *rt_; }
 
 private:
-  friend std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext&, std::size_t);
+  friend std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext&, std::size_t,
+                                                          QueuePolicy, TimerPolicy);
   Executor(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch);
   void poll_task(Task* task, std::uint64_t t0); // t0: the pop's time (0 when not logging)
   void log_poll_end(const Task* task, std::uint64_t t0, bool ready, bool failed,
@@ -115,7 +118,12 @@ private:
 
 inline constexpr std::size_t kDefaultQueueCapacity = 10000; // the book's sync_channel(10000)
 
+// `queue_policy` decides how wakes queue tasks (policy.hpp); `timer_policy`
+// is only named in the RuntimeStarted event here (the timer driver reads it
+// from the controller's options), so the log says which policies ran.
 [[nodiscard]] std::pair<Executor, Spawner>
-executor_and_spawner(RuntimeContext& rt, std::size_t capacity = kDefaultQueueCapacity);
+executor_and_spawner(RuntimeContext& rt, std::size_t capacity = kDefaultQueueCapacity,
+                     QueuePolicy queue_policy = QueuePolicy::Book,
+                     TimerPolicy timer_policy = TimerPolicy::ThreadPerTimer);
 
 } // namespace pollscope

@@ -244,8 +244,23 @@ private:
   }
 
   static void parse_defaults(const json& d, ScenarioModel& m) {
-    if (!d.is_object()) throw Refusal{"/defaults", "expected an object (capacity, clock)"};
-    allow_keys(d, "/defaults", {"capacity", "clock"});
+    if (!d.is_object())
+      throw Refusal{"/defaults", "expected an object (capacity, clock, queue_policy, timer_policy)"};
+    allow_keys(d, "/defaults", {"capacity", "clock", "queue_policy", "timer_policy"});
+    if (d.contains("queue_policy")) {
+      const std::string q = text(d.at("queue_policy"), "/defaults/queue_policy", 32);
+      m.queue_policy = parse_queue_policy(q);
+      if (!m.queue_policy)
+        throw Refusal{"/defaults/queue_policy",
+                      "expected \"book\", \"notified\" or \"local\", got \"" + q + "\""};
+    }
+    if (d.contains("timer_policy")) {
+      const std::string t = text(d.at("timer_policy"), "/defaults/timer_policy", 32);
+      m.timer_policy = parse_timer_policy(t);
+      if (!m.timer_policy)
+        throw Refusal{"/defaults/timer_policy",
+                      "expected \"thread-per-timer\" or \"timer-thread\", got \"" + t + "\""};
+    }
     if (d.contains("capacity"))
       m.capacity = whole(d.at("capacity"), "/defaults/capacity", 1, lim::kMaxCapacity);
     if (d.contains("clock")) {

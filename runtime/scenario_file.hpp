@@ -8,7 +8,8 @@
 //     "summary": "one line for lists",       // optional (default: explanation)
 //     "explanation": "one paragraph, shown on screen",
 //     "order": 10,                           // optional: place in the picker
-//     "defaults": {"capacity": 1, "clock": "virtual"},   // optional
+//     "defaults": {"capacity": 1, "clock": "virtual",    // optional, each key too
+//                  "queue_policy": "notified", "timer_policy": "timer-thread"},
 //     "tasks": [
 //       {"name": "timer-{i}", "instances": "count", "steps": [...]},
 //       {"name": "helper", "start": false, "steps": [...]}
@@ -34,6 +35,8 @@
 //   {"block_ms": 1200}         block inside poll (virtual clock: time jumps)
 //   {"wake_before_store_ms": 1000}  a timer whose wake races its waker's store
 #pragma once
+
+#include "policy.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -105,6 +108,8 @@ struct ScenarioModel {
   std::int64_t order = 1000;
   std::optional<std::size_t> capacity; // defaults
   std::optional<bool> virtual_clock;   // defaults: "clock"
+  std::optional<QueuePolicy> queue_policy; // defaults: "queue_policy" (policy.hpp names)
+  std::optional<TimerPolicy> timer_policy; // defaults: "timer_policy"
   std::vector<ScenarioTaskSpec> tasks;
   std::string source;  // the file it came from ("" for text)
   bool spawns = false; // some step spawns a task

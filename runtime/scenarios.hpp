@@ -15,6 +15,8 @@
 // immutable for the life of the process.
 #pragma once
 
+#include "policy.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -39,6 +41,8 @@ struct Scenario {
   std::string source;                  // the file it was read from
   std::optional<std::size_t> capacity; // the file's defaults, if it sets them
   std::optional<bool> virtual_clock;
+  std::optional<QueuePolicy> queue_policy; // the file's defaults (policy.hpp)
+  std::optional<TimerPolicy> timer_policy;
   // Spawns the scenario's tasks; returns false if the queue was full (try_spawn).
   std::function<bool(Spawner&, const ScenarioParams&)> spawn;
 };

@@ -23,6 +23,18 @@ const RawWakerVTable Task::kWakerVTable = {
     [](void* p, WakerId by) {
       // ArcWake::wake_by_ref: send a new reference to the task on the channel.
       Task* t = as_task(p);
+      if (t->policy_ != QueuePolicy::Book) {
+        if (t == t_polling) {
+          // Its own poll, on this thread (a yield): a note the executor
+          // reads when the poll ends, nothing shared written.
+          [[maybe_unused]] const auto a = t->state_.transition(TaskState::Op::WakeSelf);
+          t->self_woken_ = true;
+          t->self_woken_by_ = by;
+          return;
+        }
+        t->wake_notified(by);
+        return;
+      }
       if (t == t_polling && t->poll_ref_donatable_) {
         // Woken during its own poll: the executor's reference goes to the queue.
         t->poll_ref_donatable_ = false;
@@ -42,7 +54,11 @@ const RawWakerVTable Task::kWakerVTable = {
 };
 
 Task::Task(RuntimeContext& rt, SyncChannel& channel, StringId name, StringId location)
-    : id_(rt.next_task_id()),
+    // Under the notified policies a task is born scheduled: its spawn is its
+    // first entry (and a refused spawn destroys it).
+    : state_(channel.policy() == QueuePolicy::Book ? 0 : TaskState::kScheduled),
+      policy_(channel.policy()),
+      id_(rt.next_task_id()),
       waker_id_(rt.next_waker_id()),
       name_(name),
       location_(location),
@@ -74,6 +90,7 @@ bool Task::poll_once(Context& cx, StringId& suspended_at, bool& failed, bool& po
   Task* const outer = t_polling;
   t_polling = this;
   poll_ref_donatable_ = true;
+  self_woken_ = false;
   try {
     r = poll_future(cx);
   } catch (...) {
@@ -87,7 +104,8 @@ bool Task::poll_once(Context& cx, StringId& suspended_at, bool& failed, bool& po
   poll_ref_donatable_ = false;
   if (r.is_ready()) {
     drop_future();
-    done_.store(true, std::memory_order_release);
+    // Always Complete; a wake that raced the final poll is dropped with it.
+    [[maybe_unused]] const TaskState::Action a = state_.transition(TaskState::Op::FinishReady);
     return true;
   }
   if (rt_->logging()) {
@@ -104,6 +122,23 @@ bool Task::poll_once(Context& cx, StringId& suspended_at, bool& failed, bool& po
     }
   }
   return false;
+}
+
+void Task::wake_notified(WakerId by) {
+  // Written before the transition, whose release publishes it to the
+  // executor's FinishPending (the Defer case).
+  notified_by_.store(by, std::memory_order_relaxed);
+  switch (state_.transition(TaskState::Op::Wake)) {
+  case TaskState::Action::Submit:
+    // The entry gets its own reference. Receiver gone (shutting down): the
+    // wake is lost, as under the book.
+    retain();
+    if (channel_->submit(this, by) != SendResult::Ok) release();
+    return;
+  case TaskState::Action::Defer:  // being polled: the executor re-queues it
+  case TaskState::Action::Ignore: // already queued, or finished
+  default: return;
+  }
 }
 
 void Task::destroy() noexcept {

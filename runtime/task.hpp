@@ -8,18 +8,27 @@
 // and with it the channel sender it holds, which is how `run()` learns that
 // all work is done.
 //
+// Queue policies (policy.hpp): under `book` a wake sends the task, always.
+// Under `notified` and `local` a wake first asks the task's state word
+// (task_state.hpp) and queues the task only when the word says Submit; a wake
+// during the task's own poll is a note that the executor turns into one entry
+// after the poll (finish_pending). The policy is the channel's, fixed for the
+// runtime's life.
+//
 // Threading contract: `retain`/`release`/`wake_by_ref` may be called from any
-// thread (atomic refcount; sending is the channel's business). The future and
-// `done_` are touched only by the executor thread that polls the task, so the
-// future needs no mutex (the book's Mutex<BoxFuture> only satisfies Rust's
-// Sync bound); `done_` is atomic so introspection may read it at quiescent
-// points from another thread.
+// thread (atomic refcount and state word; sending is the channel's business).
+// The future is touched only by the executor thread that polls the task, so
+// it needs no mutex (the book's Mutex<BoxFuture> only satisfies Rust's Sync
+// bound); `start`/`finish_pending` are executor-only transitions (see
+// task_state.hpp); `done()` may be read from any thread.
 #pragma once
 
 #include "event.hpp"
 #include "future.hpp"
 #include "poll.hpp"
+#include "policy.hpp"
 #include "task_memory.hpp"
+#include "task_state.hpp"
 #include "waker.hpp"
 
 #include <atomic>
@@ -41,7 +50,9 @@ public:
   [[nodiscard]] TaskId id() const noexcept { return id_; }
   [[nodiscard]] StringId name() const noexcept { return name_; }
   [[nodiscard]] WakerId waker_id() const noexcept { return waker_id_; }
-  [[nodiscard]] bool done() const noexcept { return done_.load(std::memory_order_acquire); }
+  [[nodiscard]] bool done() const noexcept { return state_.completed(); }
+  [[nodiscard]] QueuePolicy policy() const noexcept { return policy_; }
+  [[nodiscard]] TaskState::Word state() const noexcept { return state_.load(); }
 
   void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
   void release() noexcept {
@@ -54,6 +65,20 @@ public:
   // `poll_ref` says whether the executor still owns the reference it popped
   // (false: a wake_by_ref during the poll handed it to the queue).
   bool poll_once(Context& cx, StringId& suspended_at, bool& failed, bool& poll_ref);
+
+  // Executor thread only, notified policies: the state word's Start (before
+  // poll_once) and FinishPending (after a Pending poll, once PollEnd is
+  // logged, so a wake's new entry always follows it in the log).
+  [[nodiscard]] TaskState::Action start() noexcept { return state_.transition(TaskState::Op::Start); }
+  [[nodiscard]] TaskState::Action finish_pending() noexcept {
+    return state_.transition(self_woken_ ? TaskState::Op::FinishPendingWoken
+                                         : TaskState::Op::FinishPending);
+  }
+  // The waker whose wake the executor's Resubmit carries out: the poll's own
+  // (a yield), else the last other waker to wake the task during the poll.
+  [[nodiscard]] WakerId notified_by() const noexcept {
+    return self_woken_ ? self_woken_by_ : notified_by_.load(std::memory_order_relaxed);
+  }
 
   static const RawWakerVTable kWakerVTable;
 
@@ -73,15 +98,22 @@ protected:
 
 private:
   void destroy() noexcept;
+  void wake_notified(WakerId by); // wake_by_ref under `notified` and `local`
   friend class Spawner;
 
   std::atomic<std::uint32_t> refs_{1};
-  std::atomic<bool> done_{false};
+  TaskState state_; // see task_state.hpp; under `book` only kCompleted is used
+  std::atomic<WakerId> notified_by_{0};
+  QueuePolicy policy_;
   // Executor thread only, during poll_once: the executor's reference (popped
   // off the queue) may be handed to the queue by the task's first
   // wake_by_ref of this poll instead of taking a new one — a yield costs no
   // refcount traffic, where Arc::clone + drop would cost two atomic RMWs.
   bool poll_ref_donatable_ = false;
+  // Executor thread only, during poll_once, notified policies: the poll woke
+  // its own task on this thread (TaskState's WakeSelf), and with which waker.
+  bool self_woken_ = false;
+  WakerId self_woken_by_ = 0;
   TaskId id_;
   WakerId waker_id_; // the id of the waker the executor lends each poll
   StringId name_;

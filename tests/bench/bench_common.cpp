@@ -91,6 +91,16 @@ void LogConsumer::loop() {
 
 // --- BenchRuntime -------------------------------------------------------------
 
+BenchPolicies& bench_policies() {
+  static BenchPolicies p;
+  return p;
+}
+
+std::pair<Executor, Spawner> bench_executor(RuntimeContext& rt) {
+  return executor_and_spawner(rt, kDefaultQueueCapacity, bench_policies().queue,
+                              bench_policies().timer);
+}
+
 BenchRuntime::BenchRuntime(bool events, std::size_t log_capacity) {
   if (events) {
     log = std::make_unique<EventLog>(log_capacity);

@@ -13,6 +13,8 @@
 
 #include "runtime/clock.hpp"
 #include "runtime/event_log.hpp"
+#include "runtime/executor.hpp"
+#include "runtime/policy.hpp"
 #include "runtime/runtime_context.hpp"
 #include "runtime/string_table.hpp"
 
@@ -23,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace pollscope::bench {
@@ -84,6 +87,16 @@ private:
 
 // One runtime as a benchmark uses it: a real clock, a string table and,
 // with `events`, an EventLog drained by a LogConsumer for the whole run.
+// The policies every workload's runtime runs under (--queue-policy and
+// --timer-policy, any workload; main.cpp sets them before the workload runs).
+struct BenchPolicies {
+  QueuePolicy queue = QueuePolicy::Book;
+  TimerPolicy timer = TimerPolicy::ThreadPerTimer;
+};
+[[nodiscard]] BenchPolicies& bench_policies();
+// executor_and_spawner with the default capacity and the bench's policies.
+[[nodiscard]] std::pair<Executor, Spawner> bench_executor(RuntimeContext& rt);
+
 struct BenchRuntime {
   explicit BenchRuntime(bool events, std::size_t log_capacity = std::size_t{1} << 20);
   ~BenchRuntime();

@@ -27,6 +27,12 @@ ROWS = [
     ("yield 10000×100: ns/poll, every event logged + drained¹", "yield-events_10000x100", "yield_10000x100",
      "ns_per_poll", ("ratio", "book", 1.0)),
     ("yield 10000×100: events per poll", "yield-events_10000x100", None, "events_per_poll", None),
+    ("yield 10000×100: ns/poll, events off, --queue-policy notified", "yield-notified_10000x100",
+     "yield_10000x100", "ns_per_poll", None),
+    ("yield 10000×100: ns/poll, events off, --queue-policy local", "yield-local_10000x100",
+     "yield_10000x100", "ns_per_poll", ("ratio", "book", 0.25)),
+    ("yield 10000×100: ns/poll, events off, --queue-policy local (vs tokio)", "yield-local_10000x100",
+     "yield_10000x100", "ns_per_poll", ("ratio", "tokio-ct", 0.3)),
     ("yield 1000×1000: ns/poll, events off", "yield_1000x1000", "yield_1000x1000", "ns_per_poll",
      ("ratio", "book", 0.25)),
     ("yield 1000×1000: ns/poll, every event logged + drained¹", "yield-events_1000x1000", "yield_1000x1000",
@@ -37,6 +43,10 @@ ROWS = [
     ("spawn 1M: CPU ns/task (process user+sys ÷ tasks)²", "spawn_1000000", "spawn_1000000", "proc_cpu_ns_per_task",
      None),
     ("spawn 1M: peak RSS MiB", "spawn_1000000", "spawn_1000000", "rss_mib", ("ratio", "book", 2.0)),
+    ("spawn 1M: ns/task, --queue-policy local", "spawn-local_1000000", "spawn_1000000", "ns_per_task",
+     ("ratio", "book", 0.5)),
+    ("spawn 1M: peak RSS MiB, --queue-policy local", "spawn-local_1000000", "spawn_1000000", "rss_mib",
+     ("ratio", "book", 2.0)),
     ("spawn 1M: ns/task, every event logged + drained¹", "spawn-events_1000000", "spawn_1000000", "ns_per_task",
      None),
     ("timers 1000×100 ms: wall ms", "timers_1000x100", "timers_1000x100", "wall_ms", None),
@@ -134,14 +144,14 @@ def fmt_ratio(p, other):
     return f"{p / other:.2f}×"
 
 
-def verdict(target, p, book):
+def verdict(target, p, book, tokio=None):
     if target is None or p is None:
         return "", ""
     if target[0] == "ratio":
-        limit = target[2]
-        if book is None:
-            return f"≤ {limit}× book", "?"
-        return f"≤ {limit}× book", "met" if p / book <= limit else "**missed**"
+        limit, other = target[2], (tokio if target[1] == "tokio-ct" else book)
+        if other is None:
+            return f"≤ {limit}× {target[1]}", "?"
+        return f"≤ {limit}× {target[1]}", "met" if p / other <= limit else "**missed**"
     if target[0] == "max":
         return f"≤ {fmt(target[1])}", "met" if p <= target[1] else "**missed**"
     return f"≥ {fmt(target[1])}", "met" if p >= target[1] else "**missed**"
@@ -174,7 +184,7 @@ def table(d):
             continue
         b = median_of(runs, other_cfg, "book", metric) if other_cfg else None
         t = median_of(runs, other_cfg, "tokio-ct", metric) if other_cfg else None
-        tgt, ok = verdict(target, p, b)
+        tgt, ok = verdict(target, p, b, t)
         print(f"| {label} | {fmt(p)} | {fmt(b)} | {fmt(t)} | {fmt_ratio(p, b)} | {fmt_ratio(p, t)} | {tgt} | {ok} |")
     fl = floor_ns(d)
     print()

@@ -146,6 +146,10 @@ add() { CONFIGS+=("$*"); }
 if wants yield; then
   add "yield_10000x100|60|yield 10000 100|book yield 10000 100|tokio-ct yield 10000 100"
   add "yield-events_10000x100|120|yield 10000 100 --events|-|-"
+  # The queue policies (runtime/policy.hpp) on the same workload; the Rust
+  # executors' figures are the yield_10000x100 row's, from the same rounds.
+  add "yield-notified_10000x100|60|yield 10000 100 --queue-policy notified|-|-"
+  add "yield-local_10000x100|60|yield 10000 100 --queue-policy local|-|-"
   if [ "$QUICK" = 0 ]; then
     add "yield_1000x1000|60|yield 1000 1000|book yield 1000 1000|tokio-ct yield 1000 1000"
     add "yield-events_1000x1000|120|yield 1000 1000 --events|-|-"
@@ -156,6 +160,7 @@ if wants yield; then
 fi
 if wants spawn; then
   add "spawn_1000000|120|spawn 1000000|book spawn 1000000|tokio-ct spawn 1000000"
+  add "spawn-local_1000000|120|spawn 1000000 --queue-policy local|-|-"
   [ "$QUICK" = 0 ] && add "spawn-events_1000000|120|spawn 1000000 --events|-|-"
 fi
 if wants timers; then

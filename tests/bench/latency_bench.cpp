@@ -33,7 +33,7 @@ Json latency_bench(std::size_t reps, std::uint64_t d_ms, bool events) {
   std::vector<double> late;
   const auto t0 = SteadyClock::now();
   {
-    auto [executor, spawner] = executor_and_spawner(*br.rt);
+    auto [executor, spawner] = bench_executor(*br.rt);
     spawner.spawn(latency_task(reps, std::chrono::milliseconds(d_ms), late), "latency");
     spawner = Spawner{};
     executor.run();

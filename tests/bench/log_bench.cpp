@@ -146,13 +146,13 @@ std::vector<Event> record_stream() {
     o.log = &log;
     RuntimeContext rt(o);
     {
-      auto [executor, spawner] = executor_and_spawner(rt);
+      auto [executor, spawner] = bench_executor(rt);
       for (int i = 0; i < 1000; ++i) spawner.spawn(yield_task(100), "yield");
       spawner = Spawner{};
       executor.run();
     }
     {
-      auto [executor, spawner] = executor_and_spawner(rt);
+      auto [executor, spawner] = bench_executor(rt);
       for (int i = 0; i < 200; ++i) spawner.spawn(timer_task(), "timer");
       spawner = Spawner{};
       executor.run();

@@ -11,6 +11,9 @@
 //   pollscope-bench seek [10000000] [10000] [2000]
 //   pollscope-bench recording [10000000]
 //
+// Every workload also takes --queue-policy book|notified|local and
+// --timer-policy thread-per-timer|timer-thread (runtime/policy.hpp).
+//
 // Bad input: a message on stderr and exit status 2. compare.sh runs it side
 // by side with the anchor; workloads.hpp lists what each workload measures.
 #include "workloads.hpp"
@@ -23,6 +26,7 @@
 #include <exception>
 #include <functional>
 #include <iostream>
+#include <string>
 #include <string_view>
 
 namespace {
@@ -120,6 +124,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   rec->callback([&] { run = [&] { return recording_bench(rec_events); }; });
 
+  // Every workload runs under the policies asked for (bench_common.hpp).
+  std::string queue_policy = "book", timer_policy = "thread-per-timer";
+  for (CLI::App* sub : {y, s, t, l, g, r, sk, rec}) {
+    sub->add_option("--queue-policy", queue_policy, "book (default), notified or local")
+        ->check(CLI::IsMember({"book", "notified", "local"}));
+    sub->add_option("--timer-policy", timer_policy, "thread-per-timer (default) or timer-thread")
+        ->check(CLI::IsMember({"thread-per-timer", "timer-thread"}));
+  }
+
   if (argc > 1 && argv[1][0] != '-') {
     const std::string_view w = argv[1];
     if (w != "yield" && w != "spawn" && w != "timers" && w != "latency" && w != "log" &&
@@ -140,8 +153,12 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  bench_policies().queue = *pollscope::parse_queue_policy(queue_policy);
+  bench_policies().timer = *pollscope::parse_timer_policy(timer_policy);
   try {
-    const Json j = run();
+    Json j = run();
+    j["queue_policy"] = queue_policy;
+    j["timer_policy"] = timer_policy;
     std::cout << j.dump() << std::endl;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pollscope-bench: %s\n", e.what());

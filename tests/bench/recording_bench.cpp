@@ -58,7 +58,7 @@ void record_run(std::size_t m, StringTable& strings, std::vector<Event>& out) {
   });
   {
     RuntimeContext rt(RuntimeContext::Options{&clock, &strings, &log, false});
-    auto [executor, spawner] = executor_and_spawner(rt);
+    auto [executor, spawner] = bench_executor(rt);
     // ~5 events per self-wake poll.
     const std::size_t tasks = 1000;
     const std::size_t k = std::max<std::size_t>(1, m / 5 / tasks);

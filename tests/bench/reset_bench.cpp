@@ -59,7 +59,7 @@ struct DirectResult {
 DirectResult direct(std::size_t timers) {
   BenchRuntime br(true);
   DirectResult r;
-  auto [executor, spawner] = executor_and_spawner(*br.rt);
+  auto [executor, spawner] = bench_executor(*br.rt);
   const auto t0 = SteadyClock::now();
   for (std::size_t i = 0; i < timers; ++i) spawner.spawn(sleeper_task(), "sleeper");
   while (executor.polls() < timers) {

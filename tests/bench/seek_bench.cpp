@@ -35,7 +35,7 @@ Json seek_bench(std::size_t events, std::size_t tasks, std::size_t seeks) {
   const auto t0 = SteadyClock::now();
   {
     RuntimeContext rt({&clock, &strings, &log, false});
-    auto [executor, spawner] = executor_and_spawner(rt);
+    auto [executor, spawner] = bench_executor(rt);
     for (std::size_t i = 0; i < tasks; ++i) spawner.spawn(yield_task(yields), "yield");
     spawner = Spawner{};
     executor.run();

@@ -19,7 +19,7 @@ Async<void> empty_task() { co_return; }
 
 Json spawn_bench(std::size_t n, bool events) {
   BenchRuntime br(events);
-  auto [executor, spawner] = executor_and_spawner(*br.rt);
+  auto [executor, spawner] = bench_executor(*br.rt);
   const auto t0 = SteadyClock::now();
   const std::uint64_t c0 = process_cpu_ns();
   std::thread producer([sp = std::move(spawner), n]() mutable {

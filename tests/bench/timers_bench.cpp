@@ -39,7 +39,7 @@ Json timers_bench(std::size_t n, std::uint64_t d_ms, bool events) {
   BenchRuntime br(events);
   TimersShared shared;
   const auto d = std::chrono::milliseconds(d_ms);
-  auto [executor, spawner] = executor_and_spawner(*br.rt);
+  auto [executor, spawner] = bench_executor(*br.rt);
   shared.t0 = SteadyClock::now();
   for (std::size_t i = 0; i < n; ++i) spawner.spawn(timer_task(shared, d), "timer");
   spawner = Spawner{};

@@ -23,7 +23,7 @@ Async<void> yield_task(std::size_t k) {
 Json yield_bench(std::size_t n, std::size_t k, bool events) {
   BenchRuntime br(events);
   const std::uint64_t polls_expected = static_cast<std::uint64_t>(n) * (k + 1);
-  auto [executor, spawner] = executor_and_spawner(*br.rt);
+  auto [executor, spawner] = bench_executor(*br.rt);
   const auto t0 = SteadyClock::now();
   const std::uint64_t c0 = thread_cpu_ns();
   for (std::size_t i = 0; i < n; ++i) spawner.spawn(yield_task(k), "yield");

@@ -45,3 +45,18 @@ TEST_CASE("--scenario-file loads the file and its defaults apply unless the user
 TEST_CASE("--scenario and --scenario-file together are refused") {
   CHECK(parse({"--scenario", "join", "--scenario-file", bundled_file("join.json")}).exit_code == 2);
 }
+
+TEST_CASE("--queue-policy and --timer-policy take the policies' names; anything else exits 2") {
+  const CliParse p = parse({"--headless", "--queue-policy", "local", "--timer-policy",
+                            "timer-thread"});
+  REQUIRE_FALSE(p.exit_code.has_value());
+  CHECK(p.options.queue_policy == QueuePolicy::Local);
+  CHECK(p.options.timer_policy == TimerPolicy::TimerThread);
+  const CliParse d = parse({"--headless"});
+  CHECK(d.options.queue_policy == QueuePolicy::Book);
+  CHECK(d.options.timer_policy == TimerPolicy::ThreadPerTimer);
+  CHECK(parse({"--headless", "--queue-policy", "fifo"}).exit_code == 2);
+  CHECK(parse({"--headless", "--queue-policy", ""}).exit_code == 2);
+  CHECK(parse({"--headless", "--timer-policy", "wheel"}).exit_code == 2);
+  CHECK(parse({"--queue-policy", "Book"}).exit_code == 2); // names are lowercase
+}

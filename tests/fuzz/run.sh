@@ -12,7 +12,7 @@ out=$root/build/fuzz
 bin=$("$here/build.sh" "$out" | tail -n 1)
 corpus=$out/corpus
 mkdir -p "$corpus" "$out/artifacts"
-cp "$root"/assets/scenarios/*.json "$corpus/"
+cp "$root"/assets/scenarios/*.json "$here"/scenario_corpus/*.json "$corpus/"
 # -max_len: a little over the parser's own 256 KiB limit, so the limit is exercised.
 exec "$bin" -max_total_time="$secs" -print_final_stats=1 -max_len=300000 -timeout=10 \
   -rss_limit_mb=2048 -artifact_prefix="$out/artifacts/" \

@@ -147,3 +147,35 @@ TEST_CASE("a missing file and a folder are refused with their path") {
         "/nonexistent/x.json: cannot open the file");
   CHECK(load_scenario_model("/tmp").error == "/tmp: is a folder, not a scenario file");
 }
+
+TEST_CASE("a scenario file may set the queue and timer policies, by the names the command line "
+          "uses") {
+  const ScenarioParseResult r = parse_scenario(R"({
+    "name": "pol", "explanation": "Policies.",
+    "defaults": {"queue_policy": "notified", "timer_policy": "timer-thread"},
+    "tasks": [{"name": "t", "steps": [{"yield": 1}]}]
+  })",
+                                               "pol.json");
+  REQUIRE_MESSAGE(r.model.has_value(), r.error);
+  CHECK(r.model->queue_policy == std::optional<QueuePolicy>(QueuePolicy::Notified));
+  CHECK(r.model->timer_policy == std::optional<TimerPolicy>(TimerPolicy::TimerThread));
+  const ScenarioParseResult none = parse_scenario(
+      R"({"name": "none", "explanation": "x", "tasks": [{"name": "t", "steps": []}]})", "none.json");
+  REQUIRE_MESSAGE(none.model.has_value(), none.error);
+  CHECK_FALSE(none.model->queue_policy.has_value());
+  CHECK_FALSE(none.model->timer_policy.has_value());
+}
+
+TEST_CASE("an unknown queue or timer policy in a scenario file is refused, naming the field") {
+  CHECK(error_of(R"({"name": "p", "explanation": "x", "defaults": {"queue_policy": "fifo"},
+                     "tasks": [{"name": "t", "steps": []}]})") ==
+        "bad.json:1: /defaults/queue_policy: expected \"book\", \"notified\" or \"local\", got "
+        "\"fifo\"");
+  CHECK(error_of(R"({"name": "p", "explanation": "x", "defaults": {"timer_policy": 3},
+                     "tasks": [{"name": "t", "steps": []}]})")
+            .find("/defaults/timer_policy") != std::string::npos);
+  CHECK(error_of(R"({"name": "p", "explanation": "x", "defaults": {"timer_policy": "wheel"},
+                     "tasks": [{"name": "t", "steps": []}]})")
+            .find("expected \"thread-per-timer\" or \"timer-thread\", got \"wheel\"") !=
+        std::string::npos);
+}
