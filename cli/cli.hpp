@@ -28,7 +28,7 @@ struct CliOptions {
   std::string events_path;              // --events FILE.jsonl: every event as a JSON line
   double time_scale = 1.0;              // --time-scale X (real clock; 0.25 = slow motion)
   std::size_t capacity = 10000;         // --capacity N: the run queue's bound
-  QueuePolicy queue_policy = QueuePolicy::Book; // --queue-policy book|notified|local
+  QueuePolicy queue_policy = QueuePolicy::Book;           // --queue-policy book|notified|local
   TimerPolicy timer_policy = TimerPolicy::ThreadPerTimer; // --timer-policy NAME
   unsigned count = 10;                  // --count N: tasks for the random-timers scenario
   std::uint64_t seed = 1;               // --seed S: random-timers durations

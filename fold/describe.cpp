@@ -50,9 +50,10 @@ std::string describe(const Event& e, const StringTable& strings, const FoldState
   case EventKind::TaskDropped: return fmt::format("{} dropped", task());
   case EventKind::QueuePush:
     if (field::local_queue(e))
-      return fmt::format("{} pushed onto the executor-local queue by {} (local ticket {}, length {})",
-                         task(), fmt::format("waker {}", e.waker),
-                         field::ticket(e) & ~kLocalQueueTicket, field::queue_length(e));
+      return fmt::format(
+          "{} pushed onto the executor-local queue by {} (local ticket {}, length {})", task(),
+          fmt::format("waker {}", e.waker), field::ticket(e) & ~kLocalQueueTicket,
+          field::queue_length(e));
     return fmt::format("{} pushed onto the queue by {} (ticket {}, length {})", task(),
                        e.waker == 0 ? std::string("the spawner") : fmt::format("waker {}", e.waker),
                        field::ticket(e), field::queue_length(e));

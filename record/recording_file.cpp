@@ -434,8 +434,10 @@ private:
     info_.header.clock = static_cast<RecordedClock>(clock);
     const auto queue = get<std::uint8_t>(h.data() + 21);
     const auto timer = get<std::uint8_t>(h.data() + 22);
-    if (queue >= kQueuePolicyNames.size()) return error("unknown queue policy {} at byte 21", queue);
-    if (timer >= kTimerPolicyNames.size()) return error("unknown timer policy {} at byte 22", timer);
+    if (queue >= kQueuePolicyNames.size())
+      return error("unknown queue policy {} at byte 21", queue);
+    if (timer >= kTimerPolicyNames.size())
+      return error("unknown timer policy {} at byte 22", timer);
     info_.header.queue_policy = static_cast<QueuePolicy>(queue);
     info_.header.timer_policy = static_cast<TimerPolicy>(timer);
     nlohmann::json m = nlohmann::json::parse(meta, nullptr, /*allow_exceptions=*/false);

@@ -97,7 +97,7 @@ struct [[nodiscard]] RecordingStatus {
 struct RecordingHeader {
   RecordedClock clock = RecordedClock::Unknown;
   nlohmann::json metadata = nlohmann::json::object(); // scenario, options, machine, date
-  QueuePolicy queue_policy = QueuePolicy::Book;           // the run's policies (policy.hpp)
+  QueuePolicy queue_policy = QueuePolicy::Book;       // the run's policies (policy.hpp)
   TimerPolicy timer_policy = TimerPolicy::ThreadPerTimer;
 };
 

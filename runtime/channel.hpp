@@ -134,7 +134,7 @@ private:
                                   std::uint64_t len, bool was_blocked);
   [[gnu::noinline]] void log_pop(const Task* task, std::uint64_t ticket);
   SendResult push_local(Task* task, WakerId by); // consumer only, policy Local
-  [[nodiscard]] Task* pop_local();         // consumer only
+  [[nodiscard]] Task* pop_local();               // consumer only
   void mark_consumer() noexcept;
   [[gnu::noinline]] void wake_blocked_senders();
   [[nodiscard]] bool has_published() const noexcept;
@@ -147,7 +147,7 @@ private:
   RuntimeContext& rt_;
   const std::size_t capacity_; // the logical bound
   const QueuePolicy policy_;
-  const std::uint64_t id_; // unique per channel in the process: see on_consumer_thread
+  const std::uint64_t id_;     // unique per channel in the process: see on_consumer_thread
   std::size_t mask_;           // physical slots: a power of two >= capacity
   std::unique_ptr<Slot[]> slots_;
 

@@ -373,7 +373,8 @@ struct Controller::Impl {
     ro.strings = &res->strings;
     ro.log = &res->log;
     w->rt = std::make_shared<RuntimeContext>(ro);
-    auto [executor, spawner] = executor_and_spawner(*w->rt, o.queue_capacity, o.queue_policy, o.timer_policy);
+    auto [executor, spawner] =
+        executor_and_spawner(*w->rt, o.queue_capacity, o.queue_policy, o.timer_policy);
     w->executor.emplace(std::move(executor));
     w->spawner = std::move(spawner);
     w->mode = o.initial_mode;

@@ -75,8 +75,8 @@ std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext& rt, std::size_
   Event e;
   e.kind = EventKind::RuntimeStarted;
   e.a = capacity;
-  e.b = field::runtime_started_b(rt.clock().kind() == ClockKind::Virtual, queue_policy,
-                                 timer_policy);
+  e.b =
+      field::runtime_started_b(rt.clock().kind() == ClockKind::Virtual, queue_policy, timer_policy);
   rt.emit(e);
   return {Executor(rt, ch), Spawner(rt, ch)};
 }

@@ -55,7 +55,7 @@ public:
 
 private:
   friend std::pair<class Executor, Spawner> executor_and_spawner(RuntimeContext&, std::size_t,
-                                                                QueuePolicy, TimerPolicy);
+                                                                 QueuePolicy, TimerPolicy);
   Spawner(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch);
 
   template <Future F>
@@ -103,7 +103,7 @@ public:
 
 private:
   friend std::pair<Executor, Spawner> executor_and_spawner(RuntimeContext&, std::size_t,
-                                                          QueuePolicy, TimerPolicy);
+                                                           QueuePolicy, TimerPolicy);
   Executor(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch);
   void poll_task(Task* task, std::uint64_t t0); // t0: the pop's time (0 when not logging)
   void log_poll_end(const Task* task, std::uint64_t t0, bool ready, bool failed,

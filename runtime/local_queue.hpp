@@ -46,7 +46,9 @@ public:
     return slots_[head_++ & (cap_ - 1)];
   }
   [[nodiscard]] bool empty() const noexcept { return head_ == tail_; }
-  [[nodiscard]] std::size_t size() const noexcept { return static_cast<std::size_t>(tail_ - head_); }
+  [[nodiscard]] std::size_t size() const noexcept {
+    return static_cast<std::size_t>(tail_ - head_);
+  }
   // The i-th entry from the front (i < size()).
   [[nodiscard]] Task* at(std::size_t i) const noexcept { return slots_[(head_ + i) & (cap_ - 1)]; }
   // Entries ever pushed: the next entry's position in push order (the

@@ -245,7 +245,8 @@ private:
 
   static void parse_defaults(const json& d, ScenarioModel& m) {
     if (!d.is_object())
-      throw Refusal{"/defaults", "expected an object (capacity, clock, queue_policy, timer_policy)"};
+      throw Refusal{"/defaults",
+                    "expected an object (capacity, clock, queue_policy, timer_policy)"};
     allow_keys(d, "/defaults", {"capacity", "clock", "queue_policy", "timer_policy"});
     if (d.contains("queue_policy")) {
       const std::string q = text(d.at("queue_policy"), "/defaults/queue_policy", 32);

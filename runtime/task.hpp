@@ -25,8 +25,8 @@
 
 #include "event.hpp"
 #include "future.hpp"
-#include "poll.hpp"
 #include "policy.hpp"
+#include "poll.hpp"
 #include "task_memory.hpp"
 #include "task_state.hpp"
 #include "waker.hpp"
@@ -69,7 +69,9 @@ public:
   // Executor thread only, notified policies: the state word's Start (before
   // poll_once) and FinishPending (after a Pending poll, once PollEnd is
   // logged, so a wake's new entry always follows it in the log).
-  [[nodiscard]] TaskState::Action start() noexcept { return state_.transition(TaskState::Op::Start); }
+  [[nodiscard]] TaskState::Action start() noexcept {
+    return state_.transition(TaskState::Op::Start);
+  }
   [[nodiscard]] TaskState::Action finish_pending() noexcept {
     return state_.transition(self_woken_ ? TaskState::Op::FinishPendingWoken
                                          : TaskState::Op::FinishPending);

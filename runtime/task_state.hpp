@@ -129,8 +129,7 @@ public:
       // Woken while it ran: the wake's entry is made now, after the poll.
       if ((s & kScheduled) != 0) return {kScheduled, Action::Resubmit};
       return {0, Action::Idle};
-    case Op::FinishPendingWoken:
-      return {kScheduled, Action::Resubmit};
+    case Op::FinishPendingWoken: return {kScheduled, Action::Resubmit};
     case Op::FinishReady:
       // A wake during the final poll is dropped with the future: there is
       // nothing left to poll.

@@ -47,8 +47,8 @@ TEST_CASE("--scenario and --scenario-file together are refused") {
 }
 
 TEST_CASE("--queue-policy and --timer-policy take the policies' names; anything else exits 2") {
-  const CliParse p = parse({"--headless", "--queue-policy", "local", "--timer-policy",
-                            "timer-thread"});
+  const CliParse p =
+      parse({"--headless", "--queue-policy", "local", "--timer-policy", "timer-thread"});
   REQUIRE_FALSE(p.exit_code.has_value());
   CHECK(p.options.queue_policy == QueuePolicy::Local);
   CHECK(p.options.timer_policy == TimerPolicy::TimerThread);

@@ -75,7 +75,7 @@ TEST_CASE("under notified a wake during a poll queues the task once, after the p
                                        EventKind::QueuePush});
   const auto pushes = of_kind(t.events(), EventKind::QueuePush);
   CHECK(pushes.back()->waker == t.rt.live_tasks().front()->waker_id()); // the wake it carries out
-  CHECK_FALSE(field::local_queue(*pushes.back()));                     // notified: the channel
+  CHECK_FALSE(field::local_queue(*pushes.back()));                      // notified: the channel
   CHECK(executor.channel().snapshot() == std::vector<TaskId>{id});
   spawner = Spawner{};
   CHECK(executor.run() == 1);

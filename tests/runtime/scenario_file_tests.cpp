@@ -160,7 +160,8 @@ TEST_CASE("a scenario file may set the queue and timer policies, by the names th
   CHECK(r.model->queue_policy == std::optional<QueuePolicy>(QueuePolicy::Notified));
   CHECK(r.model->timer_policy == std::optional<TimerPolicy>(TimerPolicy::TimerThread));
   const ScenarioParseResult none = parse_scenario(
-      R"({"name": "none", "explanation": "x", "tasks": [{"name": "t", "steps": []}]})", "none.json");
+      R"({"name": "none", "explanation": "x", "tasks": [{"name": "t", "steps": []}]})",
+      "none.json");
   REQUIRE_MESSAGE(none.model.has_value(), none.error);
   CHECK_FALSE(none.model->queue_policy.has_value());
   CHECK_FALSE(none.model->timer_policy.has_value());

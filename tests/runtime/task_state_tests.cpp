@@ -28,9 +28,9 @@ constexpr TaskState::Word C = TaskState::kCompleted;
 void expect(TaskState::Word from, Op op, TaskState::Word to, Action action) {
   const TaskState::Decision d = TaskState::decide(from, op);
   INFO(TaskState::describe(from) << " --" << to_string(op) << "-> expected "
-                                 << TaskState::describe(to) << " [" << to_string(action) << "], got "
-                                 << TaskState::describe(d.next) << " [" << to_string(d.action)
-                                 << "]");
+                                 << TaskState::describe(to) << " [" << to_string(action)
+                                 << "], got " << TaskState::describe(d.next) << " ["
+                                 << to_string(d.action) << "]");
   CHECK(d.next == to);
   CHECK(d.action == action);
 }
