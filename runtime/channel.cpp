@@ -9,13 +9,11 @@
 namespace pollscope {
 namespace {
 
-// The channel the calling thread consumes from (set by try_recv/wait). A send
-// from that thread cannot find the consumer asleep.
-thread_local const SyncChannel* t_consuming = nullptr;
-// The id of the channel the calling thread consumes from: unlike the address,
-// never shared by two channels, so the local queue (which must only ever be
-// touched by its consumer) is never reached from a thread that consumed from
-// a dead channel at the same address.
+// The id of the channel the calling thread consumes from (set by try_recv
+// and wait). A send from that thread cannot find the consumer asleep, and
+// only that thread may touch the local queue. An id, not the address: never
+// shared by two channels, so a thread that consumed from a dead channel is
+// never mistaken for the consumer of a new one at the same address.
 thread_local std::uint64_t t_consumer_of = 0;
 std::atomic<std::uint64_t> g_next_channel_id{1};
 
@@ -88,7 +86,7 @@ SyncChannel::Claim SyncChannel::try_push(Task* task, WakerId by, bool was_blocke
   }
   // A send from the consumer's own thread (a task waking itself) cannot find
   // it asleep.
-  const bool wake = t_consuming != this && consumer_sleeping_.load(std::memory_order_seq_cst);
+  const bool wake = t_consumer_of != id_ && consumer_sleeping_.load(std::memory_order_seq_cst);
   // Log before publishing: the consumer cannot pop (and log the pop) before
   // the store below, so the push is always earlier in the log.
   if (rt_.logging()) log_push(task, by, pos, pos + 1 - head, was_blocked);
@@ -194,7 +192,6 @@ bool SyncChannel::has_published() const noexcept {
 }
 
 void SyncChannel::mark_consumer() noexcept {
-  t_consuming = this;
   t_consumer_of = id_;
 }
 

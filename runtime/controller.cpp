@@ -237,8 +237,9 @@ struct Worker {
             // A step polls a queued task, or waits for the next one to arrive.
             // Presses beyond that (Step held down on an empty queue) are
             // dropped: owed steps would otherwise poll future tasks unasked.
-            const auto queued =
-                static_cast<unsigned>(std::min<std::size_t>(executor->channel().size(), 1u << 20));
+            // (The local queue counts too: this is the worker, its consumer.)
+            const auto queued = static_cast<unsigned>(std::min<std::size_t>(
+                executor->channel().size() + executor->channel().local_size(), 1u << 20));
             steps_owed = std::min(steps_owed + cmd.polls, queued + 1);
             Event e;
             e.kind = EventKind::StepRequested;

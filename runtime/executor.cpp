@@ -110,13 +110,15 @@ void Executor::poll_task(Task* task, std::uint64_t t0) {
     Context cx(waker);
     ready = task->poll_once(cx, suspended_at, failed, poll_ref);
   }
-  if (logging) log_poll_end(task, t0, ready, failed, suspended_at);
   // Notified policies: a wake during the poll left a note (Defer); the one
-  // entry it owes is made now, with the reference the executor popped.
+  // entry it owes is made now, with the reference the executor popped, and
+  // logged before the PollEnd as the book's wake during a poll is, so the
+  // fold and the lints read every policy's log alike (a PollEnd(Pending)
+  // whose task is already queued again was woken, not lost).
   if (!book && !ready && task->finish_pending() == TaskState::Action::Resubmit) {
-    if (channel_->submit(task, task->notified_by()) != SendResult::Ok) task->release();
-    return;
+    if (channel_->submit(task, task->notified_by()) == SendResult::Ok) poll_ref = false;
   }
+  if (logging) log_poll_end(task, t0, ready, failed, suspended_at);
   if (poll_ref) task->release(); // else the queue holds it now
 }
 

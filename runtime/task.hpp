@@ -67,8 +67,8 @@ public:
   bool poll_once(Context& cx, StringId& suspended_at, bool& failed, bool& poll_ref);
 
   // Executor thread only, notified policies: the state word's Start (before
-  // poll_once) and FinishPending (after a Pending poll, once PollEnd is
-  // logged, so a wake's new entry always follows it in the log).
+  // poll_once) and FinishPending (after a Pending poll, before its PollEnd
+  // is logged: a wake's entry precedes the PollEnd, as under the book).
   [[nodiscard]] TaskState::Action start() noexcept {
     return state_.transition(TaskState::Op::Start);
   }

@@ -5,6 +5,7 @@
 // `local` the queue must also never hold a task twice, and the log must show
 // each task's pushes and pops alternating (no second entry, ever).
 #include "fold/fold.hpp"
+#include "fold/lints.hpp"
 #include "runtime/async.hpp"
 #include "runtime/executor.hpp"
 #include "runtime/fault_futures.hpp"
@@ -224,20 +225,58 @@ constexpr QueuePolicy kPolicies[] = {QueuePolicy::Book, QueuePolicy::Notified, Q
 
 } // namespace
 
-TEST_CASE("under every queue policy the fold agrees with the runtime over 1,000 random workloads "
-          "each, and only book ever queues a task twice") {
-  for (const QueuePolicy policy : kPolicies) {
-    std::uint64_t local_pushes = 0;
-    for (std::uint64_t seed = 1; seed <= 1000; ++seed) {
-      Workload w(seed, policy);
-      w.run(seed);
-      local_pushes += w.local_pushes;
-    }
-    // The yielders' self-wakes go to the local queue under `local` only.
-    if (policy == QueuePolicy::Local) {
-      CHECK(local_pushes > 0);
-    } else {
-      CHECK(local_pushes == 0);
+namespace {
+
+// 1,000 random workloads under one policy; returns the local-queue pushes seen.
+std::uint64_t random_workloads(QueuePolicy policy) {
+  std::uint64_t local_pushes = 0;
+  for (std::uint64_t seed = 1; seed <= 1000; ++seed) {
+    Workload w(seed, policy);
+    w.run(seed);
+    local_pushes += w.local_pushes;
+  }
+  return local_pushes;
+}
+
+} // namespace
+
+// One test per policy, so that a sanitizer run spreads them over its cores.
+TEST_CASE("under book the fold agrees with the runtime over 1,000 random workloads, duplicates "
+          "included, and nothing goes to a local queue") {
+  CHECK(random_workloads(QueuePolicy::Book) == 0);
+}
+
+TEST_CASE(
+    "under notified the fold agrees with the runtime over 1,000 random workloads, and no task "
+    "is ever queued twice") {
+  CHECK(random_workloads(QueuePolicy::Notified) == 0);
+}
+
+TEST_CASE(
+    "under local the fold agrees with the runtime over 1,000 random workloads, no task is ever "
+    "queued twice, and the yielders' self-wakes go to the local queue") {
+  CHECK(random_workloads(QueuePolicy::Local) > 0);
+}
+
+TEST_CASE("the lints read every queue policy's log alike: the clean scenarios raise only the "
+          "yielders' self-wakes, and double-wake is a double wake under book only") {
+  for (const char* name :
+       {"hello-world", "join", "random-timers", "three-timers", "yielders", "double-wake"}) {
+    for (const QueuePolicy policy : kPolicies) {
+      CAPTURE(name);
+      CAPTURE(to_string(policy));
+      Workload w(1, policy);
+      w.run_scenario(*find_scenario(name));
+      const auto lints = fold::evaluate(w.fold.state(), fold::LintThresholds{});
+      bool double_wake = false;
+      for (const fold::Lint& l : lints) {
+        CAPTURE(to_string(l.kind));
+        double_wake = double_wake || l.kind == fold::LintKind::DoubleWake;
+        CHECK((l.kind == fold::LintKind::SelfWake ||
+               (l.kind == fold::LintKind::DoubleWake && policy == QueuePolicy::Book)));
+      }
+      if (std::string_view(name) == "double-wake")
+        CHECK(double_wake == (policy == QueuePolicy::Book));
     }
   }
 }

@@ -128,7 +128,7 @@ private:
 };
 
 void stress(QueuePolicy policy) {
-  constexpr int kTasks = 8, kRounds = 300, kWakers = 4;
+  constexpr int kTasks = 8, kRounds = 1000, kWakers = 4;
   RealClock clock;
   StringTable strings;
   RuntimeContext rt(RuntimeContext::Options{&clock, &strings, nullptr, false});
