@@ -3,6 +3,7 @@
 #include "async.hpp"
 #include "executor.hpp"
 #include "scenarios.hpp"
+#include "delivery_gate.hpp"
 #include "timer_future.hpp"
 #include "timer_threads.hpp"
 
@@ -372,7 +373,9 @@ struct Controller::Impl {
     ro.clock = res->clock.get();
     ro.strings = &res->strings;
     ro.log = &res->log;
+    ro.timer_policy = o.timer_policy;
     w->rt = std::make_shared<RuntimeContext>(ro);
+    if (o.hold_due_timers) w->rt->gate().enable(DeliveryGate::Mode::Interactive);
     auto [executor, spawner] = executor_and_spawner(*w->rt, o.queue_capacity);
     w->executor.emplace(std::move(executor));
     w->spawner = std::move(spawner);
@@ -516,6 +519,16 @@ void Controller::reset(ControllerOptions options) {
   impl_->current = std::move(fresh);
 }
 void Controller::reset() { reset(options()); }
+
+bool Controller::deliver(TimerId timer) {
+  auto w = impl_->worker();
+  return w && w->rt->gate().release(timer);
+}
+
+std::size_t Controller::deliver_all() {
+  auto w = impl_->worker();
+  return w ? w->rt->gate().release_all() : 0;
+}
 
 Spawner Controller::spawner() {
   auto w = impl_->worker();

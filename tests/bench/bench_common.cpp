@@ -91,6 +91,11 @@ void LogConsumer::loop() {
 
 // --- BenchRuntime -------------------------------------------------------------
 
+WorkloadConfig& workload_config() {
+  static WorkloadConfig config;
+  return config;
+}
+
 BenchRuntime::BenchRuntime(bool events, std::size_t log_capacity) {
   if (events) {
     log = std::make_unique<EventLog>(log_capacity);
@@ -100,6 +105,7 @@ BenchRuntime::BenchRuntime(bool events, std::size_t log_capacity) {
   o.clock = &clock;
   o.strings = &strings;
   o.log = log.get();
+  o.timer_policy = workload_config().timer_policy;
   rt = std::make_unique<RuntimeContext>(o);
 }
 

@@ -13,6 +13,7 @@
 
 #include "runtime/clock.hpp"
 #include "runtime/event_log.hpp"
+#include "runtime/policy.hpp"
 #include "runtime/runtime_context.hpp"
 #include "runtime/string_table.hpp"
 
@@ -81,6 +82,15 @@ private:
   std::atomic<std::uint64_t> last_t_[static_cast<std::size_t>(EventKind::Count)]{};
   std::thread thread_;
 };
+
+// The policies a workload runs under: set from pollscope-bench's
+// --queue-policy / --timer-policy before the workload starts (main.cpp), read
+// by BenchRuntime (and printed by the workloads that they change).
+struct WorkloadConfig {
+  QueuePolicy queue_policy = QueuePolicy::Book;
+  TimerPolicy timer_policy = TimerPolicy::ThreadPerTimer;
+};
+[[nodiscard]] WorkloadConfig& workload_config();
 
 // One runtime as a benchmark uses it: a real clock, a string table and,
 // with `events`, an EventLog drained by a LogConsumer for the whole run.
