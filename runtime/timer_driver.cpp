@@ -35,7 +35,7 @@ bool TimerDriver::arm(std::shared_ptr<TimerFuture::Shared> timer, std::uint64_t 
     return true;
   }
   inbox_.push_back(std::move(a));
-  has_inbox_.store(true, std::memory_order_release);
+  has_inbox_.store(true, std::memory_order_seq_cst); // see sleeping_until_
   if (!started_) {
     started_ = true;
     if (!rt_.timers().start(
@@ -49,7 +49,13 @@ bool TimerDriver::arm(std::shared_ptr<TimerFuture::Shared> timer, std::uint64_t 
     return true;
   }
   lock.unlock();
-  rt_.clock().wake_sleepers(); // the driver takes it, and re-sorts its wait
+  // The driver takes it at its next wake. Woken now only if it would
+  // otherwise sleep past this deadline; a virtual clock always wakes it, so
+  // that it parks again standing for this timer too (wait_all_parked counts
+  // on it).
+  if (rt_.clock().kind() == ClockKind::Virtual ||
+      deadline < sleeping_until_.load(std::memory_order_seq_cst))
+    rt_.clock().wake_sleepers();
   return true;
 }
 
@@ -121,10 +127,12 @@ void TimerDriver::run() {
     // ours, or cancellation. Parked, the driver stands for every timer in
     // its heap (held ones the clock counts as held).
     const std::uint64_t until = heap.empty() ? Clock::kNoDeadline : heap.front().deadline;
+    sleeping_until_.store(until, std::memory_order_seq_cst); // see the header
+
     (void)timers.sleep_until(
         until,
         [&] {
-          if (has_inbox_.load(std::memory_order_acquire)) return true;
+          if (has_inbox_.load(std::memory_order_seq_cst)) return true;
           if (!gated || held.empty()) return false;
           const TimerId h = gate.head();
           return h != 0 && held.count(h) != 0;

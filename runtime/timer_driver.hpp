@@ -64,6 +64,12 @@ private:
   bool failed_ = false;                // guarded by mutex_: the thread could not start
   bool stopped_ = false;               // guarded by mutex_: the driver has ended
   std::atomic<bool> has_inbox_{false}; // read in the driver's wait predicate
+  // The deadline the driver last went to sleep until (kNoDeadline: none).
+  // An arm whose deadline is not earlier needs no wake: the driver takes the
+  // inbox when it wakes anyway. seq_cst with has_inbox_ (Dekker): either the
+  // arm sees the driver's latest value, or the driver, about to sleep, sees
+  // the arm's has_inbox_ and does not.
+  std::atomic<std::uint64_t> sleeping_until_{0};
 };
 
 } // namespace pollscope
