@@ -129,7 +129,7 @@ void draw_timers(const FrameView& view, TimersPanelState& st, Selection& sel, bo
                         "per timer; the timer-thread policy's one driver serves them all.");
   ImGui::SameLine();
   ImGui::Checkbox("show exited", &st.show_exited);
-  ImGui::SameLine();
+  // On its own line: the default column is narrow.
   if (ImGui::Checkbox("hold due wakes", &st.hold_due)) st.hold_changed = true;
   tooltip_for_last_item("The delivery gate (virtual clock): a timer whose deadline comes does "
                         "not wake its task until you deliver it, so you choose the order. "
