@@ -375,7 +375,11 @@ struct Controller::Impl {
     ro.log = &res->log;
     ro.timer_policy = o.timer_policy;
     w->rt = std::make_shared<RuntimeContext>(ro);
-    if (o.hold_due_timers) w->rt->gate().enable(DeliveryGate::Mode::Interactive);
+    if (o.hold_due_timers) {
+      w->rt->gate().enable(DeliveryGate::Mode::Interactive);
+    } else if (auto* v = dynamic_cast<VirtualClock*>(res->clock.get())) {
+      v->attach_gate(nullptr); // a torn-down runtime's gate must not serve this one's idle moments
+    }
     auto [executor, spawner] = executor_and_spawner(*w->rt, o.queue_capacity);
     w->executor.emplace(std::move(executor));
     w->spawner = std::move(spawner);
