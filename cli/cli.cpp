@@ -107,7 +107,8 @@ CliParse parse_cli(int argc, char** argv) {
              const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
              if (item.empty() || ec != std::errc() || end != item.data() + item.size() || id == 0 ||
                  id > 0xFFFFFFFFu)
-               throw CLI::ValidationError("--deliver", "'" + item + "' is not a timer id (1, 2, ...)");
+               throw CLI::ValidationError("--deliver",
+                                          "'" + item + "' is not a timer id (1, 2, ...)");
              if (std::find(o.deliver.begin(), o.deliver.end(), id) != o.deliver.end())
                throw CLI::ValidationError("--deliver", "timer " + item + " is named twice");
              o.deliver.push_back(static_cast<std::uint32_t>(id));

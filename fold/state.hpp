@@ -336,14 +336,14 @@ struct OutputLine {
 // Counts for the runtime since it (re)started.
 struct Counters {
   std::array<std::uint64_t, static_cast<std::size_t>(EventKind::Count)> per_kind{};
-  std::uint64_t live_tasks = 0;         // seen and not dropped
-  std::uint64_t live_wakers = 0;        // alive
+  std::uint64_t live_tasks = 0;  // seen and not dropped
+  std::uint64_t live_wakers = 0; // alive
   // Threads serving at least one timer right now: one per live timer under
   // thread-per-timer, one for all of them under timer-thread (a timer event
   // with no thread row counts as its own thread).
   std::uint64_t live_timer_threads = 0;
-  std::uint64_t held_timers = 0;        // due, wake held by the delivery gate
-  std::uint64_t finished_timers = 0;    // remembered timers Exited or Failed
+  std::uint64_t held_timers = 0;     // due, wake held by the delivery gate
+  std::uint64_t finished_timers = 0; // remembered timers Exited or Failed
   // Finished objects no longer in the tables (see kKeepFinished).
   std::uint64_t forgotten_tasks = 0;
   std::uint64_t forgotten_wakers = 0;

@@ -1,9 +1,9 @@
 #include "controller.hpp"
 
 #include "async.hpp"
+#include "delivery_gate.hpp"
 #include "executor.hpp"
 #include "scenarios.hpp"
-#include "delivery_gate.hpp"
 #include "timer_future.hpp"
 #include "timer_threads.hpp"
 
