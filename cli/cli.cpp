@@ -102,6 +102,31 @@ CliParse parse_cli(int argc, char** argv) {
   std::string positional;
   auto* positional_opt =
       app.add_option("recording", positional, "A FILE.pscope to open: the same as --open FILE");
+  app.add_option_function<std::string>(
+         "--deliver",
+         [&o](const std::string& text) {
+           // "3,1,2": distinct timer ids, each a whole number from 1 to 2^32-1.
+           o.deliver.clear();
+           std::size_t at = 0;
+           for (;;) {
+             const std::size_t comma = std::min(text.find(',', at), text.size());
+             const std::string item = text.substr(at, comma - at);
+             std::uint64_t id = 0;
+             const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
+             if (item.empty() || ec != std::errc() || end != item.data() + item.size() || id == 0 ||
+                 id > 0xFFFFFFFFu)
+               throw CLI::ValidationError("--deliver",
+                                          "'" + item + "' is not a timer id (1, 2, ...)");
+             if (std::find(o.deliver.begin(), o.deliver.end(), id) != o.deliver.end())
+               throw CLI::ValidationError("--deliver", "timer " + item + " is named twice");
+             o.deliver.push_back(static_cast<std::uint32_t>(id));
+             if (comma == text.size()) break;
+             at = comma + 1;
+           }
+         },
+         "Headless, virtual clock: hold due timers' wakes and deliver them in this order of "
+         "timer ids, e.g. 3,1,2 (the rest in deadline order)")
+      ->type_name("IDS");
   auto* trace = app.add_option("--export-trace", o.trace_path,
                                "Headless: write the run's (or the recording's) Chrome trace "
                                "JSON here (Perfetto, chrome://tracing, speedscope)");

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace pollscope {
 
@@ -37,6 +38,7 @@ struct CliOptions {
   std::string record_path;              // --record FILE.pscope: stream the run to a recording
   std::string open_path;  // --open FILE (or a positional FILE.pscope): a recording, no runtime
   std::string trace_path; // --export-trace FILE.json: the Chrome trace of the run or recording
+  std::vector<std::uint32_t> deliver; // --deliver 3,1,2: the delivery gate's order (timer ids)
   // GUI only
   std::string screenshot_path; // --screenshot FILE.png: render, save, exit
   unsigned frames = 3;         // --frames N: frames to render before the screenshot

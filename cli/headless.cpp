@@ -30,6 +30,7 @@
 #include "record/fold_pump.hpp"
 #include "runtime/channel.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/delivery_gate.hpp"
 #include "runtime/event_log.hpp"
 #include "runtime/executor.hpp"
 #include "runtime/runtime_context.hpp"
@@ -174,6 +175,11 @@ int run_headless(const CliOptions& o) {
                  o.scenario.c_str());
     return 2;
   }
+  if (!o.deliver.empty() && o.clock != "virtual") {
+    std::fprintf(stderr, "pollscope: --deliver needs --clock virtual (the delivery gate holds "
+                         "timers that are due on the virtual clock)\n");
+    return 2;
+  }
   record::EventsFile json;
   if (!o.events_path.empty()) {
     std::string error;
@@ -197,7 +203,9 @@ int run_headless(const CliOptions& o) {
   }
   StringTable strings;
   EventLog log(std::size_t{1} << 16);
-  RuntimeContext rt({clock.get(), &strings, &log, false});
+  RuntimeContext rt({clock.get(), &strings, &log, false, o.timer_policy});
+  // --deliver: due timers' wakes wait for their turn in the chosen order.
+  if (!o.deliver.empty()) rt.gate().enable(DeliveryGate::Mode::Scripted, o.deliver);
 
   // Before any thread starts: every thread (pump, timer threads) inherits
   // the mask, so only the signal thread below receives them.

@@ -25,6 +25,13 @@ std::string task_label(TaskId task, const StringTable& strings, const FoldState*
 
 std::string describe(const Event& e, const StringTable& strings, const FoldState* state) {
   auto task = [&] { return task_label(e.task, strings, state); };
+  // A timer event written by the timer-thread policy's driver: its thread
+  // row serves every timer, so it names none of its own.
+  auto by_driver = [&] {
+    return state != nullptr && e.lane == Lane::Timer && e.thread != 0 &&
+           e.thread < state->threads.size() && state->threads[e.thread].lane == Lane::Timer &&
+           state->threads[e.thread].timer == 0;
+  };
   auto str = [&](StringId id) { return strings.get(id); };
   switch (e.kind) {
   case EventKind::RuntimeStarted:
@@ -101,19 +108,26 @@ std::string describe(const Event& e, const StringTable& strings, const FoldState
   case EventKind::TimerCreated:
     return fmt::format("timer {} created for {}: {}", e.timer, task(),
                        format_duration(field::duration_ns(e)));
-  case EventKind::TimerThreadStarted: return fmt::format("timer {} thread started", e.timer);
+  case EventKind::TimerThreadStarted:
+    return by_driver() ? fmt::format("the timer driver armed timer {}", e.timer)
+                       : fmt::format("timer {} thread started", e.timer);
   case EventKind::TimerThreadWaiting: {
     // The deadline on the same scale as the log's time column: seconds since
     // the current runtime started (the clock keeps running across resets).
     const std::uint64_t origin = state != nullptr ? state->started_t : 0;
     const std::uint64_t deadline = field::deadline_ns(e);
-    return fmt::format("timer {} thread waiting until {:.6f} s", e.timer,
+    return fmt::format("timer {} {} until {:.6f} s", e.timer,
+                       by_driver() ? "waits in the driver's heap" : "thread waiting",
                        static_cast<double>(deadline > origin ? deadline - origin : 0) / 1e9);
   }
+  case EventKind::TimerDue:
+    return fmt::format("timer {} is due, not delivered: the gate holds its wake", e.timer);
   case EventKind::TimerFired: return fmt::format("timer {} fired", e.timer);
   case EventKind::TimerThreadExited:
-    return fmt::format("timer {} thread exited{}", e.timer,
-                       field::cancelled(e) ? " (cancelled)" : "");
+    return by_driver() ? fmt::format("the timer driver is done with timer {}{}", e.timer,
+                                     field::cancelled(e) ? " (cancelled)" : "")
+                       : fmt::format("timer {} thread exited{}", e.timer,
+                                     field::cancelled(e) ? " (cancelled)" : "");
   case EventKind::TimerThreadFailed:
     return fmt::format("timer {} could not start a thread; it completed at once", e.timer);
   case EventKind::Output:

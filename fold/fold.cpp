@@ -49,6 +49,7 @@ void Fold::apply(const Event& e) {
   case EventKind::LockWaitEnd: break;
   // The abandoned runtime's objects are gone from view, as after a reset.
   case EventKind::RuntimeAbandoned: on_runtime_reset(e); break;
+  case EventKind::TimerDue: on_timer_due(e); break;
   case EventKind::Count: return; // not a kind: a corrupt record, skipped
   }
   // Counted after the handler, so a RuntimeStarted counts itself in the

@@ -72,6 +72,8 @@ private:
   void on_timer_thread_started(const Event& e);
   void on_timer_thread_waiting(const Event& e);
   void on_timer_fired(const Event& e);
+  void on_timer_due(const Event& e);
+  void timer_thread_done(TimerView& tm); // its serving thread is done with it
   void on_timer_thread_exited(const Event& e);
   void on_timer_thread_failed(const Event& e);
   void on_output(const Event& e);

@@ -147,7 +147,34 @@ void Fold::on_timer_thread_started(const Event& e) {
   TimerView* tm = timer(e.timer, e.t);
   if (tm == nullptr || tm->thread_live) return;
   tm->thread_live = true;
-  ++s_.counters.live_timer_threads;
+  tm->thread = e.thread < kMaxThreads ? e.thread : 0;
+  if (tm->thread == 0) {
+    ++s_.counters.live_timer_threads;
+    return;
+  }
+  if (s_.timers_served.size() <= tm->thread) s_.timers_served.resize(tm->thread + 1);
+  if (s_.timers_served[tm->thread]++ == 0) ++s_.counters.live_timer_threads;
+}
+
+void Fold::timer_thread_done(TimerView& tm) {
+  if (tm.due_held) {
+    tm.due_held = false;
+    --s_.counters.held_timers;
+  }
+  if (!tm.thread_live) return;
+  tm.thread_live = false;
+  if (tm.thread == 0 || tm.thread >= s_.timers_served.size()) {
+    --s_.counters.live_timer_threads;
+  } else if (--s_.timers_served[tm.thread] == 0) {
+    --s_.counters.live_timer_threads;
+  }
+}
+
+void Fold::on_timer_due(const Event& e) {
+  TimerView* tm = timer(e.timer, e.t);
+  if (tm == nullptr || tm->due_held || tm->fired) return;
+  tm->due_held = true;
+  ++s_.counters.held_timers;
 }
 
 void Fold::on_timer_thread_waiting(const Event& e) {
@@ -163,6 +190,10 @@ void Fold::on_timer_fired(const Event& e) {
   if (tm == nullptr) return;
   set_timer_state(*tm, TimerState::Fired);
   tm->fired = true;
+  if (tm->due_held) {
+    tm->due_held = false;
+    --s_.counters.held_timers;
+  }
   set_flow(FlowStep::TimerFired, e, tm->task);
   take_book_step(s_.tasks.find(tm->task), 5);
 }
@@ -172,20 +203,14 @@ void Fold::on_timer_thread_exited(const Event& e) {
   if (tm == nullptr) return;
   set_timer_state(*tm, TimerState::Exited);
   tm->cancelled = field::cancelled(e);
-  if (tm->thread_live) {
-    tm->thread_live = false;
-    --s_.counters.live_timer_threads;
-  }
+  timer_thread_done(*tm);
 }
 
 void Fold::on_timer_thread_failed(const Event& e) {
   TimerView* tm = timer(e.timer, e.t);
   if (tm == nullptr) return;
   set_timer_state(*tm, TimerState::Failed);
-  if (tm->thread_live) {
-    tm->thread_live = false;
-    --s_.counters.live_timer_threads;
-  }
+  timer_thread_done(*tm);
 }
 
 // --- output -------------------------------------------------------------------

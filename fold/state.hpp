@@ -299,6 +299,10 @@ struct TimerView {
   bool cancelled = false;   // exited by reset/shutdown (kFlagCancelled)
   bool fired = false;       // TimerFired seen (survives Exited)
   bool thread_live = false; // between TimerThreadStarted and Exited
+  // The delivery gate holds its wake: between TimerDue and TimerFired (or
+  // its cancelled exit). Shown as "due, not delivered".
+  bool due_held = false;
+  ThreadIndex thread = 0;   // the thread-table row serving it (its own, or the driver's)
   WakerId stored_waker = 0; // the waker its shared state holds (0: none)
   bool operator==(const TimerView&) const = default;
 };
@@ -332,10 +336,14 @@ struct OutputLine {
 // Counts for the runtime since it (re)started.
 struct Counters {
   std::array<std::uint64_t, static_cast<std::size_t>(EventKind::Count)> per_kind{};
-  std::uint64_t live_tasks = 0;         // seen and not dropped
-  std::uint64_t live_wakers = 0;        // alive
-  std::uint64_t live_timer_threads = 0; // started and not exited
-  std::uint64_t finished_timers = 0;    // remembered timers Exited or Failed
+  std::uint64_t live_tasks = 0;  // seen and not dropped
+  std::uint64_t live_wakers = 0; // alive
+  // Threads serving at least one timer right now: one per live timer under
+  // thread-per-timer, one for all of them under timer-thread (a timer event
+  // with no thread row counts as its own thread).
+  std::uint64_t live_timer_threads = 0;
+  std::uint64_t held_timers = 0;     // due, wake held by the delivery gate
+  std::uint64_t finished_timers = 0; // remembered timers Exited or Failed
   // Finished objects no longer in the tables (see kKeepFinished).
   std::uint64_t forgotten_tasks = 0;
   std::uint64_t forgotten_wakers = 0;
@@ -377,6 +385,8 @@ struct FoldState {
   QueueView queue;
   IdTable<WakerView> wakers; // creation order, dropped ones included
   IdTable<TimerView> timers; // creation order
+  // Index: ThreadIndex. How many live timers each thread serves (this runtime).
+  std::vector<std::uint32_t> timers_served;
   ExecutorView executor;
   std::vector<OutputLine> output;
   FlowView flow;

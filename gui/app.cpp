@@ -255,6 +255,7 @@ void App::draw() {
   if (open_.controls) draw_controls(live, *controller_, controls_, &open_.controls);
   if (open_.run_queue) draw_run_queue(view, selection_, &open_.run_queue);
   if (open_.timers) draw_timers(view, timers_, selection_, &open_.timers);
+  apply_timer_requests();
   if (open_.wakers) draw_wakers(view, wakers_, selection_, &open_.wakers);
   if (open_.tasks) draw_tasks(view, tasks_, selection_, &open_.tasks);
   if (open_.event_log) draw_event_log(view, event_log_, selection_, &open_.event_log);
@@ -448,6 +449,25 @@ void App::open_on_first_step(const FrameView& live) {
   history_go(history_, next_book_step(pump_->store(), pump_->checkpoints(), begin, count),
              count + 1);
   opened_runtime_ = begin;
+}
+
+// The Timer threads panel asks; the controller acts (the panel draws only
+// from the fold). Delivering never blocks; switching the gate is a reset.
+void App::apply_timer_requests() {
+  if (!controls_.no_runtime && controller_) {
+    for (TimerId id : timers_.deliver) (void)controller_->deliver(id);
+    if (timers_.deliver_all) (void)controller_->deliver_all();
+    if (timers_.hold_changed) {
+      ControllerOptions o = controller_->options();
+      o.hold_due_timers = timers_.hold_due;
+      o.initial_mode = ExecutorMode::Step;
+      controller_->reset(o);
+    }
+    timers_.hold_due = controller_->options().hold_due_timers;
+  }
+  timers_.deliver.clear();
+  timers_.deliver_all = false;
+  timers_.hold_changed = false;
 }
 
 void App::apply_steps(const FrameView& live) {

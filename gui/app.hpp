@@ -86,6 +86,7 @@ private:
   // Step presses (ControlsState::steps_asked): in step mode each moves the
   // view one book step, and polls only when the view already shows live.
   void apply_steps(const FrameView& live);
+  void apply_timer_requests(); // the Timer threads panel's deliveries and gate setting
   void open_on_first_step(const FrameView& live); // step mode: a new runtime shows step 1
 
   // Declaration order is destruction order reversed: the pump (which reads

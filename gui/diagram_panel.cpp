@@ -287,8 +287,14 @@ void draw_parked(const Layout& l, FlowStep step, DiagramState& st, const FrameVi
 ImVec2 draw_timers(const Layout& l, FlowStep step, const diagram::WakeArrow& wake,
                    const FrameView& view, Selection& sel) {
   char title[64];
-  std::snprintf(title, sizeof title, "Timer threads  %llu live",
-                (unsigned long long)view.state.counters.live_timer_threads);
+  if (const auto held = view.state.counters.held_timers; held > 0) {
+    std::snprintf(title, sizeof title, "Timer threads  %llu live, %llu due",
+                  (unsigned long long)view.state.counters.live_timer_threads,
+                  (unsigned long long)held);
+  } else {
+    std::snprintf(title, sizeof title, "Timer threads  %llu live",
+                  (unsigned long long)view.state.counters.live_timer_threads);
+  }
   const bool lit = step == FlowStep::TimerWaiting || step == FlowStep::TimerFired;
   const float top = diagram::draw_box(l.timers, title, lit, fold::Concept::TimerThread);
   const float em = ImGui::GetFontSize(), row_h = em * 1.25f;
@@ -315,8 +321,10 @@ ImVec2 draw_timers(const Layout& l, FlowStep step, const diagram::WakeArrow& wak
     const float p = static_cast<float>(rows[i].progress);
     dl()->AddRectFilled(a, ImVec2(x0 + (x1 - x0) * p, z.y),
                         u32(t.fired ? kAccent : color_of(fold::TimerState::Waiting)), 3.0f);
-    const std::string left =
-        t.fired ? std::string("fired") : fold::format_duration(rows[i].remaining_ns);
+    // Held by the delivery gate: due, its wake not delivered yet.
+    const std::string left = t.due_held ? std::string("due")
+                             : t.fired  ? std::string("fired")
+                                        : fold::format_duration(rows[i].remaining_ns);
     text_at(ImVec2(x1 + em * 0.3f, y), u32(kDimText), left);
     if (t.id == wake.timer) wake_from = ImVec2(x1, (a.y + z.y) / 2);
     if (ImGui::IsWindowHovered() &&
@@ -325,7 +333,8 @@ ImVec2 draw_timers(const Layout& l, FlowStep step, const diagram::WakeArrow& wak
                         "sets completed "
                         "and wakes the stored waker.",
                         t.id, t.task, fold::format_duration(t.duration_ns).c_str(),
-                        std::string(fold::to_string(t.state)).c_str());
+                        t.due_held ? "due, not delivered (the gate holds its wake)"
+                                   : std::string(fold::to_string(t.state)).c_str());
       if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) sel.task = t.task;
     }
   }

@@ -98,6 +98,12 @@ struct WakersPanelState {
 
 struct TimersPanelState {
   bool show_exited = false; // finished threads would push the running ones out of view
+  // The delivery gate (virtual clock): the user's setting, applied by a
+  // reset, and this frame's requests, which the App hands to the controller.
+  bool hold_due = false;
+  bool hold_changed = false;
+  std::vector<TimerId> deliver; // release these held wakes, in this order
+  bool deliver_all = false;     // release every held wake, deadline order
 };
 
 struct EventLogState {

@@ -1,7 +1,12 @@
-// Timer threads: one row per TimerFuture's thread — its id, the task awaiting
-// it, the duration, a progress bar to its deadline, its state, and the waker
-// its shared state holds. The live thread count is the book's cost model:
-// one OS thread per timer.
+// Timer threads: one row per TimerFuture — its id, the thread serving it, the
+// task awaiting it, the duration, a progress bar to its deadline, its state,
+// and the waker its shared state holds. The live thread count is the cost
+// model: one OS thread per timer under thread-per-timer (the book), one
+// driver thread for all under timer-thread.
+//
+// The delivery gate (virtual clock): a timer whose deadline came while its
+// wake is held shows "due, not delivered" and a Deliver button; releasing
+// them one at a time picks the order the tasks are queued in.
 #include "gui/layout.hpp"
 #include "gui/panels.hpp"
 #include "gui/widgets.hpp"
@@ -30,27 +35,37 @@ void progress_cell(const fold::TimerView& t, const fold::TimerRow& r) {
   ImGui::PopStyleColor();
 }
 
-void table(const FrameView& view, const std::vector<fold::TimerRow>& rows, Selection& sel) {
+std::string thread_name(const FrameView& view, const fold::TimerView& t) {
+  if (t.thread == 0 || t.thread >= view.state.threads.size()) return "-";
+  return std::string(view.strings.get(view.state.threads[t.thread].name));
+}
+
+void table(const FrameView& view, const std::vector<fold::TimerRow>& rows, Selection& sel,
+           TimersPanelState& st) {
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
                                 ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
                                 ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("timers", 6, flags)) return;
+  if (!ImGui::BeginTable("timers", 7, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   // Weighted so "#1 timer-1", "574 ms" and the "waker" header fit the
   // default 370 px column.
   ImGui::TableSetupColumn("id", ImGuiTableColumnFlags_WidthStretch, 0.45f);
+  ImGui::TableSetupColumn("thread", ImGuiTableColumnFlags_WidthStretch, 1.1f);
   ImGui::TableSetupColumn("task", ImGuiTableColumnFlags_WidthStretch, 1.55f);
   ImGui::TableSetupColumn("duration", ImGuiTableColumnFlags_WidthStretch, 1.25f);
   ImGui::TableSetupColumn("deadline", ImGuiTableColumnFlags_WidthStretch, 1.45f);
   ImGui::TableSetupColumn("state", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn("waker", ImGuiTableColumnFlags_WidthStretch, 0.85f);
   headers_row_with_help(
-      {"The timer's id (one thread each).", "The task awaiting this TimerFuture.",
-       "How long the thread sleeps before it fires.",
+      {"The timer's id.",
+       "The thread serving it: its own (thread-per-timer) or the one timer driver "
+       "(timer-thread).",
+       "The task awaiting this TimerFuture.", "How long the thread sleeps before it fires.",
        "Progress to the deadline and the time left, on the runtime clock (slowed by the time "
        "scale).",
-       "waiting: the thread sleeps; fired: completed = true and the waker was woken; "
-       "exited: the thread ended.",
+       "waiting: the thread sleeps; due, not delivered: the deadline came and the delivery "
+       "gate holds the wake; fired: completed = true and the waker was woken; exited: the "
+       "thread ended (or the driver is done with it).",
        "The waker stored in the timer's shared state: the future put it there when it "
        "returned Pending; the thread takes it out and wakes it at the deadline."});
   const auto items = view.state.timers.items();
@@ -68,15 +83,23 @@ void table(const FrameView& view, const std::vector<fold::TimerRow>& rows, Selec
       ImGui::TableNextColumn();
       ImGui::Text("%u", t.id);
       ImGui::TableNextColumn();
+      text(thread_name(view, t));
+      ImGui::TableNextColumn();
       task_link(view, t.task, sel, true);
       ImGui::TableNextColumn();
       text(fold::format_duration(t.duration_ns));
       ImGui::TableNextColumn();
       progress_cell(t, r);
       ImGui::TableNextColumn();
-      text_colored(color_of(t.state),
-                   t.cancelled ? std::string_view("cancelled") : fold::to_string(t.state));
-      tooltip_for_last_item(fold::describe(t.state));
+      if (t.due_held) {
+        if (ImGui::SmallButton("deliver")) st.deliver.push_back(t.id);
+        tooltip_for_last_item("Due, not delivered: the delivery gate holds this timer's wake. "
+                              "Deliver it now: its task is queued next.");
+      } else {
+        text_colored(color_of(t.state),
+                     t.cancelled ? std::string_view("cancelled") : fold::to_string(t.state));
+        tooltip_for_last_item(fold::describe(t.state));
+      }
       ImGui::TableNextColumn();
       if (t.stored_waker != 0) {
         ImGui::Text("%u", t.stored_waker);
@@ -102,10 +125,25 @@ void draw_timers(const FrameView& view, TimersPanelState& st, Selection& sel, bo
   const auto live = view.state.counters.live_timer_threads;
   ImGui::TextColored(live > 0 ? color_of(fold::TimerState::Waiting) : kDimText,
                      "%llu live thread%s", (unsigned long long)live, live == 1 ? "" : "s");
-  tooltip_for_last_item(
-      "OS threads running right now: the book's TimerFuture spawns one per timer.");
+  tooltip_for_last_item("OS threads serving timers right now: the book's TimerFuture spawns one "
+                        "per timer; the timer-thread policy's one driver serves them all.");
   ImGui::SameLine();
   ImGui::Checkbox("show exited", &st.show_exited);
+  // On its own line: the default column is narrow.
+  if (ImGui::Checkbox("hold due wakes", &st.hold_due)) st.hold_changed = true;
+  tooltip_for_last_item("The delivery gate (virtual clock): a timer whose deadline comes does "
+                        "not wake its task until you deliver it, so you choose the order. "
+                        "Applied by a reset.");
+  if (const auto held = view.state.counters.held_timers; held > 0) {
+    ImGui::TextColored(kAccent, "%llu due, not delivered", (unsigned long long)held);
+    ImGui::SameLine();
+    if (ImGui::SmallButton("deliver all")) st.deliver_all = true;
+    tooltip_for_last_item("Deliver every held wake in deadline order (key D).");
+    if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) &&
+        !ImGui::GetIO().WantTextInput &&
+        ImGui::IsKeyPressed(static_cast<unsigned char>('D'), false))
+      st.deliver_all = true;
+  }
   forgotten_note(view.state.counters.forgotten_timers, "timers");
   const std::vector<fold::TimerRow> rows =
       fold::timer_rows(view.state, view.now_ns, st.show_exited);
@@ -117,7 +155,7 @@ void draw_timers(const FrameView& view, TimersPanelState& st, Selection& sel, bo
             : "No timer thread is running. Tick 'show exited' to see the finished ones.");
     ImGui::PopTextWrapPos();
   } else {
-    table(view, rows, sel);
+    table(view, rows, sel, st);
   }
   ImGui::End();
 }

@@ -68,22 +68,42 @@ bool Clock::sleep_until(std::uint64_t deadline) {
 }
 
 bool Clock::sleep_until(std::uint64_t deadline, const std::atomic<bool>& cancelled) {
+  // Checked under mutex_: the canceller sets the flag and then takes mutex_
+  // to notify, so the flag is seen here or the notification reaches the wait.
+  return sleep_until(
+      deadline, [&cancelled] { return cancelled.load(std::memory_order_acquire); }, 1);
+}
+
+bool Clock::sleep_until(std::uint64_t deadline, const std::function<bool()>& stop,
+                        std::size_t weight) {
   std::unique_lock lock(mutex_);
+  Waiter self;
   for (;;) {
-    // Checked under mutex_: the canceller sets the flag and then takes mutex_
-    // to notify, so the flag is seen here or the notification reaches the wait.
-    if (cancelled_ || cancelled.load(std::memory_order_acquire)) return false;
-    if (now_ns() >= deadline) return true;
-    const std::int64_t wait = real_wait_ns(deadline);
-    ++parked_;
+    if (cancelled_ || stop()) return false;
+    if (deadline != kNoDeadline && now_ns() >= deadline) return true;
+    const std::int64_t wait = deadline == kNoDeadline ? -1 : real_wait_ns(deadline);
+    const auto filed = waiters_.emplace(deadline, &self);
+    parked_ += weight;
     released_.notify_all(); // VirtualClock::on_idle waits for every timer thread to park
     if (wait < 0) {
-      changed_.wait(lock);
+      self.cv.wait(lock);
     } else {
-      changed_.wait_for(lock, std::chrono::nanoseconds(wait));
+      self.cv.wait_for(lock, std::chrono::nanoseconds(wait));
     }
-    --parked_;
+    parked_ -= weight;
+    waiters_.erase(filed);
   }
+}
+
+void Clock::notify_all_waiters_locked() {
+  for (auto& [deadline, w] : waiters_) w->cv.notify_one();
+  changed_.notify_all();
+}
+
+void Clock::notify_due_waiters_locked(std::uint64_t now) {
+  for (auto it = waiters_.begin(); it != waiters_.end() && it->first <= now; ++it)
+    it->second->cv.notify_one();
+  changed_.notify_all();
 }
 
 void Clock::wait_until(const std::function<bool()>& done) {
@@ -96,12 +116,12 @@ void Clock::wait_until(const std::function<bool()>& done) {
 void Clock::cancel_all() {
   std::lock_guard lock(mutex_);
   cancelled_ = true;
-  changed_.notify_all();
+  notify_all_waiters_locked();
 }
 
 void Clock::wake_sleepers() {
   std::lock_guard lock(mutex_);
-  changed_.notify_all();
+  notify_all_waiters_locked();
 }
 
 void Clock::sender_blocked(bool blocked) {
@@ -112,6 +132,27 @@ void Clock::sender_blocked(bool blocked) {
     --blocked_senders_;
   }
   released_.notify_all(); // advance_to and wait_all_parked re-check
+}
+
+void Clock::timer_held(bool held) {
+  std::lock_guard lock(mutex_);
+  if (held) {
+    ++held_;
+  } else if (held_ > 0) {
+    --held_;
+  }
+  released_.notify_all(); // advance_to and wait_all_parked re-check
+}
+
+void Clock::due_behind(std::size_t n) {
+  std::lock_guard lock(mutex_);
+  due_behind_ = n;
+  if (blocked_senders_ > 0) released_.notify_all();
+}
+
+std::size_t Clock::held() const {
+  std::lock_guard lock(mutex_);
+  return held_;
 }
 
 void Clock::uncancel() {
@@ -131,7 +172,7 @@ std::size_t Clock::sleepers() const {
 
 void Clock::notify_time_changed() {
   std::lock_guard lock(mutex_);
-  changed_.notify_all();
+  notify_all_waiters_locked(); // a real clock's new scale: every wait is recomputed
 }
 
 // --- RealClock --------------------------------------------------------------
@@ -186,7 +227,7 @@ std::uint64_t VirtualClock::now_ns() const noexcept { return now_.load(std::memo
 void VirtualClock::advance_to(std::uint64_t t_ns) {
   std::unique_lock lock(mutex_);
   if (t_ns > now_.load(std::memory_order_relaxed)) now_.store(t_ns, std::memory_order_release);
-  changed_.notify_all();
+  notify_due_waiters_locked(now_.load(std::memory_order_relaxed));
   // Wait for every sleeper now due to finish acting (its thread releases it
   // after firing and waking) or to block sending into the full queue, unless
   // the clock is cancelled meanwhile. Waiting for the blocked ones too, not
@@ -196,10 +237,10 @@ void VirtualClock::advance_to(std::uint64_t t_ns) {
     if (cancelled_) return true;
     const std::uint64_t now = now_.load(std::memory_order_relaxed);
     if (due_.empty() || due_.begin()->first > now) return true;
-    if (blocked_senders_ == 0) return false;
-    // Counted only while a sender is blocked (rare): O(due timers).
+    if (blocked_senders_ + held_ == 0) return false;
+    // Counted only while a sender is blocked or a wake held (rare): O(due timers).
     const auto due = static_cast<std::size_t>(std::distance(due_.begin(), due_.upper_bound(now)));
-    return due <= blocked_senders_;
+    return due <= blocked_senders_ + held_ + (blocked_senders_ > 0 ? due_behind_ : 0);
   });
 }
 
@@ -212,14 +253,28 @@ bool VirtualClock::next_deadline(std::uint64_t& out) const {
   return true;
 }
 
+bool VirtualClock::next_future_deadline(std::uint64_t& out) const {
+  std::lock_guard lock(mutex_);
+  const auto it = due_.upper_bound(now_.load(std::memory_order_relaxed));
+  if (it == due_.end()) return false;
+  out = it->first;
+  return true;
+}
+
 void VirtualClock::wait_all_parked() {
   std::unique_lock lock(mutex_);
-  released_.wait(lock,
-                 [&] { return cancelled_ || blocked_senders_ > 0 || parked_ >= by_key_.size(); });
+  released_.wait(lock, [&] {
+    return cancelled_ || blocked_senders_ > 0 || parked_ + held_ >= by_key_.size();
+  });
 }
 
 bool VirtualClock::on_idle() {
   if (!auto_advance_) return false;
+  if (IdleGate* gate = gate_.load(std::memory_order_acquire)) return gate->on_idle(*this);
+  return advance_when_idle();
+}
+
+bool VirtualClock::advance_when_idle() {
   // Let every timer thread that exists reach its wait first, so virtual time
   // never jumps past a thread that has not even started: its "started" and
   // "waiting" events then carry the time it was armed, as they would for real.

@@ -23,6 +23,18 @@
 // due timer), and wait_all_parked returns while any sender is blocked, so the
 // executor goes back to draining the queue (the blocked timers then fire
 // into the room).
+//
+// Each waiter in sleep_until waits on its own condition variable, filed by
+// its deadline, so moving time wakes only the waiters it made due: with
+// thousands of timer threads asleep, waking them all on every advance made a
+// virtual-clock run quadratic (5,000 timers took 100 s). Cancellation and
+// wake_sleepers still wake every waiter.
+//
+// The delivery gate (delivery_gate.hpp) holds the wakes of due timers. A held
+// timer has finished acting on its deadline as far as advance_to is
+// concerned (`timer_held`, like a blocked sender), and while any is held an
+// idle executor does not move time on its own: the gate, if one is attached
+// (`attach_gate`), decides what an idle moment does.
 #pragma once
 
 #include "ticks.hpp"
@@ -46,6 +58,18 @@ enum class ClockKind : std::uint8_t {
 std::string_view to_string(ClockKind k) noexcept;
 
 class Clock;
+class VirtualClock;
+
+// What an idle executor does on a virtual clock when a delivery gate is
+// attached; implemented by DeliveryGate. Called on the executor thread with no
+// lock of the clock's held.
+class IdleGate {
+public:
+  virtual ~IdleGate() = default;
+  // True if something happened (time moved, a wake was released): the
+  // executor looks at its queue again. False: it waits for work.
+  virtual bool on_idle(VirtualClock& clock) = 0;
+};
 
 // A registered wait for a deadline. Created on the thread that arms the timer,
 // moved into the timer thread, released when that thread has finished acting
@@ -61,6 +85,18 @@ public:
 
 private:
   friend class Clock;
+  class VirtualClock;
+
+  // What an idle executor does on a virtual clock when a delivery gate is
+  // attached; implemented by DeliveryGate. Called on the executor thread with no
+  // lock of the clock's held.
+  class IdleGate {
+  public:
+    virtual ~IdleGate() = default;
+    // True if something happened (time moved, a wake was released): the
+    // executor looks at its queue again. False: it waits for work.
+    virtual bool on_idle(VirtualClock& clock) = 0;
+  };
   Clock* clock_ = nullptr;
   std::uint64_t deadline_ = 0;
   std::uint64_t key_ = 0;
@@ -80,6 +116,14 @@ public:
   // thread, which then calls wake_sleepers): one runtime's timers are
   // cancelled without touching another runtime's on the same clock.
   bool sleep_until(std::uint64_t deadline_ns, const std::atomic<bool>& cancelled);
+  // The general wait: until `deadline_ns` (true; kNoDeadline: none) or until
+  // `stop()` holds or the clock is cancelled (false). `stop` is checked under
+  // the clock's mutex (it must not block or take the clock); whoever makes it
+  // true calls wake_sleepers. While parked the caller counts as `weight`
+  // parked sleepers: a timer driver waits once for all the timers it holds.
+  static constexpr std::uint64_t kNoDeadline = ~std::uint64_t{0};
+  bool sleep_until(std::uint64_t deadline_ns, const std::function<bool()>& stop,
+                   std::size_t weight);
   void wake_sleepers(); // every waiter re-checks its deadline and its flag
   // Blocks until `done()` holds or the clock is cancelled, re-checking under
   // the clock's mutex whenever waiters are woken (wake_sleepers, cancel_all,
@@ -93,6 +137,15 @@ public:
   [[nodiscard]] std::size_t sleepers() const;
   // A sender started (true) or stopped (false) waiting on a full run queue.
   void sender_blocked(bool blocked);
+  // A due timer's wake was held by the delivery gate (true), or the gate let
+  // it go (false).
+  void timer_held(bool held);
+  [[nodiscard]] std::size_t held() const;
+  // A timer driver firing a batch of due timers one by one: how many of the
+  // batch still wait behind the one it is firing. While a sender is blocked
+  // on a full queue they count as blocked too (the driver's wake is stuck,
+  // so they cannot fire until the executor makes room).
+  void due_behind(std::size_t n);
 
   // The executor calls this when its queue is empty, before blocking. A
   // VirtualClock in auto mode advances to the next deadline and returns true;
@@ -104,17 +157,26 @@ protected:
   // real time), or -1 to wait for a notification only.
   [[nodiscard]] virtual std::int64_t real_wait_ns(std::uint64_t deadline) const noexcept = 0;
   void notify_time_changed();
+  void notify_all_waiters_locked();                  // every sleep_until waiter and changed_
+  void notify_due_waiters_locked(std::uint64_t now); // waiters whose deadline <= now
   friend class Sleeper;
   void release(std::uint64_t key) noexcept;
 
+  struct Waiter {
+    std::condition_variable cv;
+  };
+
   mutable std::mutex mutex_;
-  std::condition_variable changed_;                 // time moved, or cancelled
+  std::condition_variable changed_;                 // wait_until waiters: time moved, cancelled
+  std::multimap<std::uint64_t, Waiter*> waiters_;   // sleep_until waiters by deadline
   std::condition_variable released_;                // a sleeper was released, or a thread parked
   std::multimap<std::uint64_t, std::uint64_t> due_; // deadline -> key, unreleased sleepers
   std::map<std::uint64_t, std::uint64_t> by_key_;   // key -> deadline
   std::uint64_t next_key_ = 1;
   std::size_t parked_ = 0;          // threads blocked in sleep_until right now
   std::size_t blocked_senders_ = 0; // threads blocked on a full run queue right now
+  std::size_t held_ = 0;            // due timers whose wake the delivery gate holds
+  std::size_t due_behind_ = 0;      // due timers queued behind a driver's current wake
   bool cancelled_ = false;
 };
 
@@ -161,10 +223,24 @@ public:
   [[nodiscard]] bool next_deadline(std::uint64_t& out) const;
   bool on_idle() override;
   // Blocks until every registered timer thread waits on this clock (or has
-  // finished): a quiescent point for tests and for on_idle.
+  // finished): a quiescent point for tests and for on_idle. Timers held by
+  // the delivery gate count as parked.
   void wait_all_parked();
+  // The earliest unreleased deadline later than now, if any.
+  [[nodiscard]] bool next_future_deadline(std::uint64_t& out) const;
+  // A delivery gate decides what idle moments do while it is attached (one at
+  // a time: the current runtime's). detach_gate does nothing if `g` is not
+  // the attached one.
+  void attach_gate(IdleGate* g) noexcept { gate_.store(g, std::memory_order_release); }
+  void detach_gate(IdleGate* g) noexcept {
+    gate_.compare_exchange_strong(g, nullptr, std::memory_order_acq_rel);
+  }
+  // The plain idle step: wait for every timer thread to park, then move
+  // time to the next deadline (true) if there is one.
+  bool advance_when_idle();
 
 private:
+  std::atomic<IdleGate*> gate_{nullptr};
   [[nodiscard]] std::int64_t real_wait_ns(std::uint64_t) const noexcept override { return -1; }
   std::atomic<std::uint64_t> now_{0};
   bool auto_advance_;

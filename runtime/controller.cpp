@@ -1,6 +1,7 @@
 #include "controller.hpp"
 
 #include "async.hpp"
+#include "delivery_gate.hpp"
 #include "executor.hpp"
 #include "scenarios.hpp"
 #include "timer_future.hpp"
@@ -373,9 +374,14 @@ struct Controller::Impl {
     ro.clock = res->clock.get();
     ro.strings = &res->strings;
     ro.log = &res->log;
+    ro.timer_policy = o.timer_policy;
     w->rt = std::make_shared<RuntimeContext>(ro);
-    auto [executor, spawner] =
-        executor_and_spawner(*w->rt, o.queue_capacity, o.queue_policy, o.timer_policy);
+    if (o.hold_due_timers) {
+      w->rt->gate().enable(DeliveryGate::Mode::Interactive);
+    } else if (auto* v = dynamic_cast<VirtualClock*>(res->clock.get())) {
+      v->attach_gate(nullptr); // a torn-down runtime's gate must not serve this one's idle moments
+    }
+    auto [executor, spawner] = executor_and_spawner(*w->rt, o.queue_capacity, o.queue_policy, o.timer_policy);
     w->executor.emplace(std::move(executor));
     w->spawner = std::move(spawner);
     w->mode = o.initial_mode;
@@ -518,6 +524,16 @@ void Controller::reset(ControllerOptions options) {
   impl_->current = std::move(fresh);
 }
 void Controller::reset() { reset(options()); }
+
+bool Controller::deliver(TimerId timer) {
+  auto w = impl_->worker();
+  return w && w->rt->gate().release(timer);
+}
+
+std::size_t Controller::deliver_all() {
+  auto w = impl_->worker();
+  return w ? w->rt->gate().release_all() : 0;
+}
 
 Spawner Controller::spawner() {
   auto w = impl_->worker();

@@ -54,6 +54,9 @@ struct ControllerOptions {
   ScenarioParams params;                  // --count / --seed, for scenarios that take them
   QueuePolicy queue_policy = QueuePolicy::Book;            // applied at start and reset
   TimerPolicy timer_policy = TimerPolicy::ThreadPerTimer; // applied at start and reset
+  // Virtual clock only: due timers' wakes are held until deliver() or
+  // deliver_all() (the delivery gate, delivery_gate.hpp). Applied at reset.
+  bool hold_due_timers = false;
 };
 
 enum class SpawnStatus : std::uint8_t {
@@ -112,6 +115,13 @@ public:
   // workloads the named ones do not cover). It fails once that runtime is
   // reset: take a new one after a reset.
   [[nodiscard]] Spawner spawner();
+
+  // --- the delivery gate (hold_due_timers) ---
+  // Releases one held wake (false: `timer` is not held right now), or every
+  // held wake in deadline order (how many). Never block: the wakes are
+  // delivered by the threads serving the timers.
+  bool deliver(TimerId timer);
+  std::size_t deliver_all();
 
   // --- observation ---
   [[nodiscard]] EventLog& log() noexcept;

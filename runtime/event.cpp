@@ -38,6 +38,7 @@ std::string_view to_string(EventKind k) noexcept {
   case EventKind::LockWaitBegin: return "lock_wait_begin";
   case EventKind::LockWaitEnd: return "lock_wait_end";
   case EventKind::RuntimeAbandoned: return "runtime_abandoned";
+  case EventKind::TimerDue: return "timer_due";
   case EventKind::Count: break;
   }
   return "unknown";

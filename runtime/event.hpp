@@ -40,7 +40,7 @@ enum class Lane : std::uint8_t {
   Executor = 0, // the thread that runs Executor::run / the controller worker
   Control = 1,  // the thread driving the controller (the GUI thread)
   External = 2, // any other thread: main() spawning before run, tests
-  Timer = 3,    // a TimerFuture's own thread
+  Timer = 3,    // a TimerFuture's own thread, or the timer driver serving them all
 };
 
 // Every field not listed for a kind is 0. `t` is the runtime clock's time in
@@ -97,7 +97,9 @@ enum class EventKind : std::uint8_t {
 
   // --- timers --------------------------------------------------------------
   // Every timer event carries `task`: the task that created the timer (0: made
-  // outside any task).
+  // outside any task). Under the timer-thread policy one driver thread writes
+  // the "thread" events of every timer (timer_driver.hpp): Started = it took
+  // the timer, Exited = it is done with it; `thread` names the driver's row.
   TimerCreated,       // timer, task, a = deadline ns, b = duration ns
   TimerThreadStarted, // timer, task
   TimerThreadWaiting, // timer, task, a = deadline ns
@@ -115,6 +117,13 @@ enum class EventKind : std::uint8_t {
   LockWaitEnd,       // timer: the waiting thread got the mutex
   RuntimeAbandoned,  // a = polls in progress left behind: reset gave up on an
                      // executor thread stuck inside a poll; a fresh runtime follows
+
+  // --- the delivery gate (virtual clock; delivery_gate.hpp) ------------------
+  // Added after schema v2's kinds, so no kind above is renumbered.
+  TimerDue, // timer, task, a = deadline ns: the deadline came but the delivery
+            // gate holds the wake ("due, not delivered"). When the user releases
+            // it, its TimerFired (and the wake) follows; a TimerThreadExited with
+            // kFlagCancelled instead means the runtime was torn down first.
 
   Count // not a kind: the number of kinds
 };
@@ -240,7 +249,7 @@ namespace field {
 }
 // WakerWoken
 [[nodiscard]] constexpr bool by_ref(const Event& e) noexcept { return (e.flags & kFlagByRef) != 0; }
-// TimerCreated, TimerThreadWaiting
+// TimerCreated, TimerThreadWaiting, TimerDue
 [[nodiscard]] constexpr std::uint64_t deadline_ns(const Event& e) noexcept { return e.a; }
 // TimerCreated
 [[nodiscard]] constexpr std::uint64_t duration_ns(const Event& e) noexcept { return e.b; }

@@ -1,5 +1,7 @@
 #include "runtime_context.hpp"
 
+#include "delivery_gate.hpp"
+#include "timer_driver.hpp"
 #include "timer_threads.hpp"
 
 #include <algorithm>
@@ -12,6 +14,9 @@ RuntimeContext::RuntimeContext(Options options)
       strings_(options.strings),
       log_(options.log),
       introspection_(options.introspection),
+      timer_policy_(options.timer_policy),
+      gate_(std::make_unique<DeliveryGate>(*this)),
+      driver_(std::make_unique<TimerDriver>(*this)),
       timers_(std::make_unique<TimerThreads>(*this)) {}
 
 RuntimeContext::~RuntimeContext() { timers_->shutdown(); }

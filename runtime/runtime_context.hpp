@@ -19,6 +19,7 @@
 #include "clock.hpp"
 #include "event.hpp"
 #include "event_log.hpp"
+#include "policy.hpp"
 #include "string_table.hpp"
 
 #include <atomic>
@@ -31,6 +32,8 @@
 namespace pollscope {
 
 class TimerThreads;
+class TimerDriver;
+class DeliveryGate;
 class Task;
 
 class RuntimeContext {
@@ -40,6 +43,9 @@ public:
     StringTable* strings = nullptr; // required
     EventLog* log = nullptr;        // null: no events (the benchmark's "events off")
     bool introspection = false;     // keep live-task and live-waker registries
+    // Who sleeps until a timer's deadline: a thread per timer (the book) or
+    // one driver thread (timer_driver.hpp). Fixed for the runtime's life.
+    TimerPolicy timer_policy = TimerPolicy::ThreadPerTimer;
   };
   explicit RuntimeContext(Options options);
   ~RuntimeContext(); // cancels and joins every timer thread still running
@@ -52,6 +58,10 @@ public:
   [[nodiscard]] bool logging() const noexcept { return log_ != nullptr; }
   [[nodiscard]] bool introspection() const noexcept { return introspection_; }
   [[nodiscard]] TimerThreads& timers() noexcept { return *timers_; }
+  [[nodiscard]] TimerPolicy timer_policy() const noexcept { return timer_policy_; }
+  [[nodiscard]] TimerDriver& timer_driver() noexcept { return *driver_; }
+  // Off unless enabled before the first timer (virtual clock only).
+  [[nodiscard]] DeliveryGate& gate() noexcept { return *gate_; }
   // Any thread: from now on this runtime's events are dropped. A reset that
   // abandons a wedged runtime mutes it, so what its stuck thread does later
   // cannot mix with the fresh runtime's events in the shared log.
@@ -116,6 +126,10 @@ private:
   std::atomic<TaskId> next_task_{1};
   std::atomic<WakerId> next_waker_{1};
   std::atomic<TimerId> next_timer_{1};
+  TimerPolicy timer_policy_;
+  // Destroyed after timers_ has joined every thread that uses them.
+  std::unique_ptr<DeliveryGate> gate_;
+  std::unique_ptr<TimerDriver> driver_;
   std::unique_ptr<TimerThreads> timers_;
 
   mutable std::mutex registry_mutex_;

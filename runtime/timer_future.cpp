@@ -1,39 +1,14 @@
 #include "timer_future.hpp"
 
+#include "delivery_gate.hpp"
 #include "runtime_context.hpp"
+#include "timer_driver.hpp"
+#include "timer_shared.hpp"
 #include "timer_threads.hpp"
 
 #include <stdexcept>
 
 namespace pollscope {
-
-struct TimerFuture::Shared {
-  std::mutex mutex;
-  bool completed = false; // guarded by mutex
-  Waker waker;            // guarded by mutex; the registered waker, if any
-  TimerId id = 0;
-  TaskId task = 0; // the task that made the timer: every timer event names it
-  RuntimeContext* rt = nullptr;
-
-  void emit(EventKind kind, WakerId waker_id = 0, std::uint64_t a = 0,
-            std::uint8_t flags = 0) const {
-    Event e;
-    e.kind = kind;
-    e.timer = id;
-    e.task = task;
-    e.waker = waker_id;
-    e.a = a;
-    e.flags = flags;
-    rt->emit(e);
-  }
-  void emit_lock_wait(EventKind kind) const {
-    Event e;
-    e.kind = kind;
-    e.timer = id;
-    e.task = RuntimeContext::current_task();
-    rt->emit(e);
-  }
-};
 
 namespace {
 
@@ -71,8 +46,14 @@ TimerFuture::TimerFuture(RuntimeContext& rt, std::chrono::nanoseconds duration)
   // Registered here, before the thread exists, so a virtual clock cannot
   // advance past this deadline without waiting for the thread to fire.
   Sleeper sleeper = rt.clock().register_sleeper(deadline);
-  auto body = [s = shared_, deadline] { timer_thread_main(s, deadline); };
-  if (!rt.timers().start(shared_->id, std::move(body), std::move(sleeper))) {
+  bool started = false;
+  if (rt.timer_policy() == TimerPolicy::TimerThread) {
+    started = rt.timer_driver().arm(shared_, deadline, std::move(sleeper));
+  } else {
+    auto body = [s = shared_, deadline] { timer_thread_main(s, deadline); };
+    started = rt.timers().start(shared_->id, std::move(body), std::move(sleeper));
+  }
+  if (!started) {
     shared_->emit(EventKind::TimerThreadFailed);
     std::lock_guard lock(shared_->mutex);
     shared_->completed = true; // carry on without a thread rather than hang
@@ -110,28 +91,23 @@ void timer_thread_main(const std::shared_ptr<TimerFuture::Shared>& s, std::uint6
   RuntimeContext::set_thread_lane(Lane::Timer, s->id);
   s->emit(EventKind::TimerThreadStarted);
   s->emit(EventKind::TimerThreadWaiting, 0, deadline);
-  const bool fired = s->rt->timers().sleep_until(deadline);
-  Waker orphan; // on cancellation: dropped outside the lock (it may free the task)
-  {
-    std::lock_guard lock(s->mutex);
-    if (fired) {
-      s->completed = true;
-      s->emit(EventKind::TimerFired);
-    }
-    if (!s->waker.empty()) {
-      s->emit(EventKind::WakerRemoved, s->waker.id());
-      Waker w = std::move(s->waker);
-      if (fired) {
-        std::move(w).wake(); // the book: waker.wake() while holding the lock
-      } else {
-        orphan = std::move(w);
-      }
-    }
+  TimerThreads& timers = s->rt->timers();
+  bool fired = timers.sleep_until(deadline);
+  DeliveryGate& gate = s->rt->gate();
+  if (fired && gate.enabled()) {
+    // Due, not delivered: the wake waits for its turn in the order the user
+    // (or --deliver) chose. Waits like a thread with no deadline: neither
+    // parked nor a sleeper the clock advances for; the clock counts it held.
+    gate.hold(s->id, s->task, deadline);
+    (void)timers.sleep_until(
+        Clock::kNoDeadline, [&] { return gate.head() == s->id; }, 0);
+    fired = !timers.cancelled() && gate.head() == s->id;
+    if (!fired) gate.forget(s->id); // torn down while held
   }
-  orphan.reset();
+  s->fire(fired);
+  if (fired && gate.enabled()) gate.delivered(s->id);
   // TimerThreads releases the sleeper after this returns: a virtual clock's
   // advance_to then returns with the woken task already queued.
-  s->emit(EventKind::TimerThreadExited, 0, 0, fired ? 0 : kFlagCancelled);
   RuntimeContext::set_thread_lane(Lane::External);
 }
 

@@ -57,6 +57,12 @@ bool TimerThreads::sleep_until(std::uint64_t deadline) {
   return rt_.clock().sleep_until(deadline, cancelled_);
 }
 
+bool TimerThreads::sleep_until(std::uint64_t deadline, const std::function<bool()>& stop,
+                               std::size_t weight) {
+  return rt_.clock().sleep_until(
+      deadline, [&] { return cancelled_.load(std::memory_order_acquire) || stop(); }, weight);
+}
+
 void TimerThreads::cancel() {
   cancelled_.store(true, std::memory_order_release);
   rt_.clock().wake_sleepers();

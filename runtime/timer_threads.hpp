@@ -45,6 +45,9 @@ public:
   // The timer threads' wait: until `deadline` on the runtime's clock (true),
   // or until this runtime's timers are cancelled (false).
   bool sleep_until(std::uint64_t deadline);
+  // The same, also ending (false) once `stop()` holds; while parked the
+  // caller counts as `weight` sleepers (see Clock::sleep_until).
+  bool sleep_until(std::uint64_t deadline, const std::function<bool()>& stop, std::size_t weight);
   // Wakes every timer thread of this runtime, now and from now on. Never blocks
   // on a timer thread.
   void cancel();

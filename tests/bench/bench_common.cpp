@@ -110,6 +110,7 @@ BenchRuntime::BenchRuntime(bool events, std::size_t log_capacity) {
   o.clock = &clock;
   o.strings = &strings;
   o.log = log.get();
+  o.timer_policy = bench_policies().timer;
   rt = std::make_unique<RuntimeContext>(o);
 }
 

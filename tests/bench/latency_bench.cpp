@@ -1,7 +1,9 @@
 // latency R D: one task awaits a fresh D-ms TimerFuture R times in a row.
 // Lateness = the moment the task runs again - the deadline, in µs (the
 // deadline is taken just before the timer is made, as in the anchor, so the
-// cost of creating the timer's thread counts as lateness there too).
+// cost of creating the timer's thread counts as lateness there too). The
+// workload config's timer policy picks who fires it: a thread per timer, or
+// the one timer driver.
 #include "workloads.hpp"
 
 #include "runtime/async.hpp"
@@ -47,6 +49,7 @@ Json latency_bench(std::size_t reps, std::uint64_t d_ms, bool events) {
   Json j;
   j["exec"] = "pollscope";
   j["workload"] = "latency";
+  j["timer_policy"] = std::string(to_string(bench_policies().timer));
   j["reps"] = reps;
   j["d_ms"] = d_ms;
   j["events"] = events;

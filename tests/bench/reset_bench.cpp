@@ -85,6 +85,7 @@ DirectResult direct(std::size_t timers) {
 
 double controller(std::size_t timers) {
   ControllerOptions o;
+  o.timer_policy = bench_policies().timer;
   o.scenario = "";
   o.initial_mode = ExecutorMode::Run;
   Controller c(o);
@@ -167,7 +168,7 @@ enum class Wedge {
 };
 
 ControllerOptions wedge_options(Wedge w) {
-  ControllerOptions o;
+  ControllerOptions o; // the wedges are the book's (one thread per timer) whatever the policy
   o.scenario = "";
   o.queue_capacity = w == Wedge::BlockedPoll ? 16 : 1;
   o.initial_mode = w == Wedge::TimersBlocked ? ExecutorMode::Step : ExecutorMode::Run;
@@ -250,6 +251,7 @@ Json reset_bench(std::size_t timers) {
   Json j;
   j["exec"] = "pollscope";
   j["workload"] = "reset";
+  j["timer_policy"] = std::string(to_string(bench_policies().timer));
   j["timers"] = timers;
   j["arm_ms"] = round_to(d.arm_ms, 3);
   j["peak_timer_threads"] = d.peak;

@@ -1,5 +1,7 @@
 // timers N D: N tasks each awaiting one TimerFuture of D ms (one OS thread per
-// timer today), spawned from the main thread before run() as the book does.
+// timer under thread-per-timer, one driver thread under timer-thread: the
+// workload config's timer policy), spawned from the main thread before run()
+// as the book does.
 //   wall_ms       first spawn to run() returning (ideal: D)
 //   overshoot_ms  wall - D
 //   arm_ramp_ms   when the last timer was armed (its task's first poll began)
@@ -49,6 +51,7 @@ Json timers_bench(std::size_t n, std::uint64_t d_ms, bool events) {
   Json j;
   j["exec"] = "pollscope";
   j["workload"] = "timers";
+  j["timer_policy"] = std::string(to_string(bench_policies().timer));
   j["n"] = n;
   j["d_ms"] = d_ms;
   j["events"] = events;
