@@ -109,11 +109,10 @@ void push_span(Timeline::Impl& im, LaneId lane, std::size_t t, Span s) {
   // Busy sums and pyramid entries first: a reader that sees span n sees
   // everything about spans [0, n) (it bounds its reads by the span count).
   tr->busy.push_back(before + s.duration());
+  tr->begins.push_back(s.begin_t);
+  tr->durations.push_back(s.duration());
   tr->spans.push_back(s);
-  const auto& spans = tr->spans;
-  tr->longest.grow(spans.writer_size(), [&](std::uint32_t a, std::uint32_t b) {
-    return spans[b].duration() > spans[a].duration();
-  });
+  tr->longest.grow(tr->spans.writer_size(), [&](std::size_t k) { return tr->durations[k]; });
 }
 
 void push_sample(Timeline::Impl& im, Counter c, std::uint64_t t, std::uint64_t event,
@@ -121,10 +120,12 @@ void push_sample(Timeline::Impl& im, Counter c, std::uint64_t t, std::uint64_t e
   CounterTrack& ct = im.counters[static_cast<std::size_t>(c)];
   const std::size_t n = ct.samples.writer_size();
   if (n > 0) t = std::max(t, ct.samples[n - 1].t); // sorted by time, for the queries
+  ct.times.push_back(t);
+  ct.values.push_back(value);
   ct.samples.push_back(CounterSample{t, event, value});
-  const auto& s = ct.samples;
-  ct.min.grow(n + 1, [&](std::uint32_t a, std::uint32_t b) { return s[b].value < s[a].value; });
-  ct.max.grow(n + 1, [&](std::uint32_t a, std::uint32_t b) { return s[b].value > s[a].value; });
+  auto value_of = [&](std::size_t k) { return ct.values[k]; };
+  ct.min.grow(n + 1, value_of);
+  ct.max.grow(n + 1, value_of);
 }
 
 void push_sample(Timeline::Impl& im, Metric m, const SampleRef& r) {

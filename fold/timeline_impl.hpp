@@ -18,6 +18,7 @@
 #include "fold/append_only.hpp"
 #include "fold/timeline.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstddef>
@@ -33,65 +34,107 @@ inline constexpr std::size_t kFan = 16;
 inline constexpr std::size_t kLevels = 7; // 16^7 = 268M spans per block at the top
 inline constexpr std::size_t kCumulativeStride = 8192;
 
-// The pyramid over a sequence: levels[L - 1][b] = the index of the "best"
-// element of block b of kFan^L elements, by `better(a, b)` (a < b: is b
-// strictly better than a?).
+// The pyramid over a sequence: levels[L - 1][b] = the best element of block b
+// of kFan^L elements (the largest key, or the smallest for a `min` pyramid;
+// the earliest of equals), with its key kept beside it so a query never
+// touches the elements its blocks cover.
 struct Pyramid {
-  std::array<AppendOnly<std::uint32_t>, kLevels> levels;
+  struct Entry {
+    std::uint64_t key = 0;
+    std::uint32_t index = 0;
+  };
+  explicit Pyramid(bool min = false) : min(min) {}
 
-  // Writer: element n - 1 was just appended (n elements now).
-  template <typename Better>
-  void grow(std::size_t n, Better better) {
+  [[nodiscard]] bool better(std::uint64_t than, std::uint64_t key) const noexcept {
+    return min ? key < than : key > than;
+  }
+
+  // Writer: element n - 1 was just appended (n elements now); key_of(k) is
+  // element k's key.
+  template <typename KeyOf>
+  void grow(std::size_t n, KeyOf key_of) {
     if (n % kFan != 0) return;
     // Level 1 from the elements, level L from level L - 1's entries.
-    std::uint32_t best = static_cast<std::uint32_t>(n - kFan);
+    Entry best{key_of(n - kFan), static_cast<std::uint32_t>(n - kFan)};
     for (std::size_t k = n - kFan + 1; k < n; ++k)
-      if (better(best, static_cast<std::uint32_t>(k))) best = static_cast<std::uint32_t>(k);
+      if (better(best.key, key_of(k))) best = Entry{key_of(k), static_cast<std::uint32_t>(k)};
     levels[0].push_back(best);
     for (std::size_t L = 1; L < kLevels; ++L) {
       const std::size_t m = levels[L - 1].writer_size();
       if (m % kFan != 0) return;
-      std::uint32_t b = levels[L - 1][m - kFan];
+      Entry b = levels[L - 1][m - kFan];
       for (std::size_t k = m - kFan + 1; k < m; ++k)
-        if (better(b, levels[L - 1][k])) b = levels[L - 1][k];
+        if (better(b.key, levels[L - 1][k].key)) b = levels[L - 1][k];
       levels[L].push_back(b);
     }
   }
 
-  // Any thread: the best element of [i, j) (i < j, all published), walking
-  // left to right so the earliest of equals wins.
-  template <typename Better>
-  [[nodiscard]] std::uint32_t best(std::size_t i, std::size_t j, Better better) const {
-    std::uint32_t result = static_cast<std::uint32_t>(i);
-    auto consider = [&](std::uint32_t k) {
-      if (better(result, k)) result = k;
-    };
+  // Any thread: how many entries of each level a query may use (loaded once
+  // per query rather than once per step).
+  using Counts = std::array<std::size_t, kLevels>;
+  [[nodiscard]] Counts published() const noexcept {
+    Counts c{};
+    for (std::size_t L = 0; L < kLevels; ++L) c[L] = levels[L].published();
+    return c;
+  }
+
+  // Any thread: the best element of [i, j) (i < j, all published) whose keys
+  // are `keys`, walking left to right so the earliest of equals wins: single
+  // elements up to the first aligned block, whole blocks of the highest level
+  // that fits, and single elements again at the right end. Each stretch is
+  // read as runs of memory (AppendOnly::run).
+  [[nodiscard]] std::uint32_t best(std::size_t i, std::size_t j, const Counts& counts,
+                                   const AppendOnly<std::uint64_t>& keys) const {
+    Entry result{keys[i], static_cast<std::uint32_t>(i)};
     std::size_t pos = i + 1;
     while (pos < j) {
-      std::size_t taken = 0;
-      std::size_t block = kFan;
-      for (std::size_t L = 1; L <= kLevels; ++L, block *= kFan) {
+      std::size_t taken = 0, size = 1;
+      for (std::size_t L = 1, block = kFan; L <= kLevels; ++L, block *= kFan) {
         if (pos % block != 0 || pos + block > j) break;
-        if (pos / block >= levels[L - 1].published()) break;
+        if (pos / block >= counts[L - 1]) break;
         taken = L;
+        size = block;
       }
       if (taken == 0) {
-        consider(static_cast<std::uint32_t>(pos));
-        ++pos;
+        // Singles, to the next block boundary (or to j if no block fits there).
+        std::size_t stop = std::min(j, (pos / kFan + 1) * kFan);
+        if (stop + kFan > j || stop / kFan >= counts[0]) stop = j;
+        while (pos < stop) {
+          const auto [p, k] = keys.run(pos, stop - pos);
+          for (std::size_t x = 0; x < k; ++x)
+            if (better(result.key, p[x])) result = Entry{p[x], static_cast<std::uint32_t>(pos + x)};
+          pos += k;
+        }
         continue;
       }
-      std::size_t size = 1;
-      for (std::size_t L = 0; L < taken; ++L) size *= kFan;
-      consider(levels[taken - 1][pos / size]);
-      pos += size;
+      // Consecutive blocks of this level, up to the next block of the level
+      // above, the end of what fits, or the end of what is published.
+      const std::size_t first = pos / size;
+      std::size_t blocks = std::min((j - pos) / size, counts[taken - 1] - first);
+      if (taken < kLevels) blocks = std::min(blocks, kFan - first % kFan);
+      std::size_t b = first;
+      while (b < first + blocks) {
+        const auto [p, k] = levels[taken - 1].run(b, first + blocks - b);
+        for (std::size_t x = 0; x < k; ++x)
+          if (better(result.key, p[x].key)) result = p[x];
+        b += k;
+      }
+      pos += blocks * size;
     }
-    return result;
+    return result.index;
   }
+
+  std::array<AppendOnly<Entry>, kLevels> levels;
+  bool min;
 };
 
+// The spans, and beside them dense copies of what the LOD query searches, so
+// its binary searches and pyramid walks read 8 bytes an element, not a Span.
 struct Track {
   AppendOnly<Span> spans;
-  AppendOnly<std::uint64_t> busy; // busy[i]: the durations of spans [0, i], summed
+  AppendOnly<std::uint64_t> begins;    // begins[i] = spans[i].begin_t
+  AppendOnly<std::uint64_t> durations; // durations[i] = spans[i].duration()
+  AppendOnly<std::uint64_t> busy;      // busy[i]: the durations of spans [0, i], summed
   Pyramid longest;
 };
 
@@ -108,7 +151,8 @@ struct LaneData {
 
 struct CounterTrack {
   AppendOnly<CounterSample> samples;
-  Pyramid min, max;
+  AppendOnly<std::uint64_t> times, values; // dense copies, as Track's
+  Pyramid min{true}, max{false};
 };
 
 struct TaskRecord {

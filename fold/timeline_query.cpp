@@ -26,6 +26,19 @@ std::size_t partition(std::size_t lo, std::size_t hi, Pred pred) {
   return lo;
 }
 
+// The same, searching outward from lo first: the end of a pixel column's
+// group is usually near its start, so this touches O(log distance) elements
+// close together rather than O(log n) across the whole track.
+template <typename Pred>
+std::size_t gallop(std::size_t lo, std::size_t hi, Pred pred) {
+  std::size_t step = 1, base = lo;
+  while (base + step < hi && pred(base + step)) {
+    base += step;
+    step *= 2;
+  }
+  return partition(base, std::min(hi, base + step), pred);
+}
+
 // Pixel columns, one function for the index and the naive recompute in the
 // tests alike: a time before t0 is in column 0.
 struct Columns {
@@ -85,25 +98,23 @@ void Timeline::query(LaneId lane, std::size_t track, std::uint64_t t0, std::uint
   const Track* tr = impl_->track(lane, track);
   if (tr == nullptr || t1 < t0) return;
   const auto& spans = tr->spans;
+  const auto& begins = tr->begins;
   const std::size_t n = impl_->closed_spans(*tr, upto);
   const Columns col(t0, t1, pixels);
-  auto longer = [&](std::uint32_t a, std::uint32_t b) {
-    return spans[b].duration() > spans[a].duration();
-  };
+  const Pyramid::Counts levels = tr->longest.published();
   std::size_t i = partition(0, n, [&](std::size_t k) { return spans[k].end_t < t0; });
-  while (i < n && spans[i].begin_t <= t1) {
-    const std::uint64_t c = col.of(spans[i].begin_t);
+  while (i < n && begins[i] <= t1) {
+    const std::uint64_t c = col.of(begins[i]);
     // Every span that begins in column c (and in the view) joins the item.
-    const std::size_t j = partition(i + 1, n, [&](std::size_t k) {
-      return spans[k].begin_t <= t1 && col.of(spans[k].begin_t) <= c;
-    });
+    const std::size_t j =
+        gallop(i + 1, n, [&](std::size_t k) { return begins[k] <= t1 && col.of(begins[k]) <= c; });
     LodItem item;
-    item.begin_t = spans[i].begin_t;
+    item.begin_t = begins[i];
     item.end_t = spans[j - 1].end_t;
     item.busy_ns = tr->busy[j - 1] - (i == 0 ? 0 : tr->busy[i - 1]);
     item.first = static_cast<std::uint32_t>(i);
     item.count = static_cast<std::uint32_t>(j - i);
-    item.longest = j - i == 1 ? item.first : tr->longest.best(i, j, longer);
+    item.longest = j - i == 1 ? item.first : tr->longest.best(i, j, levels, tr->durations);
     out.push_back(item);
     i = j;
   }
@@ -125,23 +136,23 @@ void Timeline::query(Counter c, std::uint64_t t0, std::uint64_t t1, double pixel
   out.clear();
   if (t1 < t0) return;
   const CounterTrack& ct = impl_->counters[static_cast<std::size_t>(c)];
-  const auto& s = ct.samples;
+  const auto& times = ct.times;
+  const auto& values = ct.values;
   const std::size_t n = sample_count(c, upto);
   const Columns col(t0, t1, pixels);
-  std::size_t i = partition(0, n, [&](std::size_t k) { return s[k].t < t0; });
+  const Pyramid::Counts mins = ct.min.published(), maxes = ct.max.published();
+  std::size_t i = partition(0, n, [&](std::size_t k) { return times[k] < t0; });
   if (i > 0) --i; // the sample that holds the value at t0
-  auto lower = [&](std::uint32_t a, std::uint32_t b) { return s[b].value < s[a].value; };
-  auto higher = [&](std::uint32_t a, std::uint32_t b) { return s[b].value > s[a].value; };
-  while (i < n && s[i].t <= t1) {
-    const std::uint64_t cc = col.of(s[i].t);
+  while (i < n && times[i] <= t1) {
+    const std::uint64_t cc = col.of(times[i]);
     const std::size_t j =
-        partition(i + 1, n, [&](std::size_t k) { return s[k].t <= t1 && col.of(s[k].t) <= cc; });
+        gallop(i + 1, n, [&](std::size_t k) { return times[k] <= t1 && col.of(times[k]) <= cc; });
     CounterItem item;
-    item.begin_t = s[i].t;
-    item.end_t = s[j - 1].t;
-    item.min = s[ct.min.best(i, j, lower)].value;
-    item.max = s[ct.max.best(i, j, higher)].value;
-    item.last = s[j - 1].value;
+    item.begin_t = times[i];
+    item.end_t = times[j - 1];
+    item.min = values[ct.min.best(i, j, mins, values)];
+    item.max = values[ct.max.best(i, j, maxes, values)];
+    item.last = values[j - 1];
     item.first = static_cast<std::uint32_t>(i);
     item.count = static_cast<std::uint32_t>(j - i);
     out.push_back(item);
