@@ -109,6 +109,7 @@ void push_span(Timeline::Impl& im, LaneId lane, std::size_t t, Span s) {
   // Busy sums and pyramid entries first: a reader that sees span n sees
   // everything about spans [0, n) (it bounds its reads by the span count).
   tr->busy.push_back(before + s.duration());
+  tr->begins_every.push(tr->begins.writer_size(), s.begin_t);
   tr->begins.push_back(s.begin_t);
   tr->durations.push_back(s.duration());
   tr->spans.push_back(s);
@@ -120,6 +121,7 @@ void push_sample(Timeline::Impl& im, Counter c, std::uint64_t t, std::uint64_t e
   CounterTrack& ct = im.counters[static_cast<std::size_t>(c)];
   const std::size_t n = ct.samples.writer_size();
   if (n > 0) t = std::max(t, ct.samples[n - 1].t); // sorted by time, for the queries
+  ct.times_every.push(ct.times.writer_size(), t);
   ct.times.push_back(t);
   ct.values.push_back(value);
   ct.samples.push_back(CounterSample{t, event, value});

@@ -128,6 +128,64 @@ struct Pyramid {
   bool min;
 };
 
+// Every 16th, 256th and 4096th key of a sorted sequence, so a search for
+// where a pixel column ends narrows down through small arrays that stay in
+// cache (a few KB for millions of spans) before it touches the keys: a
+// handful of cache misses per column rather than one per step of a binary
+// search over the whole track.
+struct Strided {
+  static constexpr std::array<std::size_t, 3> kStride = {16, 256, 4096};
+  std::array<AppendOnly<std::uint64_t>, 3> keys; // keys[L][b] = the key of element b * kStride[L]
+
+  // Writer: element `index` (the newest) has `key`.
+  void push(std::size_t index, std::uint64_t key) {
+    for (std::size_t L = 0; L < kStride.size(); ++L)
+      if (index % kStride[L] == 0) keys[L].push_back(key);
+  }
+
+  // Any thread: the first index in [lo, hi) whose key fails `pred` (true, then
+  // false, along the sorted keys), or hi; `all` are the elements' keys.
+  template <typename Pred>
+  [[nodiscard]] std::size_t find(std::size_t lo, std::size_t hi,
+                                 const AppendOnly<std::uint64_t>& all, Pred pred) const {
+    for (std::size_t L = kStride.size(); L-- > 0;) {
+      const std::size_t stride = kStride[L];
+      const std::size_t b_lo = (lo + stride - 1) / stride;
+      const std::size_t b_hi = std::min((hi + stride - 1) / stride, keys[L].published());
+      if (b_lo >= b_hi) continue;
+      const std::size_t b = gallop_keys(keys[L], b_lo, b_hi, pred);
+      if (b > b_lo) lo = std::max(lo, (b - 1) * stride + 1); // element (b-1)*stride passes
+      if (b < b_hi) hi = std::min(hi, b * stride);           // element b*stride fails
+    }
+    return gallop_keys(all, lo, hi, pred);
+  }
+
+  // The first index in [lo, hi) whose key fails `pred`: steps of 1, 2, 4, ...
+  // from lo, then a binary search in the last step.
+  template <typename Pred>
+  static std::size_t gallop_keys(const AppendOnly<std::uint64_t>& k, std::size_t lo, std::size_t hi,
+                                 Pred pred) {
+    std::size_t step = 1;
+    while (lo < hi && pred(k[lo])) {
+      if (lo + step >= hi || !pred(k[lo + step])) {
+        hi = std::min(hi, lo + step);
+        ++lo;
+        break;
+      }
+      lo += step;
+      step *= 2;
+    }
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (pred(k[mid]))
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo;
+  }
+};
+
 // The spans, and beside them dense copies of what the LOD query searches, so
 // its binary searches and pyramid walks read 8 bytes an element, not a Span.
 struct Track {
@@ -135,6 +193,7 @@ struct Track {
   AppendOnly<std::uint64_t> begins;    // begins[i] = spans[i].begin_t
   AppendOnly<std::uint64_t> durations; // durations[i] = spans[i].duration()
   AppendOnly<std::uint64_t> busy;      // busy[i]: the durations of spans [0, i], summed
+  Strided begins_every;                // over `begins`
   Pyramid longest;
 };
 
@@ -152,6 +211,7 @@ struct LaneData {
 struct CounterTrack {
   AppendOnly<CounterSample> samples;
   AppendOnly<std::uint64_t> times, values; // dense copies, as Track's
+  Strided times_every;                     // over `times`
   Pyramid min{true}, max{false};
 };
 

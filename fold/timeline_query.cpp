@@ -26,19 +26,6 @@ std::size_t partition(std::size_t lo, std::size_t hi, Pred pred) {
   return lo;
 }
 
-// The same, searching outward from lo first: the end of a pixel column's
-// group is usually near its start, so this touches O(log distance) elements
-// close together rather than O(log n) across the whole track.
-template <typename Pred>
-std::size_t gallop(std::size_t lo, std::size_t hi, Pred pred) {
-  std::size_t step = 1, base = lo;
-  while (base + step < hi && pred(base + step)) {
-    base += step;
-    step *= 2;
-  }
-  return partition(base, std::min(hi, base + step), pred);
-}
-
 // Pixel columns, one function for the index and the naive recompute in the
 // tests alike: a time before t0 is in column 0.
 struct Columns {
@@ -106,8 +93,8 @@ void Timeline::query(LaneId lane, std::size_t track, std::uint64_t t0, std::uint
   while (i < n && begins[i] <= t1) {
     const std::uint64_t c = col.of(begins[i]);
     // Every span that begins in column c (and in the view) joins the item.
-    const std::size_t j =
-        gallop(i + 1, n, [&](std::size_t k) { return begins[k] <= t1 && col.of(begins[k]) <= c; });
+    const std::size_t j = tr->begins_every.find(
+        i + 1, n, begins, [&](std::uint64_t b) { return b <= t1 && col.of(b) <= c; });
     LodItem item;
     item.begin_t = begins[i];
     item.end_t = spans[j - 1].end_t;
@@ -145,8 +132,8 @@ void Timeline::query(Counter c, std::uint64_t t0, std::uint64_t t1, double pixel
   if (i > 0) --i; // the sample that holds the value at t0
   while (i < n && times[i] <= t1) {
     const std::uint64_t cc = col.of(times[i]);
-    const std::size_t j =
-        gallop(i + 1, n, [&](std::size_t k) { return times[k] <= t1 && col.of(times[k]) <= cc; });
+    const std::size_t j = ct.times_every.find(
+        i + 1, n, times, [&](std::uint64_t t) { return t <= t1 && col.of(t) <= cc; });
     CounterItem item;
     item.begin_t = times[i];
     item.end_t = times[j - 1];
