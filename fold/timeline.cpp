@@ -104,16 +104,14 @@ void push_span(Timeline::Impl& im, LaneId lane, std::size_t t, Span s) {
     // Release: a reader that loads the pointer sees the empty track whole.
     ld.tracks[t].store(tr, std::memory_order_release);
   }
-  const std::uint64_t before =
-      tr->busy.writer_size() == 0 ? 0 : tr->busy[tr->busy.writer_size() - 1];
-  // Busy sums and pyramid entries first: a reader that sees span n sees
+  const std::size_t n = tr->keys.writer_size();
+  const std::uint64_t before = n == 0 ? 0 : tr->keys[n - 1].busy;
+  // Keys and pyramid entries first: a reader that sees span n sees
   // everything about spans [0, n) (it bounds its reads by the span count).
-  tr->busy.push_back(before + s.duration());
-  tr->begins_every.push(tr->begins.writer_size(), s.begin_t);
-  tr->begins.push_back(s.begin_t);
-  tr->durations.push_back(s.duration());
+  tr->begins_every.push(n, s.begin_t);
+  tr->keys.push_back(SpanKey{s.begin_t, s.duration(), before + s.duration()});
   tr->spans.push_back(s);
-  tr->longest.grow(tr->spans.writer_size(), [&](std::size_t k) { return tr->durations[k]; });
+  tr->longest.grow(n + 1, [&](std::size_t k) { return tr->keys[k].duration; });
 }
 
 void push_sample(Timeline::Impl& im, Counter c, std::uint64_t t, std::uint64_t event,
@@ -121,13 +119,11 @@ void push_sample(Timeline::Impl& im, Counter c, std::uint64_t t, std::uint64_t e
   CounterTrack& ct = im.counters[static_cast<std::size_t>(c)];
   const std::size_t n = ct.samples.writer_size();
   if (n > 0) t = std::max(t, ct.samples[n - 1].t); // sorted by time, for the queries
-  ct.times_every.push(ct.times.writer_size(), t);
-  ct.times.push_back(t);
-  ct.values.push_back(value);
+  ct.times_every.push(n, t);
+  ct.keys.push_back(CounterKey{t, value});
   ct.samples.push_back(CounterSample{t, event, value});
-  auto value_of = [&](std::size_t k) { return ct.values[k]; };
-  ct.min.grow(n + 1, value_of);
-  ct.max.grow(n + 1, value_of);
+  auto value_of = [&](std::size_t k) { return ct.keys[k].value; };
+  ct.range.grow(n + 1, value_of);
 }
 
 void push_sample(Timeline::Impl& im, Metric m, const SampleRef& r) {

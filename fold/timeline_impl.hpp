@@ -23,6 +23,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -83,9 +84,10 @@ struct Pyramid {
   // elements up to the first aligned block, whole blocks of the highest level
   // that fits, and single elements again at the right end. Each stretch is
   // read as runs of memory (AppendOnly::run).
+  template <typename T, typename Key>
   [[nodiscard]] std::uint32_t best(std::size_t i, std::size_t j, const Counts& counts,
-                                   const AppendOnly<std::uint64_t>& keys) const {
-    Entry result{keys[i], static_cast<std::uint32_t>(i)};
+                                   const AppendOnly<T>& keys, Key key) const {
+    Entry result{key(keys[i]), static_cast<std::uint32_t>(i)};
     std::size_t pos = i + 1;
     while (pos < j) {
       std::size_t taken = 0, size = 1;
@@ -102,7 +104,8 @@ struct Pyramid {
         while (pos < stop) {
           const auto [p, k] = keys.run(pos, stop - pos);
           for (std::size_t x = 0; x < k; ++x)
-            if (better(result.key, p[x])) result = Entry{p[x], static_cast<std::uint32_t>(pos + x)};
+            if (better(result.key, key(p[x])))
+              result = Entry{key(p[x]), static_cast<std::uint32_t>(pos + x)};
           pos += k;
         }
         continue;
@@ -145,29 +148,29 @@ struct Strided {
 
   // Any thread: the first index in [lo, hi) whose key fails `pred` (true, then
   // false, along the sorted keys), or hi; `all` are the elements' keys.
-  template <typename Pred>
-  [[nodiscard]] std::size_t find(std::size_t lo, std::size_t hi,
-                                 const AppendOnly<std::uint64_t>& all, Pred pred) const {
+  template <typename T, typename Key, typename Pred>
+  [[nodiscard]] std::size_t find(std::size_t lo, std::size_t hi, const AppendOnly<T>& all, Key key,
+                                 Pred pred) const {
     for (std::size_t L = kStride.size(); L-- > 0;) {
       const std::size_t stride = kStride[L];
       const std::size_t b_lo = (lo + stride - 1) / stride;
       const std::size_t b_hi = std::min((hi + stride - 1) / stride, keys[L].published());
       if (b_lo >= b_hi) continue;
-      const std::size_t b = gallop_keys(keys[L], b_lo, b_hi, pred);
+      const std::size_t b = gallop_keys(keys[L], b_lo, b_hi, std::identity{}, pred);
       if (b > b_lo) lo = std::max(lo, (b - 1) * stride + 1); // element (b-1)*stride passes
       if (b < b_hi) hi = std::min(hi, b * stride);           // element b*stride fails
     }
-    return gallop_keys(all, lo, hi, pred);
+    return gallop_keys(all, lo, hi, key, pred);
   }
 
   // The first index in [lo, hi) whose key fails `pred`: steps of 1, 2, 4, ...
   // from lo, then a binary search in the last step.
-  template <typename Pred>
-  static std::size_t gallop_keys(const AppendOnly<std::uint64_t>& k, std::size_t lo, std::size_t hi,
+  template <typename T, typename Key, typename Pred>
+  static std::size_t gallop_keys(const AppendOnly<T>& k, std::size_t lo, std::size_t hi, Key key,
                                  Pred pred) {
     std::size_t step = 1;
-    while (lo < hi && pred(k[lo])) {
-      if (lo + step >= hi || !pred(k[lo + step])) {
+    while (lo < hi && pred(key(k[lo]))) {
+      if (lo + step >= hi || !pred(key(k[lo + step]))) {
         hi = std::min(hi, lo + step);
         ++lo;
         break;
@@ -177,7 +180,7 @@ struct Strided {
     }
     while (lo < hi) {
       const std::size_t mid = lo + (hi - lo) / 2;
-      if (pred(k[mid]))
+      if (pred(key(k[mid])))
         lo = mid + 1;
       else
         hi = mid;
@@ -186,15 +189,18 @@ struct Strided {
   }
 };
 
-// The spans, and beside them dense copies of what the LOD query searches, so
-// its binary searches and pyramid walks read 8 bytes an element, not a Span.
+// One span's figures the LOD query reads, side by side: one cache line
+// serves the column search, the item's ends, its busy time and the longest
+// span, where a Span would take three.
+struct SpanKey {
+  std::uint64_t begin = 0, duration = 0;
+  std::uint64_t busy = 0; // the durations of spans [0, this one], summed
+};
 struct Track {
   AppendOnly<Span> spans;
-  AppendOnly<std::uint64_t> begins;    // begins[i] = spans[i].begin_t
-  AppendOnly<std::uint64_t> durations; // durations[i] = spans[i].duration()
-  AppendOnly<std::uint64_t> busy;      // busy[i]: the durations of spans [0, i], summed
-  Strided begins_every;                // over `begins`
-  Pyramid longest;
+  AppendOnly<SpanKey> keys; // keys[i]: spans[i]'s
+  Strided begins_every;     // over the keys' begin
+  Pyramid longest;          // over the keys' duration
 };
 
 struct LaneData {
@@ -208,11 +214,98 @@ struct LaneData {
   std::array<std::atomic<Track*>, kTracks> tracks{};
 };
 
+// The least and greatest value of every aligned block of kFan^L samples, as
+// Pyramid keeps the best: one walk finds both, reading each level once.
+struct RangePyramid {
+  struct Entry {
+    std::uint64_t min = 0, max = 0;
+  };
+  using Counts = std::array<std::size_t, kLevels>;
+
+  // Writer: element n - 1 was just appended; value_of(k) is element k's value.
+  template <typename ValueOf>
+  void grow(std::size_t n, ValueOf value_of) {
+    if (n % kFan != 0) return;
+    Entry e{value_of(n - kFan), value_of(n - kFan)};
+    for (std::size_t k = n - kFan + 1; k < n; ++k) {
+      e.min = std::min(e.min, value_of(k));
+      e.max = std::max(e.max, value_of(k));
+    }
+    levels[0].push_back(e);
+    for (std::size_t L = 1; L < kLevels; ++L) {
+      const std::size_t m = levels[L - 1].writer_size();
+      if (m % kFan != 0) return;
+      Entry b = levels[L - 1][m - kFan];
+      for (std::size_t k = m - kFan + 1; k < m; ++k) {
+        b.min = std::min(b.min, levels[L - 1][k].min);
+        b.max = std::max(b.max, levels[L - 1][k].max);
+      }
+      levels[L].push_back(b);
+    }
+  }
+
+  [[nodiscard]] Counts published() const noexcept {
+    Counts c{};
+    for (std::size_t L = 0; L < kLevels; ++L) c[L] = levels[L].published();
+    return c;
+  }
+
+  // Any thread: min and max over [i, j) (i < j, all published), the walk of
+  // Pyramid::best.
+  template <typename T, typename ValueOf>
+  [[nodiscard]] Entry range(std::size_t i, std::size_t j, const Counts& counts,
+                            const AppendOnly<T>& values, ValueOf value_of) const {
+    Entry r{value_of(values[i]), value_of(values[i])};
+    std::size_t pos = i + 1;
+    while (pos < j) {
+      std::size_t taken = 0, size = 1;
+      for (std::size_t L = 1, block = kFan; L <= kLevels; ++L, block *= kFan) {
+        if (pos % block != 0 || pos + block > j) break;
+        if (pos / block >= counts[L - 1]) break;
+        taken = L;
+        size = block;
+      }
+      if (taken == 0) {
+        std::size_t stop = std::min(j, (pos / kFan + 1) * kFan);
+        if (stop + kFan > j || stop / kFan >= counts[0]) stop = j;
+        while (pos < stop) {
+          const auto [p, k] = values.run(pos, stop - pos);
+          for (std::size_t x = 0; x < k; ++x) {
+            r.min = std::min(r.min, value_of(p[x]));
+            r.max = std::max(r.max, value_of(p[x]));
+          }
+          pos += k;
+        }
+        continue;
+      }
+      const std::size_t first = pos / size;
+      std::size_t blocks = std::min((j - pos) / size, counts[taken - 1] - first);
+      if (taken < kLevels) blocks = std::min(blocks, kFan - first % kFan);
+      std::size_t b = first;
+      while (b < first + blocks) {
+        const auto [p, k] = levels[taken - 1].run(b, first + blocks - b);
+        for (std::size_t x = 0; x < k; ++x) {
+          r.min = std::min(r.min, p[x].min);
+          r.max = std::max(r.max, p[x].max);
+        }
+        b += k;
+      }
+      pos += blocks * size;
+    }
+    return r;
+  }
+
+  std::array<AppendOnly<Entry>, kLevels> levels;
+};
+
+struct CounterKey {
+  std::uint64_t t = 0, value = 0;
+};
 struct CounterTrack {
   AppendOnly<CounterSample> samples;
-  AppendOnly<std::uint64_t> times, values; // dense copies, as Track's
-  Strided times_every;                     // over `times`
-  Pyramid min{true}, max{false};
+  AppendOnly<CounterKey> keys; // dense copies, as Track's
+  Strided times_every;         // over the keys' t
+  RangePyramid range;          // over the keys' value
 };
 
 struct TaskRecord {

@@ -85,23 +85,26 @@ void Timeline::query(LaneId lane, std::size_t track, std::uint64_t t0, std::uint
   const Track* tr = impl_->track(lane, track);
   if (tr == nullptr || t1 < t0) return;
   const auto& spans = tr->spans;
-  const auto& begins = tr->begins;
+  const auto& keys = tr->keys;
   const std::size_t n = impl_->closed_spans(*tr, upto);
   const Columns col(t0, t1, pixels);
   const Pyramid::Counts levels = tr->longest.published();
+  auto begin = [](const SpanKey& k) { return k.begin; };
+  auto duration = [](const SpanKey& k) { return k.duration; };
   std::size_t i = partition(0, n, [&](std::size_t k) { return spans[k].end_t < t0; });
-  while (i < n && begins[i] <= t1) {
-    const std::uint64_t c = col.of(begins[i]);
+  while (i < n && keys[i].begin <= t1) {
+    const std::uint64_t c = col.of(keys[i].begin);
     // Every span that begins in column c (and in the view) joins the item.
     const std::size_t j = tr->begins_every.find(
-        i + 1, n, begins, [&](std::uint64_t b) { return b <= t1 && col.of(b) <= c; });
+        i + 1, n, keys, begin, [&](std::uint64_t b) { return b <= t1 && col.of(b) <= c; });
+    const SpanKey& last = keys[j - 1];
     LodItem item;
-    item.begin_t = begins[i];
-    item.end_t = spans[j - 1].end_t;
-    item.busy_ns = tr->busy[j - 1] - (i == 0 ? 0 : tr->busy[i - 1]);
+    item.begin_t = keys[i].begin;
+    item.end_t = last.begin + last.duration;
+    item.busy_ns = last.busy - (i == 0 ? 0 : keys[i - 1].busy);
     item.first = static_cast<std::uint32_t>(i);
     item.count = static_cast<std::uint32_t>(j - i);
-    item.longest = j - i == 1 ? item.first : tr->longest.best(i, j, levels, tr->durations);
+    item.longest = j - i == 1 ? item.first : tr->longest.best(i, j, levels, keys, duration);
     out.push_back(item);
     i = j;
   }
@@ -123,23 +126,25 @@ void Timeline::query(Counter c, std::uint64_t t0, std::uint64_t t1, double pixel
   out.clear();
   if (t1 < t0) return;
   const CounterTrack& ct = impl_->counters[static_cast<std::size_t>(c)];
-  const auto& times = ct.times;
-  const auto& values = ct.values;
+  const auto& keys = ct.keys;
   const std::size_t n = sample_count(c, upto);
   const Columns col(t0, t1, pixels);
-  const Pyramid::Counts mins = ct.min.published(), maxes = ct.max.published();
-  std::size_t i = partition(0, n, [&](std::size_t k) { return times[k] < t0; });
+  const RangePyramid::Counts levels = ct.range.published();
+  auto time = [](const CounterKey& k) { return k.t; };
+  auto value = [](const CounterKey& k) { return k.value; };
+  std::size_t i = partition(0, n, [&](std::size_t k) { return keys[k].t < t0; });
   if (i > 0) --i; // the sample that holds the value at t0
-  while (i < n && times[i] <= t1) {
-    const std::uint64_t cc = col.of(times[i]);
+  while (i < n && keys[i].t <= t1) {
+    const std::uint64_t cc = col.of(keys[i].t);
     const std::size_t j = ct.times_every.find(
-        i + 1, n, times, [&](std::uint64_t t) { return t <= t1 && col.of(t) <= cc; });
+        i + 1, n, keys, time, [&](std::uint64_t t) { return t <= t1 && col.of(t) <= cc; });
     CounterItem item;
-    item.begin_t = times[i];
-    item.end_t = times[j - 1];
-    item.min = values[ct.min.best(i, j, mins, values)];
-    item.max = values[ct.max.best(i, j, maxes, values)];
-    item.last = values[j - 1];
+    item.begin_t = keys[i].t;
+    item.end_t = keys[j - 1].t;
+    const RangePyramid::Entry r = ct.range.range(i, j, levels, keys, value);
+    item.min = r.min;
+    item.max = r.max;
+    item.last = keys[j - 1].value;
     item.first = static_cast<std::uint32_t>(i);
     item.count = static_cast<std::uint32_t>(j - i);
     out.push_back(item);
