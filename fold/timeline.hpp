@@ -188,7 +188,8 @@ struct TaskInfo {
 struct SampleRef {
   std::uint64_t value = 0; // ns
   std::uint64_t event = 0; // the event that completed it (PollEnd, PollBegin, TimerFired)
-  SpanRef span;            // the Poll or TimerWaiting span (kNoIndex: not closed yet)
+  SpanRef span;            // the Poll or TimerWaiting span: the index it has once closed
+                           // (check it against span_count; lane kNoIndex: no lane known)
   TaskId task = 0;
 };
 
@@ -211,10 +212,14 @@ public:
   // The spans of a track closed by the first `upto` events: [0, span_count).
   [[nodiscard]] std::size_t span_count(LaneId lane, std::size_t track,
                                        std::uint64_t upto) const noexcept;
+  // For an index below span_count (a ref from a query, or checked).
   [[nodiscard]] const Span& span(LaneId lane, std::size_t track, std::size_t index) const noexcept;
   [[nodiscard]] const Span& span(SpanRef ref) const noexcept {
     return span(ref.lane, ref.track, ref.index);
   }
+  // Any ref (an arrow's poll, a sample's span): the span if the first `upto`
+  // events closed it, else null.
+  [[nodiscard]] const Span* find_span(SpanRef ref, std::uint64_t upto) const noexcept;
   // The first span (index) whose end is at or after t, among span_count.
   [[nodiscard]] std::size_t first_span_ending_at_or_after(LaneId lane, std::size_t track,
                                                           std::uint64_t t,

@@ -71,6 +71,13 @@ const Span& Timeline::span(LaneId lane, std::size_t track, std::size_t index) co
   return impl_->lanes[lane].tracks[track].load(std::memory_order_acquire)->spans[index];
 }
 
+const Span* Timeline::find_span(SpanRef ref, std::uint64_t upto) const noexcept {
+  if (ref.lane == kNoIndex || ref.index == kNoIndex) return nullptr;
+  if (ref.lane >= lane_count(upto) || ref.index >= span_count(ref.lane, ref.track, upto))
+    return nullptr;
+  return &span(ref);
+}
+
 std::size_t Timeline::first_span_ending_at_or_after(LaneId lane, std::size_t track, std::uint64_t t,
                                                     std::uint64_t upto) const noexcept {
   const Track* tr = impl_->track(lane, track);
