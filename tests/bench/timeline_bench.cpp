@@ -9,12 +9,14 @@
 // visible timer lanes and the poll-duration histogram, at 1920 pixels.
 #include "workloads.hpp"
 
+#include "fold/fold.hpp"
 #include "fold/timeline.hpp"
 
 #include <algorithm>
 #include <array>
 #include <deque>
 #include <random>
+#include <span>
 #include <vector>
 
 namespace pollscope::bench {
@@ -23,7 +25,7 @@ namespace {
 using fold::Timeline;
 
 struct Gen {
-  Timeline& tl;
+  std::vector<Event>& log;
   std::uint64_t t = 0;
   std::uint64_t ticket = 0;
   std::size_t events = 0;
@@ -39,7 +41,7 @@ struct Gen {
     e.a = a;
     e.b = b;
     e.flags = flags;
-    tl.append(e);
+    log.push_back(e);
     ++events;
   }
 };
@@ -65,13 +67,13 @@ struct Frame {
 } // namespace
 
 Json timeline_bench(std::size_t target_events, std::size_t tasks, std::size_t timers) {
-  Timeline tl;
-  Gen g{tl};
+  std::vector<Event> log;
+  log.reserve(target_events + 64);
+  Gen g{log};
   std::mt19937_64 rng(42);
   std::uniform_int_distribution<std::uint64_t> poll_ns(50, 150);
 
-  // --- build ---
-  const auto b0 = SteadyClock::now();
+  // --- the log ---
   g.emit(EventKind::RuntimeStarted, 0, 0, 0, 0, tasks, 1);
   g.emit(EventKind::ThreadNamed, 1, 0, 0, 0, 0, static_cast<std::uint64_t>(Lane::Executor));
   g.emit(EventKind::ThreadNamed, 2, 0, 0, 0, 0, static_cast<std::uint64_t>(Lane::Control));
@@ -133,8 +135,20 @@ Json timeline_bench(std::size_t target_events, std::size_t tasks, std::size_t ti
     }
     g.t += 20;
   }
+  // --- build: the fold alone, for scale, then the timeline (what the
+  // pump adds to every event) ---
+  const auto f0 = SteadyClock::now();
+  {
+    fold::Fold fold;
+    fold.apply(std::span<const Event>(log));
+  }
+  const double fold_ms = ns_since(f0) / 1e6;
+  Timeline tl;
+  const auto b0 = SteadyClock::now();
+  for (const Event& e : log) tl.append(e);
   const double build_ms = ns_since(b0) / 1e6;
   const std::uint64_t n = g.events;
+  std::vector<Event>().swap(log);
   const std::uint64_t t_end = tl.end_time(n) + 1;
 
   // --- frames ---
@@ -237,6 +251,7 @@ Json timeline_bench(std::size_t target_events, std::size_t tasks, std::size_t ti
   j["arrows"] = tl.arrow_count(n);
   j["build_ms"] = round_to(build_ms, 1);
   j["build_ns_per_event"] = round_to(build_ms * 1e6 / static_cast<double>(n), 1);
+  j["fold_ns_per_event"] = round_to(fold_ms * 1e6 / static_cast<double>(n), 1);
   report(j, "zoomed_out_frame", out);
   report(j, "one_poll_frame", in);
   report(j, "panning_frame", pan);
