@@ -40,6 +40,20 @@
 //     nothing is ever rewritten, so no query takes a lock or waits.
 //   - Queries cost O(pixels * log n) or O(what they return), never O(events):
 //     no frame walks all events. The exceptions say so (`in_bucket`).
+//
+// From a panel, per frame (`pump.timeline()`, `upto = snapshot.events.count`,
+// or the history cursor's position to show the run as it was then):
+//   for each visible lane:  query(lane, 0, t0, t1, width_px, upto, items)
+//     (and track 1 for blocked sends); an item with count 1 is span(lane, 0,
+//     item.first); a merged one is drawn in the colour of span(lane, 0,
+//     item.longest)'s task, with item.count in its tooltip;
+//   counters:               query(Counter::QueueLength, t0, t1, width_px, upto, c)
+//   arrows:                 arrows_in(t0, t1, upto, ids, limit), or for the
+//                           selected task arrows_of(*find_task(id, upto), upto, ids);
+//   the cursor line:        store.display_time(i) + axis_offset_at(i, upto);
+//   click to seek:          event_near_time(t, upto), then the store's times;
+//   histograms:             histogram(m, upto), task_histogram(m, key, upto);
+//                           a clicked bar: in_bucket(m, k, upto, task, refs).
 #pragma once
 
 #include "fold/append_only.hpp"
