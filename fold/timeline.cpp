@@ -82,9 +82,12 @@ private:
 // the ring's base, or far beyond it, goes to a map.
 class TicketRing {
 public:
+  // Entries in flight are bounded by the queue's capacity (plus blocked
+  // senders); a ticket further out than this is an odd log's.
+  static constexpr std::uint64_t kSpan = std::uint64_t{1} << 16;
   void put(std::uint64_t ticket, const PendingArrow& p) {
     if (ring_.empty()) base_ = ticket;
-    if (ticket < base_ || ticket - base_ > (std::uint64_t{1} << 24)) {
+    if (ticket < base_ || ticket - base_ > kSpan) {
       sparse_[ticket] = p;
       return;
     }
@@ -212,6 +215,8 @@ namespace {
 
 class Appender {
 public:
+  static constexpr std::size_t kMaxRowGap = 1024;
+
   Appender(Timeline::Impl& im, std::uint64_t index, const Event& e)
       : im_(im), w_(*im.w), i_(index), e_(e) {}
 
@@ -375,7 +380,9 @@ private:
   void thread_named() {
     const ThreadIndex row = e_.thread;
     if (row == 0 || row <= im_.lanes.writer_size()) return; // unknown, or named before
-    // Rows are dense from 1; a gap (a hand-made log) gets unnamed lanes.
+    // Rows are dense from 1; a few missing rows (a hand-made log) get unnamed
+    // lanes, a row far beyond the table (a corrupt log) none at all.
+    if (row - im_.lanes.writer_size() > kMaxRowGap) return;
     while (im_.lanes.writer_size() + 1 < row) {
       LaneInfo gap;
       gap.thread = static_cast<ThreadIndex>(im_.lanes.writer_size() + 1);

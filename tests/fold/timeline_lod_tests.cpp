@@ -423,5 +423,30 @@ TEST_CASE("a reader querying at the published count while the writer appends see
   CHECK(tl.span_count(0, 0, s.log.size()) > 20000);
 }
 
+TEST_CASE("a corrupt log's far-out rows, ids and tickets make no lanes or entries of their own") {
+  Timeline tl;
+  auto add = [&](EventKind k, ThreadIndex thread, TaskId task, std::uint64_t a) {
+    Event e;
+    e.kind = k;
+    e.thread = thread;
+    e.task = task;
+    e.a = a;
+    tl.append(e);
+  };
+  add(EventKind::ThreadNamed, 4'000'000'000u, 0, 0);
+  add(EventKind::ThreadNamed, 3, 0, 0); // two rows missing: filled in
+  add(EventKind::TaskSpawned, 2, 4'000'000'000u, 0);
+  add(EventKind::QueuePush, 2, 4'000'000'000u, UINT64_MAX);
+  add(EventKind::QueuePush, 2, 7, 5);
+  add(EventKind::QueuePop, 1, 4'000'000'000u, UINT64_MAX);
+  add(EventKind::PollBegin, 1, 4'000'000'000u, 0);
+  add(EventKind::PollEnd, 1, 4'000'000'000u, 0);
+  const std::uint64_t n = tl.writer_events();
+  CHECK(tl.lane_count(n) == 3);
+  CHECK(tl.arrow_count(n) == 1); // the spawn, through its odd ticket
+  CHECK(tl.span_count(0, 0, n) == 1);
+  CHECK(tl.histogram(Metric::PollDuration, n).total == 1);
+}
+
 } // namespace
 } // namespace pollscope::fold
