@@ -8,6 +8,7 @@
 #include "fold/timeline_impl.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <deque>
 #include <utility>
 
@@ -520,8 +521,7 @@ private:
         im_.arrows.push_back(a);
         rec.last_arrow.store(index, std::memory_order_release);
         const std::uint64_t len = a.to_t - std::min(a.to_t, a.from_t);
-        if (len > im_.longest_arrow.load(std::memory_order_relaxed))
-          im_.longest_arrow.store(len, std::memory_order_relaxed);
+        im_.by_length[static_cast<std::size_t>(std::bit_width(len))].push_back(index);
         w_.poll_arrow = index;
       }
     }
