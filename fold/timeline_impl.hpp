@@ -1,0 +1,370 @@
+// The inside of Timeline (fold/timeline.hpp), shared by its writer
+// (timeline.cpp) and its queries (timeline_query.cpp). Not for other files.
+//
+// Two halves, as the threading contract in timeline.hpp has it:
+//   - what readers may see: AppendOnly vectors and atomics only;
+//   - `Writer`: the writer thread's bookkeeping (open spans, pending arrows,
+//     id maps), which no reader ever touches.
+//
+// The level-of-detail pyramid (Track::levels): level L (1-based) holds, for
+// every aligned block of kFan^L spans, the index of its longest span (the
+// earliest of equals). An entry is pushed once its block is complete and
+// never changes, so a reader that finds it published may use it. A query
+// for the longest span in [i, j) takes whole blocks where they fit and
+// single spans at the ragged ends: O(kFan * kLevels) reads, whatever j - i.
+// The counter tracks keep the same pyramid for their min and max.
+#pragma once
+
+#include "fold/append_only.hpp"
+#include "fold/timeline.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace pollscope::fold {
+
+inline constexpr std::size_t kFan = 16;
+inline constexpr std::size_t kLevels = 7; // 16^7 = 268M spans per block at the top
+inline constexpr std::size_t kCumulativeStride = 8192;
+
+// The pyramid over a sequence: levels[L - 1][b] = the best element of block b
+// of kFan^L elements (the largest key, or the smallest for a `min` pyramid;
+// the earliest of equals), with its key kept beside it so a query never
+// touches the elements its blocks cover.
+struct Pyramid {
+  struct Entry {
+    std::uint64_t key = 0;
+    std::uint32_t index = 0;
+  };
+  explicit Pyramid(bool min = false) : min(min) {}
+
+  [[nodiscard]] bool better(std::uint64_t than, std::uint64_t key) const noexcept {
+    return min ? key < than : key > than;
+  }
+
+  // Writer: element n - 1 was just appended (n elements now); key_of(k) is
+  // element k's key.
+  template <typename KeyOf>
+  void grow(std::size_t n, KeyOf key_of) {
+    if (n % kFan != 0) return;
+    // Level 1 from the elements, level L from level L - 1's entries.
+    Entry best{key_of(n - kFan), static_cast<std::uint32_t>(n - kFan)};
+    for (std::size_t k = n - kFan + 1; k < n; ++k)
+      if (better(best.key, key_of(k))) best = Entry{key_of(k), static_cast<std::uint32_t>(k)};
+    levels[0].push_back(best);
+    for (std::size_t L = 1; L < kLevels; ++L) {
+      const std::size_t m = levels[L - 1].writer_size();
+      if (m % kFan != 0) return;
+      Entry b = levels[L - 1][m - kFan];
+      for (std::size_t k = m - kFan + 1; k < m; ++k)
+        if (better(b.key, levels[L - 1][k].key)) b = levels[L - 1][k];
+      levels[L].push_back(b);
+    }
+  }
+
+  // Any thread: how many entries of each level a query may use (loaded once
+  // per query rather than once per step).
+  using Counts = std::array<std::size_t, kLevels>;
+  [[nodiscard]] Counts published() const noexcept {
+    Counts c{};
+    for (std::size_t L = 0; L < kLevels; ++L) c[L] = levels[L].published();
+    return c;
+  }
+
+  // Any thread: the best element of [i, j) (i < j, all published) whose keys
+  // are `keys`, walking left to right so the earliest of equals wins: single
+  // elements up to the first aligned block, whole blocks of the highest level
+  // that fits, and single elements again at the right end. Each stretch is
+  // read as runs of memory (AppendOnly::run).
+  template <typename T, typename Key>
+  [[nodiscard]] std::uint32_t best(std::size_t i, std::size_t j, const Counts& counts,
+                                   const AppendOnly<T>& keys, Key key) const {
+    Entry result{key(keys[i]), static_cast<std::uint32_t>(i)};
+    std::size_t pos = i + 1;
+    while (pos < j) {
+      std::size_t taken = 0, size = 1;
+      for (std::size_t L = 1, block = kFan; L <= kLevels; ++L, block *= kFan) {
+        if (pos % block != 0 || pos + block > j) break;
+        if (pos / block >= counts[L - 1]) break;
+        taken = L;
+        size = block;
+      }
+      if (taken == 0) {
+        // Singles, to the next block boundary (or to j if no block fits there).
+        std::size_t stop = std::min(j, (pos / kFan + 1) * kFan);
+        if (stop + kFan > j || stop / kFan >= counts[0]) stop = j;
+        while (pos < stop) {
+          const auto [p, k] = keys.run(pos, stop - pos);
+          for (std::size_t x = 0; x < k; ++x)
+            if (better(result.key, key(p[x])))
+              result = Entry{key(p[x]), static_cast<std::uint32_t>(pos + x)};
+          pos += k;
+        }
+        continue;
+      }
+      // Consecutive blocks of this level, up to the next block of the level
+      // above, the end of what fits, or the end of what is published.
+      const std::size_t first = pos / size;
+      std::size_t blocks = std::min((j - pos) / size, counts[taken - 1] - first);
+      if (taken < kLevels) blocks = std::min(blocks, kFan - first % kFan);
+      std::size_t b = first;
+      while (b < first + blocks) {
+        const auto [p, k] = levels[taken - 1].run(b, first + blocks - b);
+        for (std::size_t x = 0; x < k; ++x)
+          if (better(result.key, p[x].key)) result = p[x];
+        b += k;
+      }
+      pos += blocks * size;
+    }
+    return result.index;
+  }
+
+  std::array<AppendOnly<Entry>, kLevels> levels;
+  bool min;
+};
+
+// Every 16th, 256th and 4096th key of a sorted sequence, so a search for
+// where a pixel column ends narrows down through small arrays that stay in
+// cache (a few KB for millions of spans) before it touches the keys: a
+// handful of cache misses per column rather than one per step of a binary
+// search over the whole track.
+struct Strided {
+  static constexpr std::array<std::size_t, 3> kStride = {16, 256, 4096};
+  std::array<AppendOnly<std::uint64_t>, 3> keys; // keys[L][b] = the key of element b * kStride[L]
+
+  // Writer: element `index` (the newest) has `key`.
+  void push(std::size_t index, std::uint64_t key) {
+    for (std::size_t L = 0; L < kStride.size(); ++L)
+      if (index % kStride[L] == 0) keys[L].push_back(key);
+  }
+
+  // Any thread: the first index in [lo, hi) whose key fails `pred` (true, then
+  // false, along the sorted keys), or hi; `all` are the elements' keys.
+  template <typename T, typename Key, typename Pred>
+  [[nodiscard]] std::size_t find(std::size_t lo, std::size_t hi, const AppendOnly<T>& all, Key key,
+                                 Pred pred) const {
+    for (std::size_t L = kStride.size(); L-- > 0;) {
+      const std::size_t stride = kStride[L];
+      const std::size_t b_lo = (lo + stride - 1) / stride;
+      const std::size_t b_hi = std::min((hi + stride - 1) / stride, keys[L].published());
+      if (b_lo >= b_hi) continue;
+      const std::size_t b = gallop_keys(keys[L], b_lo, b_hi, std::identity{}, pred);
+      if (b > b_lo) lo = std::max(lo, (b - 1) * stride + 1); // element (b-1)*stride passes
+      if (b < b_hi) hi = std::min(hi, b * stride);           // element b*stride fails
+    }
+    return gallop_keys(all, lo, hi, key, pred);
+  }
+
+  // The first index in [lo, hi) whose key fails `pred`: steps of 1, 2, 4, ...
+  // from lo, then a binary search in the last step.
+  template <typename T, typename Key, typename Pred>
+  static std::size_t gallop_keys(const AppendOnly<T>& k, std::size_t lo, std::size_t hi, Key key,
+                                 Pred pred) {
+    std::size_t step = 1;
+    while (lo < hi && pred(key(k[lo]))) {
+      if (lo + step >= hi || !pred(key(k[lo + step]))) {
+        hi = std::min(hi, lo + step);
+        ++lo;
+        break;
+      }
+      lo += step;
+      step *= 2;
+    }
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (pred(key(k[mid])))
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo;
+  }
+};
+
+// One span's figures the LOD query reads, side by side: one cache line
+// serves the column search, the item's ends, its busy time and the longest
+// span, where a Span would take three.
+struct SpanKey {
+  std::uint64_t begin = 0, duration = 0;
+  std::uint64_t busy = 0; // the durations of spans [0, this one], summed
+};
+struct Track {
+  AppendOnly<Span> spans;
+  AppendOnly<SpanKey> keys; // keys[i]: spans[i]'s
+  Strided begins_every;     // over the keys' begin
+  Pyramid longest;          // over the keys' duration
+};
+
+struct LaneData {
+  explicit LaneData(const LaneInfo& i) : info(i) {}
+  ~LaneData() {
+    for (auto& t : tracks) delete t.load(std::memory_order_relaxed);
+  }
+  LaneInfo info;
+  // Made when the lane's first span in the track closes; published with
+  // release before that span, so a reader that finds it null sees no span.
+  std::array<std::atomic<Track*>, kTracks> tracks{};
+};
+
+// The least and greatest value of every aligned block of kFan^L samples, as
+// Pyramid keeps the best: one walk finds both, reading each level once.
+struct RangePyramid {
+  struct Entry {
+    std::uint64_t min = 0, max = 0;
+  };
+  using Counts = std::array<std::size_t, kLevels>;
+
+  // Writer: element n - 1 was just appended; value_of(k) is element k's value.
+  template <typename ValueOf>
+  void grow(std::size_t n, ValueOf value_of) {
+    if (n % kFan != 0) return;
+    Entry e{value_of(n - kFan), value_of(n - kFan)};
+    for (std::size_t k = n - kFan + 1; k < n; ++k) {
+      e.min = std::min(e.min, value_of(k));
+      e.max = std::max(e.max, value_of(k));
+    }
+    levels[0].push_back(e);
+    for (std::size_t L = 1; L < kLevels; ++L) {
+      const std::size_t m = levels[L - 1].writer_size();
+      if (m % kFan != 0) return;
+      Entry b = levels[L - 1][m - kFan];
+      for (std::size_t k = m - kFan + 1; k < m; ++k) {
+        b.min = std::min(b.min, levels[L - 1][k].min);
+        b.max = std::max(b.max, levels[L - 1][k].max);
+      }
+      levels[L].push_back(b);
+    }
+  }
+
+  [[nodiscard]] Counts published() const noexcept {
+    Counts c{};
+    for (std::size_t L = 0; L < kLevels; ++L) c[L] = levels[L].published();
+    return c;
+  }
+
+  // Any thread: min and max over [i, j) (i < j, all published), the walk of
+  // Pyramid::best.
+  template <typename T, typename ValueOf>
+  [[nodiscard]] Entry range(std::size_t i, std::size_t j, const Counts& counts,
+                            const AppendOnly<T>& values, ValueOf value_of) const {
+    Entry r{value_of(values[i]), value_of(values[i])};
+    std::size_t pos = i + 1;
+    while (pos < j) {
+      std::size_t taken = 0, size = 1;
+      for (std::size_t L = 1, block = kFan; L <= kLevels; ++L, block *= kFan) {
+        if (pos % block != 0 || pos + block > j) break;
+        if (pos / block >= counts[L - 1]) break;
+        taken = L;
+        size = block;
+      }
+      if (taken == 0) {
+        std::size_t stop = std::min(j, (pos / kFan + 1) * kFan);
+        if (stop + kFan > j || stop / kFan >= counts[0]) stop = j;
+        while (pos < stop) {
+          const auto [p, k] = values.run(pos, stop - pos);
+          for (std::size_t x = 0; x < k; ++x) {
+            r.min = std::min(r.min, value_of(p[x]));
+            r.max = std::max(r.max, value_of(p[x]));
+          }
+          pos += k;
+        }
+        continue;
+      }
+      const std::size_t first = pos / size;
+      std::size_t blocks = std::min((j - pos) / size, counts[taken - 1] - first);
+      if (taken < kLevels) blocks = std::min(blocks, kFan - first % kFan);
+      std::size_t b = first;
+      while (b < first + blocks) {
+        const auto [p, k] = levels[taken - 1].run(b, first + blocks - b);
+        for (std::size_t x = 0; x < k; ++x) {
+          r.min = std::min(r.min, p[x].min);
+          r.max = std::max(r.max, p[x].max);
+        }
+        b += k;
+      }
+      pos += blocks * size;
+    }
+    return r;
+  }
+
+  std::array<AppendOnly<Entry>, kLevels> levels;
+};
+
+struct CounterKey {
+  std::uint64_t t = 0, value = 0;
+};
+struct CounterTrack {
+  AppendOnly<CounterSample> samples;
+  AppendOnly<CounterKey> keys; // dense copies, as Track's
+  Strided times_every;         // over the keys' t
+  RangePyramid range;          // over the keys' value
+};
+
+struct TaskRecord {
+  explicit TaskRecord(const TaskInfo& i) : info(i) {}
+  TaskInfo info;
+  std::atomic<std::uint32_t> last_arrow{kNoIndex}; // into Impl::arrows
+  std::atomic<std::uint32_t> last_poll{kNoIndex};  // into Impl::polls
+};
+
+// Every closed poll, in the order they closed: the per-task lists and
+// histograms walk these.
+struct PollRecord {
+  SpanRef span;
+  TaskKey task = 0;
+  std::uint32_t prev_of_task = kNoIndex;
+  std::uint64_t end_event = 0;
+  std::uint64_t duration = 0; // field::poll_duration_ns
+  std::uint64_t delay = 0;    // the scheduled delay
+  bool has_delay = false;
+};
+
+struct Series {
+  AppendOnly<SampleRef> samples;    // in order of `event`
+  AppendOnly<Histogram> cumulative; // [c]: samples [0, (c + 1) * kCumulativeStride)
+};
+
+struct OffsetChange {
+  std::uint64_t event = 0;  // from this event on
+  std::uint64_t offset = 0; // added to raw times
+};
+
+struct Writer;
+
+struct Timeline::Impl {
+  Impl();
+  ~Impl();
+
+  // --- what readers see ---
+  AppendOnly<LaneData> lanes;
+  std::array<CounterTrack, kCounterCount> counters;
+  AppendOnly<Arrow> arrows;
+  AppendOnly<std::uint32_t> arrow_prev; // [k]: the previous arrow of arrow k's task
+  AppendOnly<TaskKey> arrow_task;       // [k]: arrow k's task
+  AppendOnly<TaskRecord> tasks;
+  AppendOnly<PollRecord> polls;
+  std::array<Series, kMetricCount> series;
+  AppendOnly<OffsetChange> offsets;
+  AppendOnly<std::uint64_t> times; // [k]: axis display time of event k * kTimeIndexStride
+  // The arrows by length class: by_length[k] lists (in to_t order) the arrows
+  // with to_t - from_t < 2^k and >= 2^(k-1), so a query for a window scans
+  // each class only as far past the window's end as that class reaches.
+  static constexpr std::size_t kLengthClasses = 65;
+  std::array<AppendOnly<std::uint32_t>, kLengthClasses> by_length;
+
+  std::unique_ptr<Writer> w;
+
+  // Reader helpers (timeline_query.cpp).
+  [[nodiscard]] const Track* track(LaneId lane, std::size_t t) const noexcept;
+  [[nodiscard]] std::size_t closed_spans(const Track& tr, std::uint64_t upto) const noexcept;
+};
+
+} // namespace pollscope::fold
