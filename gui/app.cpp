@@ -104,6 +104,7 @@ void App::reset_view_state() {
   timers_ = TimersPanelState{};
   event_log_ = EventLogState{};
   output_ = OutputPanelState{};
+  timeline_ = TimelineState{};
   lints_.lints.clear();
   lints_.serial = 0;
   history_ = HistoryState{};
@@ -201,6 +202,11 @@ void App::draw() {
     event_log_.seek_request = SIZE_MAX;
     event_log_.follow = true;
   }
+  if (timeline_.seek_request != SIZE_MAX) { // a click on the timeline, last frame
+    history_go(history_, timeline_.seek_request, count);
+    timeline_.seek_request = SIZE_MAX;
+    event_log_.follow = true;
+  }
   if (handle_history_keys(history_, *pump_, count)) event_log_.follow = true;
   open_on_first_step(live);
   apply_steps(live);
@@ -236,7 +242,7 @@ void App::draw() {
     event_log_.filter.task = 0;
   }
 
-  handle_shortcuts(*controller_, live, controls_);
+  handle_shortcuts(*controller_, live, controls_, !timeline_.has_keys); // S: the timeline's zoom
   const ImGuiIO& io = ImGui::GetIO();
   if (io.KeyCtrl && !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) {
     if (ImGui::IsKeyPressed(static_cast<unsigned char>('S'), false))
@@ -255,6 +261,7 @@ void App::draw() {
   if (open_.output) draw_output(view, output_, &open_.output);
   if (open_.lints)
     draw_lints(view, lints_, selection_, event_log_, *controller_, controls_, &open_.lints);
+  if (open_.timeline) draw_timeline(view, live, timeline_, selection_, &open_.timeline);
   if (open_.metrics) ImGui::ShowMetricsWindow(&open_.metrics);
   draw_file_popup(); // last: opening a file replaces the pump, the cursor and `snap` with it
 
@@ -512,8 +519,12 @@ void App::draw_menu_bar(const FrameView& view) {
     ImGui::MenuItem(title::kEventLog, nullptr, &open_.event_log);
     ImGui::MenuItem(title::kOutput, nullptr, &open_.output);
     ImGui::MenuItem(title::kLints, nullptr, &open_.lints);
+    ImGui::MenuItem(title::kTimeline, nullptr, &open_.timeline);
     ImGui::Separator();
-    if (ImGui::MenuItem("Show every panel")) open_ = PanelsOpen{};
+    if (ImGui::MenuItem("Show every panel")) {
+      open_ = PanelsOpen{};
+      open_.timeline = open_.histograms = true;
+    }
     if (ImGui::MenuItem("Reset layout")) request_layout_reset();
     ImGui::MenuItem("Dear ImGui metrics", nullptr, &open_.metrics);
     ImGui::EndMenu();

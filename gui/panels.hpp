@@ -12,6 +12,8 @@
 #include "fold/lints.hpp"
 #include "fold/state.hpp"
 #include "fold/view.hpp"
+#include "gui/timeline_lanes.hpp"
+#include "gui/timeline_view.hpp"
 #include "record/event_store.hpp"
 #include "runtime/string_table.hpp"
 
@@ -43,6 +45,9 @@ struct PanelsOpen {
   bool output = true;
   bool lints = true;
   bool metrics = false; // Dear ImGui's own Metrics window, for the curious
+  // Closed at first: opened, they cover the bottom row (View menu).
+  bool timeline = false;
+  bool histograms = false;
 };
 
 // What every panel draws from, for one frame.
@@ -142,6 +147,22 @@ struct LintsPanelState {
   void update(const fold::FoldState& state, std::uint64_t snapshot_serial);
 };
 
+struct TimelineState {
+  TimeWindow window;
+  bool fitted = false;                    // fits the run on the first frame it has one
+  std::size_t runtime_begin = SIZE_MAX;   // the runtime the view was fitted to
+  LaneLayout lanes;
+  std::size_t lanes_threads = SIZE_MAX;   // the thread-table size the lanes were built from
+  // A click on the time axis asks the history to show that moment (a store
+  // position); SIZE_MAX: no request. The App applies it, as the event log's.
+  std::size_t seek_request = SIZE_MAX;
+  // The mouse is over the timeline: W/S/A/D are its keys this frame (S zooms
+  // out instead of stepping: the App skips its Step key then).
+  bool has_keys = false;
+  bool dragging = false; // the left button went down on the plot
+  float drag_px = 0;     // how far the mouse moved since: a click moves less than a few px
+};
+
 // Screen rectangles (ImGui coordinates) of the main controls, for the
 // --print-ready line the end-to-end test clicks through.
 struct ControlRects {
@@ -185,6 +206,11 @@ void draw_controls(const FrameView& view, Controller& controller, ControlsState&
 // it fired; the deadlock's Reset button resets through the controls' command.
 void draw_lints(const FrameView& view, LintsPanelState& st, Selection& sel, EventLogState& log,
                 Controller& controller, ControlsState& controls, bool* p_open);
+// Every thread on one time axis (`view`: the moment at the history cursor,
+// drawn as a vertical line; `whole`: the record up to live, drawn whole).
+// Clicking seeks (TimelineState::seek_request).
+void draw_timeline(const FrameView& view, const FrameView& whole, TimelineState& st,
+                   Selection& sel, bool* p_open);
 // A small red "!" badge after the last item when the task has lints (hover
 // lists them). Returns whether it drew one.
 bool lint_badge(const FrameView& view, TaskId task);
