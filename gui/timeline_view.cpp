@@ -55,16 +55,17 @@ Unit unit_for(double magnitude) {
 } // namespace
 
 std::string format_tick(double t_ns, double step_ns) {
-  // The unit of the step, unless the ticks are far apart in a bigger one
-  // (ticks every 500 ms read "0.5 s", "1 s", ...).
-  const Unit u = unit_for(std::max(step_ns, 1.0));
-  // Decimals: enough that two ticks one step apart print differently.
+  if (std::fabs(t_ns) < step_ns * 1e-6) t_ns = 0; // no "-0 ms" from rounding
+  // The unit of the tick itself (1.5 s, not 1500 ms), or of the step at 0;
+  // as many decimals as the step needs, so neighbouring ticks differ (deep
+  // in a 2 s run at ns scale: "2.000000124 s").
+  const Unit u = unit_for(std::max(std::fabs(t_ns), std::max(step_ns, 1.0)));
   const double in_unit = step_ns / u.ns;
   int decimals = 0;
-  while (decimals < 6 && std::fabs(in_unit * std::pow(10.0, decimals) -
-                                   std::round(in_unit * std::pow(10.0, decimals))) > 1e-6)
-    ++decimals;
-  if (std::fabs(t_ns) < step_ns * 1e-6) t_ns = 0; // no "-0 ms" from rounding
+  for (; decimals < 9; ++decimals) {
+    const double x = in_unit * std::pow(10.0, decimals);
+    if (std::round(x) != 0 && std::fabs(x - std::round(x)) <= 1e-6 * x) break;
+  }
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f %s", decimals, t_ns / u.ns, u.name);
   return buf;
