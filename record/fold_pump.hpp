@@ -98,6 +98,8 @@ public:
   // For a Cursor: readers follow the published counts (see the contract).
   [[nodiscard]] const EventStore& store() const noexcept { return recorder_.store(); }
   [[nodiscard]] const Checkpoints& checkpoints() const noexcept { return recorder_.checkpoints(); }
+  // For the Timeline and Histograms panels: query at the snapshot's events.count.
+  [[nodiscard]] const fold::Timeline& timeline() const noexcept { return recorder_.timeline(); }
   [[nodiscard]] std::size_t runtime_begin_at(std::size_t i) const {
     return recorder_.runtime_begin_at(i);
   }

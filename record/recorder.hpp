@@ -10,6 +10,7 @@
 #pragma once
 
 #include "fold/fold.hpp"
+#include "fold/timeline.hpp"
 #include "record/checkpoints.hpp"
 #include "record/event_store.hpp"
 
@@ -26,6 +27,7 @@ public:
 
   void append(const Event& e) {
     fold_.apply(e);
+    timeline_.append(e); // its event indices are the store's (the store's bound aside)
     // The log panel starts at the event that opened the current runtime:
     // a RuntimeReset, or a RuntimeStarted that no reset preceded.
     if (e.kind == EventKind::RuntimeReset || e.kind == EventKind::RuntimeAbandoned) {
@@ -41,6 +43,8 @@ public:
 
   [[nodiscard]] const fold::Fold& fold() const noexcept { return fold_; }
   [[nodiscard]] const EventStore& store() const noexcept { return store_; }
+  // Readers follow its contract: queries at a published event count.
+  [[nodiscard]] const fold::Timeline& timeline() const noexcept { return timeline_; }
   [[nodiscard]] const Checkpoints& checkpoints() const noexcept { return checkpoints_; }
   [[nodiscard]] std::size_t runtime_begin() const noexcept { return runtime_begin_; }
 
@@ -61,6 +65,7 @@ private:
 
   fold::Fold fold_;
   EventStore store_;
+  fold::Timeline timeline_;
   Checkpoints checkpoints_;
   std::size_t runtime_begin_ = 0;
   bool reset_seen_ = false; // a RuntimeReset opened the current runtime
