@@ -105,6 +105,7 @@ void App::reset_view_state() {
   event_log_ = EventLogState{};
   output_ = OutputPanelState{};
   timeline_ = TimelineState{};
+  histograms_ = HistogramsState{};
   lints_.lints.clear();
   lints_.serial = 0;
   history_ = HistoryState{};
@@ -261,7 +262,11 @@ void App::draw() {
   if (open_.output) draw_output(view, output_, &open_.output);
   if (open_.lints)
     draw_lints(view, lints_, selection_, event_log_, *controller_, controls_, &open_.lints);
-  if (open_.timeline) draw_timeline(view, live, timeline_, selection_, &open_.timeline);
+  if (open_.timeline)
+    draw_timeline(view, live, pump_->timeline(), timeline_, selection_, &open_.timeline);
+  if (open_.histograms)
+    draw_histograms(view, pump_->timeline(), histograms_, timeline_, selection_,
+                    &open_.histograms);
   if (open_.metrics) ImGui::ShowMetricsWindow(&open_.metrics);
   draw_file_popup(); // last: opening a file replaces the pump, the cursor and `snap` with it
 
@@ -520,6 +525,7 @@ void App::draw_menu_bar(const FrameView& view) {
     ImGui::MenuItem(title::kOutput, nullptr, &open_.output);
     ImGui::MenuItem(title::kLints, nullptr, &open_.lints);
     ImGui::MenuItem(title::kTimeline, nullptr, &open_.timeline);
+    ImGui::MenuItem(title::kHistograms, nullptr, &open_.histograms);
     ImGui::Separator();
     if (ImGui::MenuItem("Show every panel")) {
       open_ = PanelsOpen{};

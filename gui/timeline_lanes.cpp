@@ -11,7 +11,7 @@ namespace pollscope::gui {
 //   the group row (only when grouped)    h_.group
 //   timers_.size() timer rows (shown)    h_.timer each
 
-void LaneLayout::set(std::vector<ThreadIndex> threads, std::vector<ThreadIndex> timers,
+void LaneLayout::set(std::vector<std::uint32_t> threads, std::vector<std::uint32_t> timers,
                      LaneHeights h) {
   threads_ = std::move(threads);
   timers_ = std::move(timers);
@@ -52,6 +52,23 @@ void LaneLayout::visible(float y0, float y1, std::vector<LaneRow>& out) const {
   for (std::ptrdiff_t i = first; i < last; ++i)
     out.push_back(LaneRow{LaneKind::Timer, static_cast<std::uint32_t>(i),
                           top + static_cast<float>(i) * h_.timer, h_.timer});
+}
+
+bool LaneLayout::row_of(std::uint32_t lane, LaneRow& out) const {
+  for (std::uint32_t i = 0; i < threads_.size(); ++i)
+    if (threads_[i] == lane) {
+      out = LaneRow{LaneKind::Thread, i, static_cast<float>(i) * h_.thread, h_.thread};
+      return true;
+    }
+  const auto it = std::lower_bound(timers_.begin(), timers_.end(), lane);
+  if (it == timers_.end() || *it != lane) return false;
+  const auto i = static_cast<std::uint32_t>(it - timers_.begin());
+  if (timers_shown()) {
+    out = LaneRow{LaneKind::Timer, i, timer_y(i), h_.timer};
+  } else {
+    out = LaneRow{LaneKind::TimerGroup, 0, timers_top() - h_.group, h_.group};
+  }
+  return true;
 }
 
 bool LaneLayout::row_at(float y, LaneRow& out) const {

@@ -49,9 +49,9 @@ public:
   // Timer threads up to this many each get a row at once; more fold into a group.
   static constexpr std::size_t kGroupAbove = 8;
 
-  // The rows for these threads (ThreadIndex of each lane, executor first)
-  // and timer threads (ThreadIndex, in the order they were named).
-  void set(std::vector<ThreadIndex> threads, std::vector<ThreadIndex> timers, LaneHeights h);
+  // The rows for these lanes (fold::LaneId: a thread-table row - 1), the
+  // executor's first, and the timer threads' (ascending: the order they were named).
+  void set(std::vector<std::uint32_t> threads, std::vector<std::uint32_t> timers, LaneHeights h);
 
   // Whether the timer rows show: always for few timers, else when expanded.
   [[nodiscard]] bool timers_shown() const noexcept {
@@ -69,13 +69,16 @@ public:
   // The y of the timer row `i` (its top), for scrolling a timer into view.
   [[nodiscard]] float timer_y(std::size_t i) const noexcept;
 
-  [[nodiscard]] const std::vector<ThreadIndex>& threads() const noexcept { return threads_; }
-  [[nodiscard]] const std::vector<ThreadIndex>& timers() const noexcept { return timers_; }
+  [[nodiscard]] const std::vector<std::uint32_t>& threads() const noexcept { return threads_; }
+  [[nodiscard]] const std::vector<std::uint32_t>& timers() const noexcept { return timers_; }
+  // The row of `lane` (its y and height): its own, the group row while the
+  // timers are folded, or none (false).
+  [[nodiscard]] bool row_of(std::uint32_t lane, LaneRow& out) const;
 
 private:
   [[nodiscard]] float timers_top() const noexcept; // below the group row, if any
-  std::vector<ThreadIndex> threads_;
-  std::vector<ThreadIndex> timers_;
+  std::vector<std::uint32_t> threads_;
+  std::vector<std::uint32_t> timers_;
   LaneHeights h_;
   bool expanded_ = false;
 };
