@@ -1,15 +1,17 @@
-// Timeline: stubs of the API (the index comes next).
+// Timeline, the writer's side: one event at a time into lanes, counters,
+// arrows and histogram series (the queries are in timeline_query.cpp).
+//
+// Sections: 1. names  2. the writer's bookkeeping  3. spans  4. append,
+// one handler per kind of event it cares about
 #include "fold/timeline.hpp"
+
+#include "fold/timeline_impl.hpp"
+
+#include <algorithm>
 
 namespace pollscope::fold {
 
-struct Timeline::Impl {
-  LaneInfo no_lane;
-  Span no_span;
-  CounterSample no_sample;
-  Arrow no_arrow;
-  TaskInfo no_task;
-};
+// --- 1. Names ----------------------------------------------------------------
 
 std::string_view to_string(SpanKind k) noexcept {
   switch (k) {
@@ -34,55 +36,500 @@ std::string_view to_string(Counter c) noexcept {
   return "?";
 }
 
+// --- 2. The writer's bookkeeping ----------------------------------------------
+
+namespace {
+
+// An arrow waiting for its poll: from the wake (or spawn), through the push.
+struct PendingArrow {
+  Arrow arrow;
+  bool has_arrow = false;
+  std::uint64_t push_t = 0; // for the scheduled delay
+  bool has_push = false;
+};
+
+struct LaneWriter {
+  std::array<std::optional<Span>, kTracks> open;
+  std::array<std::uint64_t, kTracks> last_end{}; // spans never start before this
+};
+
+} // namespace
+
+struct Writer {
+  std::vector<LaneWriter> lanes;
+  std::uint64_t offset = 0;   // added to raw times in this runtime
+  std::uint64_t max_axis = 0; // the largest axis time so far
+  std::uint64_t display = 0;  // the axis display time of the last event
+
+  // The executor, as the fold tracks it (fold.cpp's settle_executor).
+  std::optional<LaneId> exec_lane;
+  ExecutorMode mode = ExecutorMode::Run;
+  std::uint64_t steps_owed = 0;
+  bool waiting = false;
+  bool in_poll = false;
+  bool done = false;
+
+  // The current runtime's ids (cleared when a runtime opens).
+  std::unordered_map<TaskId, TaskKey> task_keys;
+  std::unordered_map<TaskId, std::uint32_t> poll_numbers;
+  std::unordered_map<TimerId, TaskId> timer_tasks;
+  std::unordered_map<WakerId, Arrow> woken;               // woken, not pushed yet
+  std::unordered_map<TaskId, Arrow> spawned;              // spawned, not pushed yet
+  std::unordered_map<std::uint64_t, PendingArrow> queued; // by ticket
+  std::unordered_map<TaskId, PendingArrow> popped;        // popped, not polled yet
+  // The poll open on the executor: its arrow and delay.
+  std::uint32_t poll_arrow = kNoIndex;
+  std::uint64_t poll_delay = 0;
+  bool poll_has_delay = false;
+
+  std::uint64_t live_timers = 0;
+  std::array<Histogram, kMetricCount> running;
+};
+
+Timeline::Impl::Impl() : w(std::make_unique<Writer>()) {}
+Timeline::Impl::~Impl() = default;
+
 Timeline::Timeline() : impl_(std::make_unique<Impl>()) {}
 Timeline::~Timeline() = default;
-void Timeline::append(const Event&) { ++events_; }
-std::size_t Timeline::lane_count(std::uint64_t) const noexcept { return 0; }
-const LaneInfo& Timeline::lane(LaneId) const noexcept { return impl_->no_lane; }
-std::size_t Timeline::span_count(LaneId, std::size_t, std::uint64_t) const noexcept { return 0; }
-const Span& Timeline::span(LaneId, std::size_t, std::size_t) const noexcept {
-  return impl_->no_span;
+
+// --- 3. Spans --------------------------------------------------------------------
+
+namespace {
+
+void push_span(Timeline::Impl& im, LaneId lane, std::size_t t, Span s) {
+  LaneData& ld = im.lanes.mut(lane);
+  Track* tr = ld.tracks[t].load(std::memory_order_relaxed);
+  if (tr == nullptr) {
+    tr = new Track;
+    // Release: a reader that loads the pointer sees the empty track whole.
+    ld.tracks[t].store(tr, std::memory_order_release);
+  }
+  const std::uint64_t before =
+      tr->busy.writer_size() == 0 ? 0 : tr->busy[tr->busy.writer_size() - 1];
+  // Busy sums and pyramid entries first: a reader that sees span n sees
+  // everything about spans [0, n) (it bounds its reads by the span count).
+  tr->busy.push_back(before + s.duration());
+  tr->spans.push_back(s);
+  const auto& spans = tr->spans;
+  tr->longest.grow(spans.writer_size(), [&](std::uint32_t a, std::uint32_t b) {
+    return spans[b].duration() > spans[a].duration();
+  });
 }
-std::size_t Timeline::first_span_ending_at_or_after(LaneId, std::size_t, std::uint64_t,
-                                                    std::uint64_t) const noexcept {
-  return 0;
+
+void push_sample(Timeline::Impl& im, Counter c, std::uint64_t t, std::uint64_t event,
+                 std::uint64_t value) {
+  CounterTrack& ct = im.counters[static_cast<std::size_t>(c)];
+  const std::size_t n = ct.samples.writer_size();
+  if (n > 0) t = std::max(t, ct.samples[n - 1].t); // sorted by time, for the queries
+  ct.samples.push_back(CounterSample{t, event, value});
+  const auto& s = ct.samples;
+  ct.min.grow(n + 1, [&](std::uint32_t a, std::uint32_t b) { return s[b].value < s[a].value; });
+  ct.max.grow(n + 1, [&](std::uint32_t a, std::uint32_t b) { return s[b].value > s[a].value; });
 }
-void Timeline::query(LaneId, std::size_t, std::uint64_t, std::uint64_t, double, std::uint64_t,
-                     std::vector<LodItem>& out) const {
-  out.clear();
+
+void push_sample(Timeline::Impl& im, Metric m, const SampleRef& r) {
+  Series& s = im.series[static_cast<std::size_t>(m)];
+  Histogram& h = im.w->running[static_cast<std::size_t>(m)];
+  h.add(r.value);
+  s.samples.push_back(r);
+  if (s.samples.writer_size() % kCumulativeStride == 0) s.cumulative.push_back(h);
 }
-std::size_t Timeline::sample_count(Counter, std::uint64_t) const noexcept { return 0; }
-const CounterSample& Timeline::sample(Counter, std::size_t) const noexcept {
-  return impl_->no_sample;
+
+} // namespace
+
+// --- 4. Append ---------------------------------------------------------------
+
+namespace {
+
+class Appender {
+public:
+  Appender(Timeline::Impl& im, std::uint64_t index, const Event& e)
+      : im_(im), w_(*im.w), i_(index), e_(e) {}
+
+  void run() {
+    time();
+    if (e_.thread != 0 && e_.kind != EventKind::ThreadNamed) lane_ = lane_of(e_.thread);
+    switch (e_.kind) {
+    case EventKind::RuntimeStarted:
+    case EventKind::RuntimeReset:
+    case EventKind::RuntimeAbandoned: runtime_opened(); break;
+    case EventKind::ThreadNamed: thread_named(); break;
+    case EventKind::TaskSpawned: task_spawned(); break;
+    case EventKind::QueuePush: queue_push(); break;
+    case EventKind::QueuePop: queue_pop(); break;
+    case EventKind::SendBlocked: open(1, SpanKind::BlockedSend); break;
+    case EventKind::SendUnblocked: close(lane_, 1); break;
+    case EventKind::LockWaitBegin: open(1, SpanKind::LockWait); break;
+    case EventKind::LockWaitEnd: close(lane_, 1); break;
+    case EventKind::ExecutorWaiting:
+      note_executor();
+      w_.waiting = true;
+      settle_executor();
+      break;
+    case EventKind::ExecutorMode:
+      w_.mode = field::mode(e_);
+      if (w_.mode != ExecutorMode::Step) w_.steps_owed = 0;
+      settle_executor();
+      break;
+    case EventKind::StepRequested:
+      w_.steps_owed = field::steps_owed(e_);
+      settle_executor();
+      break;
+    case EventKind::PollBegin: poll_begin(); break;
+    case EventKind::PollEnd: poll_end(); break;
+    case EventKind::ExecutorDone:
+      w_.done = true;
+      w_.in_poll = false;
+      settle_executor();
+      break;
+    case EventKind::WakerWoken: waker_woken(); break;
+    case EventKind::TimerCreated: w_.timer_tasks[e_.timer] = e_.task; break;
+    case EventKind::TimerThreadStarted: timer_started(); break;
+    case EventKind::TimerThreadWaiting: timer_waiting(); break;
+    case EventKind::TimerFired: timer_fired(); break;
+    case EventKind::TimerThreadExited: timer_exited(); break;
+    default: break;
+    }
+  }
+
+private:
+  // The axis: raw time plus the runtime's offset (see timeline.hpp).
+  void time() {
+    if (e_.kind == EventKind::RuntimeStarted || e_.kind == EventKind::RuntimeReset ||
+        e_.kind == EventKind::RuntimeAbandoned) {
+      const std::uint64_t offset = e_.t >= w_.max_axis ? 0 : w_.max_axis - e_.t;
+      if (offset != w_.offset || im_.offsets.writer_size() == 0) {
+        w_.offset = offset;
+        im_.offsets.push_back(OffsetChange{i_, offset});
+      }
+      w_.display = e_.t + w_.offset;
+    } else {
+      w_.display = std::max(w_.display, e_.t + w_.offset);
+    }
+    t_ = e_.t + w_.offset;
+    w_.max_axis = std::max(w_.max_axis, t_);
+    if (i_ % Timeline::kTimeIndexStride == 0) im_.times.push_back(w_.display);
+  }
+
+  std::optional<LaneId> lane_of(ThreadIndex thread) const {
+    const std::size_t n = im_.lanes.writer_size();
+    if (thread == 0 || thread > n) return std::nullopt;
+    return static_cast<LaneId>(thread - 1);
+  }
+
+  void open(std::size_t track, SpanKind kind, std::uint64_t extra = 0) {
+    if (!lane_) return;
+    open_on(*lane_, track, kind, extra);
+  }
+  void open_on(LaneId lane, std::size_t track, SpanKind kind, std::uint64_t extra = 0) {
+    close(lane, track);
+    LaneWriter& lw = w_.lanes[lane];
+    Span s;
+    s.kind = kind;
+    s.begin_t = std::max(t_, lw.last_end[track]);
+    s.begin_event = i_;
+    s.task = e_.task;
+    s.timer = e_.timer;
+    s.extra = extra;
+    lw.open[track] = s;
+  }
+  // Closes the span open on the track, if any, at this event.
+  void close(std::optional<LaneId> lane, std::size_t track) {
+    if (!lane) return;
+    LaneWriter& lw = w_.lanes[*lane];
+    if (!lw.open[track]) return;
+    Span s = *lw.open[track];
+    lw.open[track].reset();
+    s.end_t = std::max(t_, s.begin_t);
+    s.end_event = i_;
+    lw.last_end[track] = s.end_t;
+    push_span(im_, *lane, track, s);
+  }
+
+  void note_executor() {
+    if (lane_ && im_.lanes[*lane_].info.kind == Lane::Executor) w_.exec_lane = lane_;
+  }
+
+  // The idle span the executor's lane shows now, with the fold's precedence.
+  void settle_executor() {
+    if (!w_.exec_lane) return;
+    std::optional<SpanKind> want;
+    if (w_.done || w_.in_poll)
+      want.reset();
+    else if (w_.mode == ExecutorMode::Pause)
+      want = SpanKind::Paused;
+    else if (w_.mode == ExecutorMode::Step && w_.steps_owed == 0)
+      want = SpanKind::StepWait;
+    else if (w_.waiting)
+      want = SpanKind::WaitingEmpty;
+    LaneWriter& lw = w_.lanes[*w_.exec_lane];
+    const auto& open = lw.open[0];
+    const bool idle_open = open && open->kind != SpanKind::Poll;
+    if (idle_open && want && open->kind == *want) return;
+    if (idle_open) close(w_.exec_lane, 0);
+    if (want) {
+      if (open) return; // a poll the log never closed: leave it be
+      Span s;
+      s.kind = *want;
+      s.begin_t = std::max(t_, lw.last_end[0]);
+      s.begin_event = i_;
+      lw.open[0] = s;
+    }
+  }
+
+  void runtime_opened() {
+    // Ids restart: nothing pending carries over. The old executor's idle
+    // span ends here.
+    w_.in_poll = false;
+    w_.waiting = false;
+    w_.done = true;
+    settle_executor();
+    if (w_.exec_lane) close(w_.exec_lane, 0);
+    w_.done = false;
+    w_.mode = ExecutorMode::Run;
+    w_.steps_owed = 0;
+    w_.task_keys.clear();
+    w_.poll_numbers.clear();
+    w_.timer_tasks.clear();
+    w_.woken.clear();
+    w_.spawned.clear();
+    w_.queued.clear();
+    w_.popped.clear();
+    w_.poll_arrow = kNoIndex;
+    if (im_.counters[0].samples.writer_size() > 0)
+      push_sample(im_, Counter::QueueLength, t_, i_, 0);
+    if (w_.live_timers != 0) {
+      w_.live_timers = 0;
+      push_sample(im_, Counter::TimerThreads, t_, i_, 0);
+    }
+  }
+
+  void thread_named() {
+    const ThreadIndex row = e_.thread;
+    if (row == 0 || row <= im_.lanes.writer_size()) return; // unknown, or named before
+    // Rows are dense from 1; a gap (a hand-made log) gets unnamed lanes.
+    while (im_.lanes.writer_size() + 1 < row) {
+      LaneInfo gap;
+      gap.thread = static_cast<ThreadIndex>(im_.lanes.writer_size() + 1);
+      gap.named_event = i_;
+      w_.lanes.emplace_back();
+      im_.lanes.push_back(gap);
+    }
+    LaneInfo info;
+    info.thread = row;
+    info.name = field::thread_name(e_);
+    info.kind = field::thread_lane(e_);
+    info.timer = e_.timer;
+    if (auto it = w_.timer_tasks.find(e_.timer); e_.timer != 0 && it != w_.timer_tasks.end())
+      info.task = it->second;
+    info.named_event = i_;
+    w_.lanes.emplace_back();
+    im_.lanes.push_back(info);
+    if (info.kind == Lane::Executor) w_.exec_lane = static_cast<LaneId>(row - 1);
+  }
+
+  TaskKey task_key(TaskId id, StringId name) {
+    if (auto it = w_.task_keys.find(id); it != w_.task_keys.end()) return it->second;
+    const auto key = static_cast<TaskKey>(im_.tasks.writer_size());
+    im_.tasks.push_back(TaskInfo{id, name, i_});
+    w_.task_keys.emplace(id, key);
+    return key;
+  }
+
+  Arrow arrow_from_here(ArrowKind kind) const {
+    Arrow a;
+    a.kind = kind;
+    a.from_event = i_;
+    a.from_t = t_;
+    a.from_thread = e_.thread;
+    a.task = e_.task;
+    a.waker = e_.waker;
+    return a;
+  }
+
+  void task_spawned() {
+    // A second spawn of an id within one runtime (a hand-made log) is a new task.
+    w_.task_keys.erase(e_.task);
+    w_.poll_numbers.erase(e_.task);
+    task_key(e_.task, field::task_name(e_));
+    w_.spawned[e_.task] = arrow_from_here(ArrowKind::Spawn);
+  }
+
+  void waker_woken() { w_.woken[e_.waker] = arrow_from_here(ArrowKind::Wake); }
+
+  void queue_push() {
+    push_sample(im_, Counter::QueueLength, t_, i_, field::queue_length(e_));
+    PendingArrow p;
+    p.push_t = t_;
+    p.has_push = true;
+    auto take = [&](auto& map, auto key) {
+      auto it = map.find(key);
+      if (it == map.end()) return;
+      p.arrow = it->second;
+      p.has_arrow = true;
+      map.erase(it);
+    };
+    if (e_.waker != 0)
+      take(w_.woken, e_.waker);
+    else
+      take(w_.spawned, e_.task);
+    if (p.has_arrow) {
+      p.arrow.push_event = i_;
+      p.arrow.push_t = t_;
+      p.arrow.push_thread = e_.thread;
+    }
+    w_.queued[field::ticket(e_)] = p;
+  }
+
+  void queue_pop() {
+    push_sample(im_, Counter::QueueLength, t_, i_, field::queue_length(e_));
+    if (auto it = w_.queued.find(field::ticket(e_)); it != w_.queued.end()) {
+      w_.popped[e_.task] = it->second;
+      w_.queued.erase(it);
+    }
+    note_executor();
+    if (lane_ && lane_ == w_.exec_lane) {
+      w_.waiting = false;
+      if (w_.steps_owed > 0) --w_.steps_owed;
+      settle_executor();
+    }
+  }
+
+  void poll_begin() {
+    note_executor();
+    w_.in_poll = true;
+    w_.waiting = false;
+    settle_executor();
+    w_.poll_arrow = kNoIndex;
+    w_.poll_has_delay = false;
+    const TaskKey key = task_key(e_.task, 0);
+    const std::uint32_t number = ++w_.poll_numbers[e_.task];
+    // The index the poll's span will have: nothing else closes on track 0
+    // of this lane before its PollEnd.
+    SpanRef ref;
+    if (lane_) {
+      const Track* tr = im_.lanes[*lane_].tracks[0].load(std::memory_order_relaxed);
+      ref = SpanRef{*lane_, 0, static_cast<std::uint32_t>(tr ? tr->spans.writer_size() : 0)};
+      // A poll already open (a log that never closed it) ends here.
+      if (w_.lanes[*lane_].open[0]) {
+        close(lane_, 0);
+        ++ref.index;
+      }
+    }
+    if (auto it = w_.popped.find(e_.task); it != w_.popped.end()) {
+      const PendingArrow p = it->second;
+      w_.popped.erase(it);
+      if (p.has_push) {
+        w_.poll_delay = t_ - std::min(t_, p.push_t);
+        w_.poll_has_delay = true;
+        push_sample(im_, Metric::ScheduledDelay,
+                    SampleRef{w_.poll_delay, i_, lane_ ? ref : SpanRef{}, e_.task});
+      }
+      if (p.has_arrow) {
+        Arrow a = p.arrow;
+        a.to_event = i_;
+        // Sorted by to_t for arrows_in: never before the previous arrow's end.
+        const std::size_t na = im_.arrows.writer_size();
+        a.to_t = na == 0 ? t_ : std::max(t_, im_.arrows[na - 1].to_t);
+        a.to_thread = e_.thread;
+        a.task = e_.task;
+        a.poll = lane_ ? ref : SpanRef{};
+        const auto index = static_cast<std::uint32_t>(im_.arrows.writer_size());
+        TaskRecord& rec = im_.tasks.mut(key);
+        im_.arrow_prev.push_back(rec.last_arrow.load(std::memory_order_relaxed));
+        im_.arrow_task.push_back(key);
+        im_.arrows.push_back(a);
+        rec.last_arrow.store(index, std::memory_order_release);
+        const std::uint64_t len = a.to_t - std::min(a.to_t, a.from_t);
+        if (len > im_.longest_arrow.load(std::memory_order_relaxed))
+          im_.longest_arrow.store(len, std::memory_order_relaxed);
+        w_.poll_arrow = index;
+      }
+    }
+    if (!lane_) return;
+    LaneWriter& lw = w_.lanes[*lane_];
+    Span s;
+    s.kind = SpanKind::Poll;
+    s.begin_t = std::max(t_, lw.last_end[0]);
+    s.begin_event = i_;
+    s.task = e_.task;
+    s.poll_number = number;
+    s.arrow = w_.poll_arrow;
+    s.extra = w_.poll_has_delay ? w_.poll_delay : 0;
+    lw.open[0] = s;
+  }
+
+  void poll_end() {
+    w_.in_poll = false;
+    std::optional<SpanRef> ref;
+    if (lane_) {
+      LaneWriter& lw = w_.lanes[*lane_];
+      if (lw.open[0] && lw.open[0]->kind == SpanKind::Poll && lw.open[0]->task == e_.task) {
+        lw.open[0]->ready = field::ready(e_);
+        lw.open[0]->suspended_at = field::ready(e_) ? 0 : field::suspended_at(e_);
+        const Track* tr = im_.lanes[*lane_].tracks[0].load(std::memory_order_relaxed);
+        ref = SpanRef{*lane_, 0, static_cast<std::uint32_t>(tr ? tr->spans.writer_size() : 0)};
+        close(lane_, 0);
+      }
+    }
+    const TaskKey key = task_key(e_.task, 0);
+    PollRecord p;
+    p.span = ref.value_or(SpanRef{});
+    p.task = key;
+    p.end_event = i_;
+    p.duration = field::poll_duration_ns(e_);
+    p.has_delay = w_.poll_has_delay;
+    p.delay = w_.poll_has_delay ? w_.poll_delay : 0;
+    w_.poll_has_delay = false;
+    TaskRecord& rec = im_.tasks.mut(key);
+    p.prev_of_task = rec.last_poll.load(std::memory_order_relaxed);
+    const auto index = static_cast<std::uint32_t>(im_.polls.writer_size());
+    im_.polls.push_back(p);
+    rec.last_poll.store(index, std::memory_order_release);
+    push_sample(im_, Metric::PollDuration, SampleRef{p.duration, i_, p.span, e_.task});
+    settle_executor();
+  }
+
+  void timer_started() {
+    push_sample(im_, Counter::TimerThreads, t_, i_, ++w_.live_timers);
+    open(0, SpanKind::TimerStarting);
+  }
+  void timer_waiting() { open(0, SpanKind::TimerWaiting, field::deadline_ns(e_) + w_.offset); }
+  void timer_fired() {
+    if (lane_) {
+      const auto& open = w_.lanes[*lane_].open[0];
+      if (open && open->kind == SpanKind::TimerWaiting) {
+        const std::uint64_t deadline = open->extra;
+        const Track* tr = im_.lanes[*lane_].tracks[0].load(std::memory_order_relaxed);
+        const SpanRef ref{*lane_, 0, static_cast<std::uint32_t>(tr ? tr->spans.writer_size() : 0)};
+        push_sample(im_, Metric::TimerLateness,
+                    SampleRef{t_ - std::min(t_, deadline), i_, ref, e_.task});
+      }
+    }
+    open(0, SpanKind::TimerFired);
+  }
+  void timer_exited() {
+    if (w_.live_timers > 0) push_sample(im_, Counter::TimerThreads, t_, i_, --w_.live_timers);
+    if (lane_ && field::cancelled(e_)) {
+      auto& open = w_.lanes[*lane_].open[0];
+      if (open) open->cancelled = true;
+    }
+    close(lane_, 0);
+  }
+
+  Timeline::Impl& im_;
+  Writer& w_;
+  std::uint64_t i_;
+  const Event& e_;
+  std::uint64_t t_ = 0;
+  std::optional<LaneId> lane_;
+};
+
+} // namespace
+
+void Timeline::append(const Event& e) {
+  Appender(*impl_, events_, e).run();
+  ++events_;
 }
-void Timeline::query(Counter, std::uint64_t, std::uint64_t, double, std::uint64_t,
-                     std::vector<CounterItem>& out) const {
-  out.clear();
-}
-std::size_t Timeline::arrow_count(std::uint64_t) const noexcept { return 0; }
-const Arrow& Timeline::arrow(std::size_t) const noexcept { return impl_->no_arrow; }
-void Timeline::arrows_in(std::uint64_t, std::uint64_t, std::uint64_t,
-                         std::vector<std::uint32_t>& out, std::size_t) const {
-  out.clear();
-}
-void Timeline::arrows_of(TaskKey, std::uint64_t, std::vector<std::uint32_t>& out) const {
-  out.clear();
-}
-std::size_t Timeline::task_count(std::uint64_t) const noexcept { return 0; }
-const TaskInfo& Timeline::task(TaskKey) const noexcept { return impl_->no_task; }
-std::optional<TaskKey> Timeline::find_task(TaskId, std::uint64_t) const noexcept {
-  return std::nullopt;
-}
-void Timeline::polls_of(TaskKey, std::uint64_t, std::vector<SpanRef>& out) const { out.clear(); }
-Histogram Timeline::histogram(Metric, std::uint64_t) const { return {}; }
-Histogram Timeline::task_histogram(Metric, TaskKey, std::uint64_t) const { return {}; }
-void Timeline::in_bucket(Metric, std::size_t, std::uint64_t, std::optional<TaskKey>,
-                         std::vector<SampleRef>& out) const {
-  out.clear();
-}
-std::uint64_t Timeline::axis_offset_at(std::uint64_t, std::uint64_t) const noexcept { return 0; }
-std::uint64_t Timeline::end_time(std::uint64_t) const noexcept { return 0; }
-std::uint64_t Timeline::begin_time(std::uint64_t) const noexcept { return 0; }
-std::uint64_t Timeline::event_near_time(std::uint64_t, std::uint64_t) const noexcept { return 0; }
 
 } // namespace pollscope::fold

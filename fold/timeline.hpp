@@ -67,7 +67,7 @@ struct LaneInfo {
   StringId name = 0;             // ThreadNamed's name
   Lane kind = Lane::External;    // executor, control (GUI / spawner), timer, ...
   TimerId timer = 0;             // timer lanes: the timer the thread serves
-  TaskId task = 0;               // timer lanes: that timer's task (0 until known)
+  TaskId task = 0;               // timer lanes: that timer's task (0: unknown when named)
   std::uint64_t named_event = 0; // the ThreadNamed event's index
 };
 
@@ -139,12 +139,14 @@ enum class ArrowKind : std::uint8_t {
 struct Arrow {
   std::uint64_t from_event = 0, from_t = 0;        // the wake (or spawn)
   std::uint64_t push_event = kNoEvent, push_t = 0; // the QueuePush it made
-  std::uint64_t to_event = 0, to_t = 0;            // the PollBegin it led to
+  // The PollBegin it led to; to_t is never before the previous arrow's, so
+  // arrows sort by it.
+  std::uint64_t to_event = 0, to_t = 0;
   ThreadIndex from_thread = 0, push_thread = 0, to_thread = 0;
   TaskId task = 0;
   WakerId waker = 0; // Wake: the waker woken
-  SpanRef poll;      // the Poll span (its index is known once the poll ended;
-                     // kNoIndex while it runs)
+  SpanRef poll;      // the Poll span: the index it has once closed (check it
+                     // against span_count); lane kNoIndex: no lane known
   ArrowKind kind = ArrowKind::Wake;
 };
 
@@ -270,17 +272,22 @@ public:
   // to place it on this axis, for the event with index `event`.
   [[nodiscard]] std::uint64_t axis_offset_at(std::uint64_t event,
                                              std::uint64_t upto) const noexcept;
-  // The axis time of the last event appended among the first `upto` (the right
-  // edge of "fit the run"); 0 when empty. And the first event's.
+  // To within kTimeIndexStride events, the axis time of the last event among
+  // the first `upto` (the right edge of "fit the run"); 0 when empty. And the
+  // first event's.
   [[nodiscard]] std::uint64_t end_time(std::uint64_t upto) const noexcept;
   [[nodiscard]] std::uint64_t begin_time(std::uint64_t upto) const noexcept;
-  // The index of the first event whose axis time is >= t (for click-to-seek),
-  // exact to within kTimeIndexStride events; refine with the store's times.
+  // For click-to-seek: an index i such that the first event whose axis time
+  // is >= t lies in [i, i + kTimeIndexStride] (and <= upto); refine with the
+  // store's display times plus axis_offset_at.
   [[nodiscard]] std::uint64_t event_near_time(std::uint64_t t, std::uint64_t upto) const noexcept;
   static constexpr std::size_t kTimeIndexStride = 64;
 
+  // The inside (fold/timeline_impl.hpp), opaque to every other file: the
+  // writer is timeline.cpp, the queries timeline_query.cpp.
+  struct Impl;
+
 private:
-  struct Impl;               // timeline.cpp (writer), timeline_query.cpp (readers)
   std::uint64_t events_ = 0; // writer only
   std::unique_ptr<Impl> impl_;
 };

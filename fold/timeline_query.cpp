@@ -1,0 +1,318 @@
+// Timeline, the readers' side: every query bounds what it reads by a count
+// it loaded with acquire (AppendOnly::published) and then by `upto`, so it
+// sees what the first `upto` events built and nothing the writer is still
+// making (see the contract in timeline.hpp).
+#include "fold/timeline.hpp"
+
+#include "fold/timeline_impl.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pollscope::fold {
+
+namespace {
+
+// The first index in [lo, hi) where `pred` is false (pred is true, then false).
+template <typename Pred>
+std::size_t partition(std::size_t lo, std::size_t hi, Pred pred) {
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (pred(mid))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+// Pixel columns, one function for the index and the naive recompute in the
+// tests alike: a time before t0 is in column 0.
+struct Columns {
+  Columns(std::uint64_t t0, std::uint64_t t1, double pixels)
+      : t0(t0), scale(t1 > t0 && pixels > 0 ? pixels / static_cast<double>(t1 - t0) : 0.0) {}
+  [[nodiscard]] std::uint64_t of(std::uint64_t t) const noexcept {
+    const std::uint64_t d = t > t0 ? t - t0 : 0;
+    return static_cast<std::uint64_t>(std::floor(static_cast<double>(d) * scale));
+  }
+  std::uint64_t t0;
+  double scale;
+};
+
+} // namespace
+
+const Track* Timeline::Impl::track(LaneId lane, std::size_t t) const noexcept {
+  if (lane >= lanes.published() || t >= kTracks) return nullptr;
+  return lanes[lane].tracks[t].load(std::memory_order_acquire);
+}
+
+std::size_t Timeline::Impl::closed_spans(const Track& tr, std::uint64_t upto) const noexcept {
+  return partition(0, tr.spans.published(),
+                   [&](std::size_t i) { return tr.spans[i].end_event < upto; });
+}
+
+// --- lanes ---------------------------------------------------------------------
+
+std::size_t Timeline::lane_count(std::uint64_t upto) const noexcept {
+  const auto& lanes = impl_->lanes;
+  return partition(0, lanes.published(),
+                   [&](std::size_t i) { return lanes[i].info.named_event < upto; });
+}
+
+const LaneInfo& Timeline::lane(LaneId id) const noexcept { return impl_->lanes[id].info; }
+
+std::size_t Timeline::span_count(LaneId lane, std::size_t track,
+                                 std::uint64_t upto) const noexcept {
+  const Track* tr = impl_->track(lane, track);
+  return tr ? impl_->closed_spans(*tr, upto) : 0;
+}
+
+const Span& Timeline::span(LaneId lane, std::size_t track, std::size_t index) const noexcept {
+  return impl_->lanes[lane].tracks[track].load(std::memory_order_acquire)->spans[index];
+}
+
+std::size_t Timeline::first_span_ending_at_or_after(LaneId lane, std::size_t track, std::uint64_t t,
+                                                    std::uint64_t upto) const noexcept {
+  const Track* tr = impl_->track(lane, track);
+  if (tr == nullptr) return 0;
+  const std::size_t n = impl_->closed_spans(*tr, upto);
+  return partition(0, n, [&](std::size_t i) { return tr->spans[i].end_t < t; });
+}
+
+void Timeline::query(LaneId lane, std::size_t track, std::uint64_t t0, std::uint64_t t1,
+                     double pixels, std::uint64_t upto, std::vector<LodItem>& out) const {
+  out.clear();
+  const Track* tr = impl_->track(lane, track);
+  if (tr == nullptr || t1 < t0) return;
+  const auto& spans = tr->spans;
+  const std::size_t n = impl_->closed_spans(*tr, upto);
+  const Columns col(t0, t1, pixels);
+  auto longer = [&](std::uint32_t a, std::uint32_t b) {
+    return spans[b].duration() > spans[a].duration();
+  };
+  std::size_t i = partition(0, n, [&](std::size_t k) { return spans[k].end_t < t0; });
+  while (i < n && spans[i].begin_t <= t1) {
+    const std::uint64_t c = col.of(spans[i].begin_t);
+    // Every span that begins in column c (and in the view) joins the item.
+    const std::size_t j = partition(i + 1, n, [&](std::size_t k) {
+      return spans[k].begin_t <= t1 && col.of(spans[k].begin_t) <= c;
+    });
+    LodItem item;
+    item.begin_t = spans[i].begin_t;
+    item.end_t = spans[j - 1].end_t;
+    item.busy_ns = tr->busy[j - 1] - (i == 0 ? 0 : tr->busy[i - 1]);
+    item.first = static_cast<std::uint32_t>(i);
+    item.count = static_cast<std::uint32_t>(j - i);
+    item.longest = j - i == 1 ? item.first : tr->longest.best(i, j, longer);
+    out.push_back(item);
+    i = j;
+  }
+}
+
+// --- counters --------------------------------------------------------------------
+
+std::size_t Timeline::sample_count(Counter c, std::uint64_t upto) const noexcept {
+  const auto& s = impl_->counters[static_cast<std::size_t>(c)].samples;
+  return partition(0, s.published(), [&](std::size_t i) { return s[i].event < upto; });
+}
+
+const CounterSample& Timeline::sample(Counter c, std::size_t index) const noexcept {
+  return impl_->counters[static_cast<std::size_t>(c)].samples[index];
+}
+
+void Timeline::query(Counter c, std::uint64_t t0, std::uint64_t t1, double pixels,
+                     std::uint64_t upto, std::vector<CounterItem>& out) const {
+  out.clear();
+  if (t1 < t0) return;
+  const CounterTrack& ct = impl_->counters[static_cast<std::size_t>(c)];
+  const auto& s = ct.samples;
+  const std::size_t n = sample_count(c, upto);
+  const Columns col(t0, t1, pixels);
+  std::size_t i = partition(0, n, [&](std::size_t k) { return s[k].t < t0; });
+  if (i > 0) --i; // the sample that holds the value at t0
+  auto lower = [&](std::uint32_t a, std::uint32_t b) { return s[b].value < s[a].value; };
+  auto higher = [&](std::uint32_t a, std::uint32_t b) { return s[b].value > s[a].value; };
+  while (i < n && s[i].t <= t1) {
+    const std::uint64_t cc = col.of(s[i].t);
+    const std::size_t j =
+        partition(i + 1, n, [&](std::size_t k) { return s[k].t <= t1 && col.of(s[k].t) <= cc; });
+    CounterItem item;
+    item.begin_t = s[i].t;
+    item.end_t = s[j - 1].t;
+    item.min = s[ct.min.best(i, j, lower)].value;
+    item.max = s[ct.max.best(i, j, higher)].value;
+    item.last = s[j - 1].value;
+    item.first = static_cast<std::uint32_t>(i);
+    item.count = static_cast<std::uint32_t>(j - i);
+    out.push_back(item);
+    i = j;
+  }
+}
+
+// --- arrows ----------------------------------------------------------------------
+
+std::size_t Timeline::arrow_count(std::uint64_t upto) const noexcept {
+  const auto& a = impl_->arrows;
+  return partition(0, a.published(), [&](std::size_t i) { return a[i].to_event < upto; });
+}
+
+const Arrow& Timeline::arrow(std::size_t index) const noexcept { return impl_->arrows[index]; }
+
+void Timeline::arrows_in(std::uint64_t t0, std::uint64_t t1, std::uint64_t upto,
+                         std::vector<std::uint32_t>& out, std::size_t limit) const {
+  out.clear();
+  if (t1 < t0) return;
+  const auto& a = impl_->arrows;
+  const std::size_t n = arrow_count(upto);
+  // Sorted by to_t; an arrow ending past t1 can start in the view only if it
+  // is no longer than the longest arrow yet.
+  const std::uint64_t longest = impl_->longest_arrow.load(std::memory_order_relaxed);
+  const std::uint64_t reach = t1 + std::min(longest, UINT64_MAX - t1);
+  std::size_t i = partition(0, n, [&](std::size_t k) { return a[k].to_t < t0; });
+  for (; i < n && a[i].to_t <= reach && out.size() < limit; ++i)
+    if (a[i].from_t <= t1) out.push_back(static_cast<std::uint32_t>(i));
+}
+
+void Timeline::arrows_of(TaskKey task, std::uint64_t upto, std::vector<std::uint32_t>& out) const {
+  out.clear();
+  if (task >= impl_->tasks.published()) return;
+  std::uint32_t k = impl_->tasks[task].last_arrow.load(std::memory_order_acquire);
+  for (; k != kNoIndex; k = impl_->arrow_prev[k])
+    if (impl_->arrows[k].to_event < upto) out.push_back(k);
+  std::reverse(out.begin(), out.end());
+}
+
+// --- tasks -----------------------------------------------------------------------
+
+std::size_t Timeline::task_count(std::uint64_t upto) const noexcept {
+  const auto& t = impl_->tasks;
+  return partition(0, t.published(), [&](std::size_t i) { return t[i].info.spawn_event < upto; });
+}
+
+const TaskInfo& Timeline::task(TaskKey key) const noexcept { return impl_->tasks[key].info; }
+
+std::optional<TaskKey> Timeline::find_task(TaskId id, std::uint64_t upto) const noexcept {
+  for (std::size_t k = task_count(upto); k > 0; --k)
+    if (impl_->tasks[k - 1].info.id == id) return static_cast<TaskKey>(k - 1);
+  return std::nullopt;
+}
+
+namespace {
+
+// The task's closed polls among the first `upto` events, oldest first.
+template <typename F>
+void each_poll(const Timeline::Impl& im, TaskKey task, std::uint64_t upto, F f) {
+  if (task >= im.tasks.published()) return;
+  std::vector<std::uint32_t> found;
+  for (std::uint32_t k = im.tasks[task].last_poll.load(std::memory_order_acquire); k != kNoIndex;
+       k = im.polls[k].prev_of_task)
+    if (im.polls[k].end_event < upto) found.push_back(k);
+  for (auto it = found.rbegin(); it != found.rend(); ++it) f(im.polls[*it]);
+}
+
+} // namespace
+
+void Timeline::polls_of(TaskKey task, std::uint64_t upto, std::vector<SpanRef>& out) const {
+  out.clear();
+  each_poll(*impl_, task, upto, [&](const PollRecord& p) { out.push_back(p.span); });
+}
+
+// --- histograms ------------------------------------------------------------------
+
+Histogram Timeline::histogram(Metric m, std::uint64_t upto) const {
+  const Series& s = impl_->series[static_cast<std::size_t>(m)];
+  const std::size_t n =
+      partition(0, s.samples.published(), [&](std::size_t i) { return s.samples[i].event < upto; });
+  const std::size_t c = std::min(n / kCumulativeStride, s.cumulative.published());
+  Histogram h = c > 0 ? s.cumulative[c - 1] : Histogram{};
+  for (std::size_t i = c * kCumulativeStride; i < n; ++i) h.add(s.samples[i].value);
+  return h;
+}
+
+Histogram Timeline::task_histogram(Metric m, TaskKey task, std::uint64_t upto) const {
+  Histogram h;
+  if (m == Metric::TimerLateness) {
+    std::vector<SampleRef> all;
+    for (std::size_t k = 0; k < Histogram::kBuckets; ++k) {
+      in_bucket(m, k, upto, task, all);
+      for (const auto& r : all) h.add(r.value);
+    }
+    return h;
+  }
+  each_poll(*impl_, task, upto, [&](const PollRecord& p) {
+    if (m == Metric::PollDuration)
+      h.add(p.duration);
+    else if (p.has_delay)
+      h.add(p.delay);
+  });
+  return h;
+}
+
+void Timeline::in_bucket(Metric m, std::size_t bucket, std::uint64_t upto,
+                         std::optional<TaskKey> task, std::vector<SampleRef>& out) const {
+  out.clear();
+  if (task && m != Metric::TimerLateness) {
+    const TaskId id = task < impl_->tasks.published() ? impl_->tasks[*task].info.id : 0;
+    each_poll(*impl_, *task, upto, [&](const PollRecord& p) {
+      if (m == Metric::ScheduledDelay && !p.has_delay) return;
+      const std::uint64_t v = m == Metric::PollDuration ? p.duration : p.delay;
+      if (Histogram::bucket_of(v) != bucket) return;
+      const std::uint64_t event = m == Metric::PollDuration || p.span.lane == kNoIndex
+                                      ? p.end_event
+                                      : span(p.span).begin_event;
+      out.push_back(SampleRef{v, event, p.span, id});
+    });
+    return;
+  }
+  const Series& s = impl_->series[static_cast<std::size_t>(m)];
+  const std::size_t n =
+      partition(0, s.samples.published(), [&](std::size_t i) { return s.samples[i].event < upto; });
+  // A task's timers: those its id names from its spawn on (ids restart after a reset).
+  std::uint64_t from = 0;
+  TaskId id = 0;
+  if (task && *task < impl_->tasks.published()) {
+    from = impl_->tasks[*task].info.spawn_event;
+    id = impl_->tasks[*task].info.id;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const SampleRef& r = s.samples[i];
+    if (Histogram::bucket_of(r.value) != bucket) continue;
+    if (task && (r.task != id || r.event < from)) continue;
+    out.push_back(r);
+  }
+}
+
+// --- time ------------------------------------------------------------------------
+
+std::uint64_t Timeline::axis_offset_at(std::uint64_t event, std::uint64_t upto) const noexcept {
+  const auto& o = impl_->offsets;
+  const std::size_t n = partition(
+      0, o.published(), [&](std::size_t i) { return o[i].event <= event && o[i].event < upto; });
+  return n == 0 ? 0 : o[n - 1].offset;
+}
+
+namespace {
+std::size_t time_entries(const AppendOnly<std::uint64_t>& times, std::uint64_t upto) {
+  const std::uint64_t stride = Timeline::kTimeIndexStride;
+  return std::min<std::size_t>(times.published(), (upto + stride - 1) / stride);
+}
+} // namespace
+
+std::uint64_t Timeline::end_time(std::uint64_t upto) const noexcept {
+  const std::size_t n = time_entries(impl_->times, upto);
+  return n == 0 ? 0 : impl_->times[n - 1];
+}
+
+std::uint64_t Timeline::begin_time(std::uint64_t upto) const noexcept {
+  return time_entries(impl_->times, upto) == 0 ? 0 : impl_->times[0];
+}
+
+std::uint64_t Timeline::event_near_time(std::uint64_t t, std::uint64_t upto) const noexcept {
+  const auto& times = impl_->times;
+  const std::size_t n = time_entries(times, upto);
+  const std::size_t k = partition(0, n, [&](std::size_t i) { return times[i] < t; });
+  if (k == 0) return 0;
+  return std::min<std::uint64_t>(upto, (k - 1) * kTimeIndexStride + 1);
+}
+
+} // namespace pollscope::fold
