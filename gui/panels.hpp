@@ -153,7 +153,7 @@ struct TimelineState {
   // (fold/timeline.hpp) of the first event of the runtime on screen.
   TimeWindow window;
   std::uint64_t origin = 0;
-  bool fitted = false;                  // fits the run on the first frame it has one
+  bool user_moved = false; // false: the view fits the run every frame (and follows it live)
   std::size_t runtime_begin = SIZE_MAX; // the runtime the view was fitted to
   LaneLayout lanes;
   std::size_t lanes_built = SIZE_MAX; // the lane count the layout was built from

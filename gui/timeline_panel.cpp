@@ -97,7 +97,8 @@ RunSpan run_span(const fold::Timeline& tl, const FrameView& whole) {
   const EventsView& ev = whole.events;
   if (ev.store == nullptr || ev.count <= ev.runtime_begin) return r;
   r.begin = axis_time(tl, ev, ev.runtime_begin, ev.count);
-  r.end = std::max(r.begin, tl.end_time(ev.count));
+  // The last event's own time (the model's end_time is kept per stride of events).
+  r.end = std::max(r.begin, axis_time(tl, ev, ev.count - 1, ev.count));
   r.any = true;
   return r;
 }
@@ -161,6 +162,8 @@ void draw_ruler(ImDrawList* dl, const TimeWindow& w, ImVec2 p0, float width, flo
 
 // Where the lanes are on screen this frame, and what the frame draws from.
 struct Frame {
+  Frame(const FrameView& w, const fold::Timeline& t, TimelineState& s, std::uint64_t u)
+      : whole(w), tl(t), st(s), upto(u) {}
   const FrameView& whole;
   const fold::Timeline& tl;
   TimelineState& st;
@@ -527,22 +530,24 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
   if (whole.events.runtime_begin != st.runtime_begin && run.any) {
     st.runtime_begin = whole.events.runtime_begin;
     st.origin = run.begin;
-    st.fitted = false;
+    st.user_moved = false;
   }
-  if (!st.fitted && run.any && run.end > run.begin) {
+  // Until the user zooms or pans, the view fits the run, as it grows and as
+  // the panel is resized.
+  if (!st.user_moved && run.any && run.end > run.begin)
     st.window.fit(0, static_cast<double>(run.end - st.origin), plot_w);
-    st.fitted = true;
-  }
   const std::optional<fold::TaskKey> selected =
       sel.task != 0 ? tl.find_task(sel.task, upto) : std::nullopt;
 
   // Toolbar.
-  if (ImGui::SmallButton("Fit run") && run.any)
-    st.window.fit(0, static_cast<double>(run.end - st.origin), plot_w);
-  tooltip_for_last_item("Show the whole run across the timeline.");
+  if (ImGui::SmallButton("Fit run") && run.any) st.user_moved = false;
+  tooltip_for_last_item("Show the whole run across the timeline, and follow it as it grows.");
   ImGui::SameLine();
   ImGui::BeginDisabled(!selected);
-  if (ImGui::SmallButton("Fit task") && selected) fit_task(tl, upto, *selected, st, plot_w);
+  if (ImGui::SmallButton("Fit task") && selected) {
+    fit_task(tl, upto, *selected, st, plot_w);
+    st.user_moved = true;
+  }
   ImGui::EndDisabled();
   tooltip_for_last_item(selected ? "Show every poll and arrow of the selected task."
                                  : "Select a task (click a poll, or a task anywhere) first.");
@@ -584,7 +589,7 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
   ImGui::Dummy(ImVec2(names_w + plot_w, st.lanes.height()));
   const ImGuiIO& io = ImGui::GetIO();
 
-  Frame f{whole, tl, st, upto};
+  Frame f(whole, tl, st, upto);
   f.dl = ImGui::GetWindowDrawList();
   f.origin = ImVec2(child_p.x + names_w, child_p.y - scroll);
   f.width = plot_w;
@@ -602,9 +607,9 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
   std::vector<LaneRow> rows;
   st.lanes.visible(scroll, scroll + child_h, rows);
   for (const LaneRow& row : rows) draw_row(f, row, names_w);
-  draw_highlights(f, child_p.y, child_p.y + child_h);
-  draw_arrows(f, child_p.y, child_p.y + child_h);
   draw_cursor_line(f, view, child_p.y, child_p.y + child_h);
+  draw_highlights(f, child_p.y, child_p.y + child_h);
+  draw_arrows(f, child_p.y, child_p.y + child_h); // on top: they cross the lanes
 
   // Input: the names column toggles the timer group; the plot navigates and seeks.
   ImGui::SetCursorPos(ImVec2(0, scroll));
@@ -624,6 +629,7 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
     ImGui::SetTooltip("%zu timer threads, one for each TimerFuture: click to %s their lanes.",
                       st.lanes.timers().size(), st.lanes.expanded() ? "fold" : "show");
   }
+  const TimeWindow before = st.window;
   if (plot_hovered && io.MouseWheel != 0)
     st.window.zoom_at(std::pow(kWheelZoom, static_cast<double>(io.MouseWheel)), mouse_x);
   if (plot_pressed) {
@@ -664,6 +670,8 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
     st.has_keys = true;
     handle_keys(st, mouse_x, plot_w);
   }
+  if (st.window.t0 != before.t0 || st.window.ns_per_px != before.ns_per_px)
+    st.user_moved = true; // the user moved the view: it stays where they put it
   ImGui::End();
 }
 
