@@ -41,16 +41,39 @@ constexpr std::size_t kMaxArrows = 400; // arrows drawn at most (more: zoom in)
 
 // --- 1. lanes ---------------------------------------------------------------
 
+// What a lane is and is called: the fold's thread table knows it from the
+// lane's ThreadNamed whatever order rows were named in (a timer thread's row
+// is taken when the timer is made and named when its thread first writes, so
+// rows can be named out of order); the model's LaneInfo otherwise.
+struct LaneName {
+  Lane kind = Lane::External;
+  StringId name = 0;
+  TaskId task = 0;
+};
+
+LaneName lane_name(const fold::FoldState& state, const fold::Timeline& tl, LaneId id) {
+  const fold::LaneInfo& l = tl.lane(id);
+  LaneName n{l.kind, l.name, l.task};
+  const std::size_t row = static_cast<std::size_t>(id) + 1;
+  if (row < state.threads.size() && state.threads[row].name != 0) {
+    n.kind = state.threads[row].lane;
+    n.name = state.threads[row].name;
+  }
+  return n;
+}
+
 // The executor's lanes first, then the other threads in the order they were
 // named, then the timer threads. Lanes only ever get added, so the layout is
-// rebuilt only when their count grows.
-void update_lanes(const fold::Timeline& tl, std::uint64_t upto, TimelineState& st, float font) {
+// rebuilt only when their count (or the thread table) grows.
+void update_lanes(const fold::FoldState& state, const fold::Timeline& tl, std::uint64_t upto,
+                  TimelineState& st, float font) {
   const std::size_t n = tl.lane_count(upto);
-  if (st.lanes_built == n) return;
-  st.lanes_built = n;
+  const std::size_t key = n * 31 + state.threads.size();
+  if (st.lanes_built == key) return;
+  st.lanes_built = key;
   std::vector<std::uint32_t> executor, other, timers;
   for (LaneId id = 0; id < n; ++id) {
-    const Lane kind = tl.lane(id).kind;
+    const Lane kind = lane_name(state, tl, id).kind;
     if (kind == Lane::Timer)
       timers.push_back(id);
     else if (kind == Lane::Executor)
@@ -71,7 +94,7 @@ void update_lanes(const fold::Timeline& tl, std::uint64_t upto, TimelineState& s
 }
 
 std::string lane_label(const FrameView& whole, const fold::Timeline& tl, LaneId id) {
-  const fold::LaneInfo& l = tl.lane(id);
+  const LaneName l = lane_name(whole.state, tl, id);
   std::string name(whole.strings.get(l.name));
   if (name.empty()) name = std::string(to_string(l.kind)) + " thread";
   if (l.kind == Lane::Timer && l.task != 0) name += " (task " + std::to_string(l.task) + ")";
@@ -522,7 +545,7 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
   const float font = ImGui::GetFontSize();
   const float names_w = kNamesWidth * font / 13.0f;
   const std::uint64_t upto = whole.events.count;
-  update_lanes(tl, upto, st, font);
+  update_lanes(whole.state, tl, upto, st, font);
   const RunSpan run = run_span(tl, whole);
   const float plot_w = std::max(1.0f, ImGui::GetContentRegionAvail().x - names_w -
                                           ImGui::GetStyle().ScrollbarSize);
