@@ -165,7 +165,7 @@ public:
       add(out, EventKind::TaskSpawned, id, 0, 0, name_, where_, Lane::External, kSpawner);
       add(out, EventKind::WakerCreated, id, id, 0, 0, 0, Lane::External, kSpawner);
       add(out, EventKind::QueuePush, id, 0, 0, ticket_++, 1, Lane::External, kSpawner);
-      add(out, EventKind::QueuePop, id, 0, 0, 0, 0, Lane::Executor, kExecutor);
+      add(out, EventKind::QueuePop, id, 0, 0, ticket_ - 1, 0, Lane::Executor, kExecutor);
       add(out, EventKind::PollBegin, id, 0, 0, 0, 0, Lane::Executor, kExecutor);
       // The timer fires in the order created, one every kCyclesPerFire yields
       // (5 events each), a little late or early.
@@ -183,14 +183,21 @@ public:
       return;
     }
     if (cycle_++ % kCyclesPerFire == 0 && next_timer_ <= kTasks) fire(out, next_timer_++);
-    // One yield: popped, polled, wakes itself by ref, pushed again, Pending.
-    const TaskId id = next_;
-    add(out, EventKind::QueuePop, id, 0, 0, 0, 1, Lane::Executor, kExecutor);
+    // One yield of the task at the front of the queue: popped, polled, wakes
+    // itself by ref (queued again at the back), Pending. The queue holds
+    // every task whose timer has fired.
+    const auto [id, ticket] = queue_[head_++];
+    const std::uint64_t len = queue_.size() - head_;
+    add(out, EventKind::QueuePop, id, 0, 0, ticket, len, Lane::Executor, kExecutor);
     add(out, EventKind::PollBegin, id, 0, 0, 0, 0, Lane::Executor, kExecutor);
     add(out, EventKind::WakerWoken, id, id, 0, 0, 0, Lane::Executor, kExecutor, kFlagByRef);
-    add(out, EventKind::QueuePush, id, id, 0, ticket_++, 2, Lane::Executor, kExecutor);
+    queue_.emplace_back(id, ticket_);
+    add(out, EventKind::QueuePush, id, id, 0, ticket_++, len + 1, Lane::Executor, kExecutor);
     add(out, EventKind::PollEnd, id, 0, 0, 2100, await_, Lane::Executor, kExecutor);
-    next_ = next_ % kTasks + 1;
+    if (head_ > 65536) { // keep the queue's memory to what it holds
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
+    }
   }
 
 private:
@@ -199,7 +206,9 @@ private:
     add(out, EventKind::TimerFired, id, 0, id, 0, 0, Lane::Timer, row);
     add(out, EventKind::WakerRemoved, 0, 100000 + id, id, 0, 0, Lane::Timer, row);
     add(out, EventKind::WakerWoken, id, 100000 + id, 0, 0, 0, Lane::Timer, row);
-    add(out, EventKind::QueuePush, id, 100000 + id, 0, ticket_++, 3, Lane::Timer, row);
+    queue_.emplace_back(id, ticket_);
+    add(out, EventKind::QueuePush, id, 100000 + id, 0, ticket_++, queue_.size() - head_,
+        Lane::Timer, row);
     add(out, EventKind::WakerDropped, id, 100000 + id, 0, 0, 0, Lane::Timer, row);
     add(out, EventKind::TimerThreadExited, id, 0, id, 0, 0, Lane::Timer, row);
   }
@@ -228,7 +237,9 @@ private:
   StringTable& strings_;
   std::uint64_t t_ = 0, ticket_ = 0, first_fire_ = 0, cycle_ = 0;
   bool started_ = false;
-  TaskId spawned_ = 0, next_ = 1;
+  TaskId spawned_ = 0;
+  std::vector<std::pair<TaskId, std::uint64_t>> queue_; // the run queue: task, ticket
+  std::size_t head_ = 0;
   TimerId next_timer_ = 1;
 };
 
