@@ -287,6 +287,8 @@ void App::draw() {
             {keys::kReset, "Reset: a fresh runtime with the picked scenario"},
             {keys::kSaveRecording, "Save recording: every event so far, to a .pscope file"},
             {keys::kOpenRecording, "Open recording: a .pscope file, to scrub through"},
+            {"W / S", "Timeline (mouse over it): zoom in / out"},
+            {"A / D", "Timeline (mouse over it): pan left / right"},
             {"Ctrl+Q", "Quit"}};
         for (const auto& r : rows) {
           ImGui::TableNextRow();

@@ -113,20 +113,21 @@ void draw_chart(const Chart& c, const fold::Histogram& h, const fold::Timeline& 
   for (std::size_t k = first; k < end; ++k) top = std::max(top, h.counts[k]);
   auto height = [&](std::uint64_t count) {
     if (count == 0) return 0.0f;
-    const double f = st.log_scale ? std::log1p(static_cast<double>(count)) /
-                                        std::log1p(static_cast<double>(top))
-                                  : static_cast<double>(count) / static_cast<double>(top);
+    const double f =
+        st.log_scale ? std::log1p(static_cast<double>(count)) / std::log1p(static_cast<double>(top))
+                     : static_cast<double>(count) / static_cast<double>(top);
     return std::max(2.0f, static_cast<float>(f) * (chart_h - 2));
   };
   const std::size_t mouse_k =
-      hovered ? first + std::min(n - 1, static_cast<std::size_t>(std::max(
-                                            0.0f, (ImGui::GetIO().MousePos.x - p.x) / bw)))
+      hovered ? first + std::min(n - 1, static_cast<std::size_t>(
+                                            std::max(0.0f, (ImGui::GetIO().MousePos.x - p.x) / bw)))
               : SIZE_MAX;
   for (std::size_t k = first; k < end; ++k) {
     const float x0 = p.x + static_cast<float>(k - first) * bw;
     const bool chosen = st.metric == c.id && st.bucket == k;
-    const ImVec4 col = chosen ? kAccent : (k == mouse_k ? ImVec4(0.55f, 0.75f, 1.0f, 1.0f)
-                                                          : ImVec4(0.35f, 0.60f, 0.85f, 0.9f));
+    const ImVec4 col = chosen ? kAccent
+                              : (k == mouse_k ? ImVec4(0.55f, 0.75f, 1.0f, 1.0f)
+                                              : ImVec4(0.35f, 0.60f, 0.85f, 0.9f));
     dl->AddRectFilled(ImVec2(x0 + (bw > 3 ? 1.0f : 0.0f), p.y + chart_h - height(h.counts[k])),
                       ImVec2(x0 + bw, p.y + chart_h), u32(col));
   }

@@ -148,6 +148,20 @@ struct LintsPanelState {
   void update(const fold::FoldState& state, std::uint64_t snapshot_serial);
 };
 
+// One row's level-of-detail answer, kept while the view and the events it
+// was asked for stay the same: a still view (a paused run, a recording)
+// costs no model query at all, and a moving one one query a row.
+struct TimelineRowCache {
+  std::uint32_t lane = 0; // fold::LaneId, or the fold::Counter for a counter
+  std::uint32_t track = 0; // 0, 1; kCounterTrackKey for a counter
+  std::uint64_t t0 = 0, t1 = 0, upto = 0;
+  double pixels = 0;
+  std::vector<fold::LodItem> items;
+  std::vector<fold::CounterItem> counter_items;
+  std::uint64_t used = 0; // the frame it was last used in
+};
+inline constexpr std::uint32_t kCounterTrackKey = 0xFFFF;
+
 struct TimelineState {
   // Times on screen are ns after `origin`, the timeline's axis time
   // (fold/timeline.hpp) of the first event of the runtime on screen.
@@ -170,10 +184,9 @@ struct TimelineState {
   std::vector<fold::SpanRef> highlight;
   std::vector<std::uint64_t> highlight_t; // begin_t of each, for finding those in view
   std::string highlight_what;
-  // Scratch for the frame (kept to reuse their memory).
-  std::vector<fold::LodItem> items;
-  std::vector<fold::CounterItem> counter_items;
-  std::vector<std::uint32_t> arrows;
+  std::vector<TimelineRowCache> cache; // the rows of the last frames
+  std::uint64_t frame = 0;
+  std::vector<std::uint32_t> arrows; // scratch, kept to reuse its memory
 };
 
 struct HistogramsState {

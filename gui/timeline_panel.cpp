@@ -35,8 +35,8 @@ using fold::LaneId;
 using fold::Span;
 using fold::SpanKind;
 
-constexpr float kNamesWidth = 150; // the lane-name column, at font size 13
-constexpr float kDragPx = 3;       // a press that moves less is a click
+constexpr float kNamesWidth = 150;      // the lane-name column, at font size 13
+constexpr float kDragPx = 3;            // a press that moves less is a click
 constexpr std::size_t kMaxArrows = 400; // arrows drawn at most (more: zoom in)
 
 // --- 1. lanes ---------------------------------------------------------------
@@ -245,11 +245,46 @@ std::string task_label(const Frame& f, TaskId id) {
   return name.empty() ? "#" + std::to_string(id) : name + " #" + std::to_string(id);
 }
 
+// The cached answer for (lane, track) at this view, asked of the model when
+// the view, the width or the events changed (TimelineRowCache).
+TimelineRowCache& cached(Frame& f, std::uint32_t lane, std::uint32_t track) {
+  TimelineState& st = f.st;
+  const double pixels = f.width;
+  TimelineRowCache* slot = nullptr;
+  for (TimelineRowCache& c : st.cache) {
+    if (c.lane == lane && c.track == track) {
+      slot = &c;
+      break;
+    }
+  }
+  if (slot == nullptr) {
+    // Rows scrolled out of view long ago make room (a bounded cache).
+    if (st.cache.size() >= 256)
+      std::erase_if(st.cache, [&](const TimelineRowCache& c) { return c.used + 2 < st.frame; });
+    slot = &st.cache.emplace_back();
+    slot->lane = lane;
+    slot->track = track;
+    slot->upto = UINT64_MAX;
+  }
+  slot->used = st.frame;
+  if (slot->t0 != f.t0 || slot->t1 != f.t1 || slot->upto != f.upto || slot->pixels != pixels) {
+    slot->t0 = f.t0;
+    slot->t1 = f.t1;
+    slot->upto = f.upto;
+    slot->pixels = pixels;
+    if (track == kCounterTrackKey)
+      f.tl.query(static_cast<fold::Counter>(lane), f.t0, f.t1, pixels, f.upto, slot->counter_items);
+    else
+      f.tl.query(lane, track, f.t0, f.t1, pixels, f.upto, slot->items);
+  }
+  return *slot;
+}
+
 // One track of one row: the model's items for the view, one per pixel column
 // at most. `y0`, `y1`: the band of the row the track fills.
 void draw_track(Frame& f, LaneId lane, std::size_t track, float y0, float y1) {
-  std::vector<fold::LodItem>& items = f.st.items;
-  f.tl.query(lane, track, f.t0, f.t1, f.width, f.upto, items);
+  const std::vector<fold::LodItem>& items =
+      cached(f, lane, static_cast<std::uint32_t>(track)).items;
   const float font = ImGui::GetFontSize();
   for (const fold::LodItem& it : items) {
     const std::size_t idx = it.count == 1 ? it.first : it.longest;
@@ -264,7 +299,8 @@ void draw_track(Frame& f, LaneId lane, std::size_t track, float y0, float y1) {
       const float xd = sx(f, std::max(s.extra, s.begin_t));
       f.dl->AddRectFilled(ImVec2(x0, y0 + 2), ImVec2(std::min(x1, xd), y1 - 2), col);
       if (x1 > xd) // late: what it overshot, in the warning colour
-        f.dl->AddRectFilled(ImVec2(xd, y0 + 2), ImVec2(x1, y1 - 2), u32(with_alpha(kWarnText, 0.7f)));
+        f.dl->AddRectFilled(ImVec2(xd, y0 + 2), ImVec2(x1, y1 - 2),
+                            u32(with_alpha(kWarnText, 0.7f)));
       f.dl->AddLine(ImVec2(xd, y0), ImVec2(xd, y1), u32(kAccent));
     } else {
       f.dl->AddRectFilled(ImVec2(x0, y0 + 1), ImVec2(x1, y1 - 1), col);
@@ -277,15 +313,15 @@ void draw_track(Frame& f, LaneId lane, std::size_t track, float y0, float y1) {
     if (f.mouse_in_plot && f.mouse.y >= y0 && f.mouse.y < y1 && f.mouse.x >= x0 - 1 &&
         f.mouse.x < x1 + 1) {
       f.hovered = true;
-      f.hovered_ref = fold::SpanRef{lane, static_cast<std::uint32_t>(track),
-                                    static_cast<std::uint32_t>(idx)};
+      f.hovered_ref =
+          fold::SpanRef{lane, static_cast<std::uint32_t>(track), static_cast<std::uint32_t>(idx)};
     }
   }
 }
 
 void draw_counter(Frame& f, fold::Counter c, float y0, float y1) {
-  std::vector<fold::CounterItem>& items = f.st.counter_items;
-  f.tl.query(c, f.t0, f.t1, f.width, f.upto, items);
+  const std::vector<fold::CounterItem>& items =
+      cached(f, static_cast<std::uint32_t>(c), kCounterTrackKey).counter_items;
   std::uint64_t top = 1;
   for (const fold::CounterItem& it : items) top = std::max(top, it.max);
   const float h = y1 - y0 - 4;
@@ -301,8 +337,7 @@ void draw_counter(Frame& f, fold::Counter c, float y0, float y1) {
     // The value holds until the next sample: a step chart; a column of
     // several samples shows their range.
     f.dl->AddRectFilled(ImVec2(x0, y_of(it.last)), ImVec2(std::max(x1, x0 + 1), y1 - 2), fill);
-    if (it.max != it.min)
-      f.dl->AddLine(ImVec2(x0, y_of(it.min)), ImVec2(x0, y_of(it.max)), edge);
+    if (it.max != it.min) f.dl->AddLine(ImVec2(x0, y_of(it.min)), ImVec2(x0, y_of(it.max)), edge);
   }
   char buf[32];
   std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(top));
@@ -311,7 +346,7 @@ void draw_counter(Frame& f, fold::Counter c, float y0, float y1) {
 
 const char* counter_name(std::uint32_t c) {
   return c == static_cast<std::uint32_t>(CounterTrack::QueueLength) ? "queue length"
-                                                                     : "live timer threads";
+                                                                    : "live timer threads";
 }
 
 void draw_row(Frame& f, const LaneRow& row, float names_w) {
@@ -319,7 +354,8 @@ void draw_row(Frame& f, const LaneRow& row, float names_w) {
   ImDrawList* dl = f.dl;
   const ImVec2 a(f.origin.x - names_w, y0), b(f.origin.x + f.width, y1);
   if (row.kind == LaneKind::TimerGroup || (row.item & 1) != 0)
-    dl->AddRectFilled(a, b, u32(with_alpha(ImGui::GetStyle().Colors[ImGuiCol_TableRowBgAlt], 1.0f)));
+    dl->AddRectFilled(a, b,
+                      u32(with_alpha(ImGui::GetStyle().Colors[ImGuiCol_TableRowBgAlt], 1.0f)));
   dl->AddLine(ImVec2(a.x, y1 - 1), ImVec2(b.x, y1 - 1), u32(with_alpha(kDimText, 0.15f)));
 
   // The plot part, clipped to the plot.
@@ -378,9 +414,9 @@ void draw_arrow_head(ImDrawList* dl, ImVec2 from, ImVec2 to, ImU32 col, float si
   const float len = std::sqrt(dx * dx + dy * dy);
   if (len < 1) return;
   const float ux = dx / len, uy = dy / len;
-  dl->AddTriangleFilled(to, ImVec2(to.x - ux * size - uy * size * 0.5f, to.y - uy * size + ux * size * 0.5f),
-                        ImVec2(to.x - ux * size + uy * size * 0.5f, to.y - uy * size - ux * size * 0.5f),
-                        col);
+  dl->AddTriangleFilled(
+      to, ImVec2(to.x - ux * size - uy * size * 0.5f, to.y - uy * size + ux * size * 0.5f),
+      ImVec2(to.x - ux * size + uy * size * 0.5f, to.y - uy * size - ux * size * 0.5f), col);
 }
 
 // Arrows: wake (on the thread that woke) -> its queue push -> the poll it led
@@ -466,7 +502,8 @@ void span_tooltip(const Frame& f, const fold::SpanRef& ref) {
   case SpanKind::Poll: {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(task_color(s.task)), "task %s",
                        task_label(f, s.task).c_str());
-    ImGui::Text("poll %u: %s", s.poll_number, format_duration(static_cast<double>(s.duration())).c_str());
+    ImGui::Text("poll %u: %s", s.poll_number,
+                format_duration(static_cast<double>(s.duration())).c_str());
     if (s.ready)
       ImGui::TextColored(kGoodText, "Ready: the task completed");
     else {
@@ -475,25 +512,27 @@ void span_tooltip(const Frame& f, const fold::SpanRef& ref) {
       text_dim(s.suspended_at != 0 ? f.whole.strings.get(s.suspended_at) : "(unknown)");
     }
     if (s.extra != 0)
-      ImGui::Text("queued %s before it was polled", format_duration(static_cast<double>(s.extra)).c_str());
+      ImGui::Text("queued %s before it was polled",
+                  format_duration(static_cast<double>(s.extra)).c_str());
     if (s.arrow != fold::kNoIndex) {
       const fold::Arrow& a = f.tl.arrow(s.arrow);
-      const std::string thread = a.from_thread != 0
-                                     ? lane_label(f.whole, f.tl, a.from_thread - 1)
-                                     : std::string("an unknown thread");
+      const std::string thread = a.from_thread != 0 ? lane_label(f.whole, f.tl, a.from_thread - 1)
+                                                    : std::string("an unknown thread");
       if (a.kind == fold::ArrowKind::Spawn)
         ImGui::Text("its first poll: spawned on %s", thread.c_str());
       else
         ImGui::Text("woken by waker %u on %s, %s before", a.waker, thread.c_str(),
-                    format_duration(static_cast<double>(s.begin_t - std::min(s.begin_t, a.from_t))).c_str());
+                    format_duration(static_cast<double>(s.begin_t - std::min(s.begin_t, a.from_t)))
+                        .c_str());
     }
     text_dim("Click: go to this moment and select the task.");
     break;
   }
   case SpanKind::TimerWaiting:
     ImGui::Text("timer %u of task %u waits for its deadline", s.timer, s.task);
-    ImGui::Text("%s; deadline at %s", format_duration(static_cast<double>(s.duration())).c_str(),
-                format_duration(static_cast<double>(s.extra - std::min(s.extra, f.st.origin))).c_str());
+    ImGui::Text(
+        "%s; deadline at %s", format_duration(static_cast<double>(s.duration())).c_str(),
+        format_duration(static_cast<double>(s.extra - std::min(s.extra, f.st.origin))).c_str());
     if (s.cancelled)
       ImGui::TextColored(kWarnText, "cancelled before it fired");
     else if (s.end_t > s.extra)
@@ -537,6 +576,7 @@ void fit_task(const fold::Timeline& tl, std::uint64_t upto, fold::TaskKey key, T
 void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Timeline& tl,
                    TimelineState& st, Selection& sel, bool* p_open) {
   st.has_keys = false;
+  ++st.frame;
   if (!begin_panel(title::kTimeline, p_open,
                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
@@ -547,8 +587,8 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
   const std::uint64_t upto = whole.events.count;
   update_lanes(whole.state, tl, upto, st, font);
   const RunSpan run = run_span(tl, whole);
-  const float plot_w = std::max(1.0f, ImGui::GetContentRegionAvail().x - names_w -
-                                          ImGui::GetStyle().ScrollbarSize);
+  const float plot_w =
+      std::max(1.0f, ImGui::GetContentRegionAvail().x - names_w - ImGui::GetStyle().ScrollbarSize);
   // A new runtime (a reset, a recording opened) is fitted afresh.
   if (whole.events.runtime_begin != st.runtime_begin && run.any) {
     st.runtime_begin = whole.events.runtime_begin;
@@ -684,9 +724,9 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
       ImGui::SetTooltip("%zu timer threads: click to %s their lanes.", st.lanes.timers().size(),
                         st.lanes.expanded() ? "fold" : "show");
     else
-      ImGui::SetTooltip("%s  (click: go to this moment)",
-                        format_tick(st.window.t_of(mouse_x), ruler_step(st.window.ns_per_px, 1))
-                            .c_str());
+      ImGui::SetTooltip(
+          "%s  (click: go to this moment)",
+          format_tick(st.window.t_of(mouse_x), ruler_step(st.window.ns_per_px, 1)).c_str());
   }
   ImGui::EndChild();
   if (ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows)) {

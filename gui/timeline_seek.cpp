@@ -2,8 +2,8 @@
 
 namespace pollscope::gui {
 
-std::size_t position_at_time(const record::EventStore& store, std::size_t begin,
-                             std::size_t count, std::uint64_t t) {
+std::size_t position_at_time(const record::EventStore& store, std::size_t begin, std::size_t count,
+                             std::uint64_t t) {
   if (begin >= count) return count;
   // The first event shown after `t` in [begin + 1, count): everything before it is shown.
   std::size_t lo = begin + 1, hi = count;

@@ -80,8 +80,11 @@ std::string format_duration(double ns) {
   else if (u.ns == 1e9)
     std::snprintf(buf, sizeof buf, "%.3f s", v);
   else
-    std::snprintf(buf, sizeof buf, v >= 100 ? "%.0f %s" : v >= 10 ? "%.1f %s" : "%.2f %s", v,
-                  u.name);
+    std::snprintf(buf, sizeof buf,
+                  v >= 100  ? "%.0f %s"
+                  : v >= 10 ? "%.1f %s"
+                            : "%.2f %s",
+                  v, u.name);
   return buf;
 }
 

@@ -146,8 +146,10 @@ public:
   static constexpr std::uint64_t kCyclesPerFire = 195;
 
   explicit TimelineGenerator(StringTable& strings)
-      : name_(strings.intern("yielder")), where_(strings.intern("bench.cpp:1")),
-        await_(strings.intern("bench.cpp:42")), strings_(strings) {}
+      : name_(strings.intern("yielder")),
+        where_(strings.intern("bench.cpp:1")),
+        await_(strings.intern("bench.cpp:42")),
+        strings_(strings) {}
 
   // Appends the next piece of the history: the start, one task's spawn and
   // park, or one yield (with a timer's fire when one is due).
@@ -178,8 +180,7 @@ public:
       add(out, EventKind::PollEnd, id, 0, 0, 4000, await_, Lane::Executor, kExecutor);
       named(out, kExecutor + id, "timer " + std::to_string(id), Lane::Timer, id);
       add(out, EventKind::TimerThreadStarted, id, 0, id, 0, 0, Lane::Timer, kExecutor + id);
-      add(out, EventKind::TimerThreadWaiting, id, 0, id, deadline, 0, Lane::Timer,
-          kExecutor + id);
+      add(out, EventKind::TimerThreadWaiting, id, 0, id, deadline, 0, Lane::Timer, kExecutor + id);
       return;
     }
     if (cycle_++ % kCyclesPerFire == 0 && next_timer_ <= kTasks) fire(out, next_timer_++);
@@ -297,8 +298,9 @@ int main(int argc, char** argv) {
   const std::string_view arg3 = argc > 3 ? argv[3] : "";
   const bool drag = arg3 == "drag";
   const bool timeline = arg3 == "timeline";
-  const std::string_view only =
-      drag ? (argc > 4 ? argv[4] : "") : timeline ? "" : arg3; // drag PANEL
+  const std::string_view only = drag       ? (argc > 4 ? argv[4] : "")
+                                : timeline ? ""
+                                           : arg3; // drag PANEL
   const std::size_t history = drag || timeline ? 10'000'000 : 1'000'000;
   const gui::OpenedWindow win = gui::open_window("pollscope frame bench", 1280, 800);
   if (!win.window) return win.exit_code;

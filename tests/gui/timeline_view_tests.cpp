@@ -138,10 +138,10 @@ TEST_CASE("a click at a time shows every event at or before it, and never an ear
   const std::size_t n = b.events.size();
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint64_t t = store.display_time(i);
-    CHECK(position_at_time(store, 0, n, t) == i + 1); // the event at t is shown
+    CHECK(position_at_time(store, 0, n, t) == i + 1);            // the event at t is shown
     if (i > 0) CHECK(position_at_time(store, 0, n, t - 1) == i); // just before it: not yet
   }
-  CHECK(position_at_time(store, 0, n, 0) == 1);     // before the run: its first event
+  CHECK(position_at_time(store, 0, n, 0) == 1); // before the run: its first event
   CHECK(position_at_time(store, 0, n, UINT64_MAX) == n);
   CHECK(position_at_time(store, 3, n, 0) == 4); // a later runtime begins at 3
 }
