@@ -91,8 +91,8 @@ void draw_chart(const Chart& c, const fold::Histogram& h, const fold::Timeline& 
     ImGui::PopID();
     return;
   }
-  ImGui::TextDisabled("%llu %s   p50 %s   p90 %s   p99 %s",
-                      static_cast<unsigned long long>(h.total), c.unit,
+  ImGui::TextDisabled("%llu %s", static_cast<unsigned long long>(h.total), c.unit);
+  ImGui::TextDisabled("p50 %s   p90 %s   p99 %s",
                       format_duration(static_cast<double>(h.p50())).c_str(),
                       format_duration(static_cast<double>(h.p90())).c_str(),
                       format_duration(static_cast<double>(h.p99())).c_str());

@@ -659,9 +659,11 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
   f.selected = selected;
   f.selected_id = selected ? sel.task : 0;
   f.mouse = io.MousePos;
-  f.mouse_in_plot = ImGui::IsWindowHovered() && io.MousePos.x >= f.origin.x &&
-                    io.MousePos.x < f.origin.x + plot_w && io.MousePos.y >= child_p.y &&
-                    io.MousePos.y < child_p.y + child_h;
+  // (While the plot's button is held, as on the frame a click ends, the
+  // window counts as hovered all the same: that click selects the poll.)
+  f.mouse_in_plot = ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
+                    io.MousePos.x >= f.origin.x && io.MousePos.x < f.origin.x + plot_w &&
+                    io.MousePos.y >= child_p.y && io.MousePos.y < child_p.y + child_h;
   const double lo = std::max(0.0, static_cast<double>(st.origin) + st.window.t0);
   const double hi = std::max(lo + 1, static_cast<double>(st.origin) + st.window.t1(plot_w));
   f.t0 = static_cast<std::uint64_t>(std::min(lo, 1.8e19));
