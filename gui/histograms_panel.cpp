@@ -74,7 +74,9 @@ void select_bucket(const fold::Timeline& tl, const Chart& c, std::size_t k, std:
   st.metric = c.id;
   st.bucket = k;
   st.selected = samples.size();
-  tls.highlight_what = std::to_string(samples.size()) + " " + c.unit + " of " + range_label(k) +
+  std::string unit = c.unit;
+  if (samples.size() == 1) unit.pop_back(); // "1 poll"
+  tls.highlight_what = std::to_string(samples.size()) + " " + unit + " of " + range_label(k) +
                        " (" + c.title + ")";
 }
 

@@ -106,7 +106,7 @@ TEST_CASE("the timeline and histograms draw 1,000 tasks and timer threads at eve
   CHECK(tl.lanes.grouped());
 }
 
-TEST_CASE("a click on the timeline asks for the moment clicked; further right is later") {
+TEST_CASE("a click on the timeline asks for the moment clicked, and further right is later") {
   BareImGui imgui;
   History h(50);
   const FrameView view = h.view();

@@ -81,7 +81,7 @@ TEST_CASE("tick labels use the step's unit and tell neighbouring ticks apart") {
   CHECK(format_duration(12.34e6) == "12.3 ms");
 }
 
-TEST_CASE("a few timer threads get a row each; many fold into one row that expands on click") {
+TEST_CASE("a few timer threads get a row each and many fold into one row that expands on click") {
   LaneLayout few;
   few.set({1, 2}, {3, 4, 5}, LaneHeights{});
   CHECK_FALSE(few.grouped());
