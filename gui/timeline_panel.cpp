@@ -153,13 +153,15 @@ std::size_t seek_position(const fold::Timeline& tl, const EventsView& ev, std::u
   if (ev.store == nullptr || upto == 0) return 0;
   const std::uint64_t near = std::min<std::uint64_t>(tl.event_near_time(t, upto), upto);
   const std::size_t stride = fold::Timeline::kTimeIndexStride;
-  std::size_t lo = near > 2 * stride ? near - 2 * stride : 0;
+  const std::size_t lo = near > 2 * stride ? near - 2 * stride : 0;
   const std::size_t hi = std::min<std::size_t>(near + 2 * stride, upto);
-  // Outside the stride the model promised, fall back to a search of the runtime.
-  if (lo > 0 && axis_time(tl, ev, lo, upto) > t) lo = 0;
-  if (lo == 0 && hi < upto && axis_time(tl, ev, hi - 1, upto) <= t)
-    return position_at_time(*ev.store, ev.runtime_begin, upto,
-                            t - tl.axis_offset_at(ev.runtime_begin, upto));
+  // Outside the window the model promised (it should not be): a binary
+  // search of the runtime on screen, never a walk of the events.
+  if ((lo > 0 && axis_time(tl, ev, lo, upto) > t) ||
+      (hi < upto && axis_time(tl, ev, hi - 1, upto) <= t)) {
+    const std::uint64_t offset = tl.axis_offset_at(ev.runtime_begin, upto);
+    return position_at_time(*ev.store, ev.runtime_begin, upto, t > offset ? t - offset : 0);
+  }
   std::size_t i = lo;
   while (i < hi && axis_time(tl, ev, i, upto) <= t) ++i;
   return std::max<std::size_t>(i, 1);
