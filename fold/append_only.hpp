@@ -71,6 +71,15 @@ public:
 
   // Any thread, for i below a count `published()` returned (or the writer).
   [[nodiscard]] const T& operator[](std::size_t i) const noexcept { return at(i); }
+  // Any thread, under the same rule: elements [i, i + k) for the largest
+  // k <= n that keeps them in one chunk (k >= 1 when n >= 1), as a pointer
+  // and k: hot loops read runs without locating every element.
+  [[nodiscard]] std::pair<const T*, std::size_t> run(std::size_t i, std::size_t n) const noexcept {
+    const auto [chunk, offset] = locate(i);
+    const std::size_t left = (kFirst << chunk) - offset;
+    return {chunks_[chunk].load(std::memory_order_relaxed) + offset, n < left ? n : left};
+  }
+
   // Writer only (or a reader through atomic members of T).
   [[nodiscard]] T& mut(std::size_t i) noexcept { return at(i); }
 

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -26,8 +27,7 @@ struct Histogram {
   // The bucket a value of `ns` falls in.
   [[nodiscard]] static constexpr std::size_t bucket_of(std::uint64_t ns) noexcept {
     if (ns < 4) return static_cast<std::size_t>(ns);
-    std::size_t p = 63;
-    while ((ns >> p) == 0) --p; // p >= 2
+    const auto p = static_cast<std::size_t>(std::bit_width(ns)) - 1; // >= 2
     const std::size_t sub = static_cast<std::size_t>((ns >> (p - 2)) & 3);
     return 4 * (p - 1) + sub;
   }

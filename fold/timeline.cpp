@@ -8,6 +8,8 @@
 #include "fold/timeline_impl.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <utility>
 
 namespace pollscope::fold {
 
@@ -48,6 +50,76 @@ struct PendingArrow {
   bool has_push = false;
 };
 
+// What the writer remembers of a task of the current runtime.
+struct TaskWriter {
+  TaskKey key = kNoIndex;
+  std::uint32_t polls = 0;
+};
+
+// Task ids are dense from 1 within a runtime: a vector, no allocation per
+// event. An odd id (a hand-made log's) goes to a map.
+class TaskTable {
+public:
+  static constexpr TaskId kDense = TaskId{1} << 22;
+  TaskWriter& operator[](TaskId id) {
+    if (id >= kDense) return sparse_[id];
+    if (id >= dense_.size()) dense_.resize(std::max<std::size_t>(id + 1, dense_.size() * 2));
+    return dense_[id];
+  }
+  void clear() {
+    dense_.clear();
+    sparse_.clear();
+  }
+
+private:
+  std::vector<TaskWriter> dense_;
+  std::unordered_map<TaskId, TaskWriter> sparse_;
+};
+
+// Queue entries by ticket, waiting for their pop. Tickets rise in push order
+// and pops come nearly in that order (the channel is FIFO), so a ring from
+// the oldest entry not popped yet: no allocation per push. A ticket below
+// the ring's base, or far beyond it, goes to a map.
+class TicketRing {
+public:
+  // Entries in flight are bounded by the queue's capacity (plus blocked
+  // senders); a ticket further out than this is an odd log's.
+  static constexpr std::uint64_t kSpan = std::uint64_t{1} << 16;
+  void put(std::uint64_t ticket, const PendingArrow& p) {
+    if (ring_.empty()) base_ = ticket;
+    if (ticket < base_ || ticket - base_ > kSpan) {
+      sparse_[ticket] = p;
+      return;
+    }
+    const std::size_t i = static_cast<std::size_t>(ticket - base_);
+    if (i >= ring_.size()) ring_.resize(i + 1);
+    ring_[i] = p;
+  }
+  std::optional<PendingArrow> take(std::uint64_t ticket) {
+    std::optional<PendingArrow> out;
+    if (!ring_.empty() && ticket >= base_ && ticket - base_ < ring_.size()) {
+      out = std::exchange(ring_[static_cast<std::size_t>(ticket - base_)], std::nullopt);
+      while (!ring_.empty() && !ring_.front()) {
+        ring_.pop_front();
+        ++base_;
+      }
+    } else if (auto it = sparse_.find(ticket); it != sparse_.end()) {
+      out = it->second;
+      sparse_.erase(it);
+    }
+    return out;
+  }
+  void clear() {
+    ring_.clear();
+    sparse_.clear();
+  }
+
+private:
+  std::uint64_t base_ = 0;
+  std::deque<std::optional<PendingArrow>> ring_;
+  std::unordered_map<std::uint64_t, PendingArrow> sparse_;
+};
+
 struct LaneWriter {
   std::array<std::optional<Span>, kTracks> open;
   std::array<std::uint64_t, kTracks> last_end{}; // spans never start before this
@@ -70,13 +142,14 @@ struct Writer {
   bool done = false;
 
   // The current runtime's ids (cleared when a runtime opens).
-  std::unordered_map<TaskId, TaskKey> task_keys;
-  std::unordered_map<TaskId, std::uint32_t> poll_numbers;
+  TaskTable tasks;
   std::unordered_map<TimerId, TaskId> timer_tasks;
-  std::unordered_map<WakerId, Arrow> woken;               // woken, not pushed yet
-  std::unordered_map<TaskId, Arrow> spawned;              // spawned, not pushed yet
-  std::unordered_map<std::uint64_t, PendingArrow> queued; // by ticket
-  std::unordered_map<TaskId, PendingArrow> popped;        // popped, not polled yet
+  std::unordered_map<WakerId, Arrow> woken;  // woken, not pushed yet
+  std::unordered_map<TaskId, Arrow> spawned; // spawned, not pushed yet
+  // The entry the executor popped, waiting for its PollBegin (one executor:
+  // a pop is followed by the poll of that task, or by the next pop).
+  std::optional<std::pair<TaskId, PendingArrow>> popped;
+  TicketRing queued;
   // The poll open on the executor: its arrow and delay.
   std::uint32_t poll_arrow = kNoIndex;
   std::uint64_t poll_delay = 0;
@@ -104,16 +177,14 @@ void push_span(Timeline::Impl& im, LaneId lane, std::size_t t, Span s) {
     // Release: a reader that loads the pointer sees the empty track whole.
     ld.tracks[t].store(tr, std::memory_order_release);
   }
-  const std::uint64_t before =
-      tr->busy.writer_size() == 0 ? 0 : tr->busy[tr->busy.writer_size() - 1];
-  // Busy sums and pyramid entries first: a reader that sees span n sees
+  const std::size_t n = tr->keys.writer_size();
+  const std::uint64_t before = n == 0 ? 0 : tr->keys[n - 1].busy;
+  // Keys and pyramid entries first: a reader that sees span n sees
   // everything about spans [0, n) (it bounds its reads by the span count).
-  tr->busy.push_back(before + s.duration());
+  tr->begins_every.push(n, s.begin_t);
+  tr->keys.push_back(SpanKey{s.begin_t, s.duration(), before + s.duration()});
   tr->spans.push_back(s);
-  const auto& spans = tr->spans;
-  tr->longest.grow(spans.writer_size(), [&](std::uint32_t a, std::uint32_t b) {
-    return spans[b].duration() > spans[a].duration();
-  });
+  tr->longest.grow(n + 1, [&](std::size_t k) { return tr->keys[k].duration; });
 }
 
 void push_sample(Timeline::Impl& im, Counter c, std::uint64_t t, std::uint64_t event,
@@ -121,10 +192,11 @@ void push_sample(Timeline::Impl& im, Counter c, std::uint64_t t, std::uint64_t e
   CounterTrack& ct = im.counters[static_cast<std::size_t>(c)];
   const std::size_t n = ct.samples.writer_size();
   if (n > 0) t = std::max(t, ct.samples[n - 1].t); // sorted by time, for the queries
+  ct.times_every.push(n, t);
+  ct.keys.push_back(CounterKey{t, value});
   ct.samples.push_back(CounterSample{t, event, value});
-  const auto& s = ct.samples;
-  ct.min.grow(n + 1, [&](std::uint32_t a, std::uint32_t b) { return s[b].value < s[a].value; });
-  ct.max.grow(n + 1, [&](std::uint32_t a, std::uint32_t b) { return s[b].value > s[a].value; });
+  auto value_of = [&](std::size_t k) { return ct.keys[k].value; };
+  ct.range.grow(n + 1, value_of);
 }
 
 void push_sample(Timeline::Impl& im, Metric m, const SampleRef& r) {
@@ -143,6 +215,8 @@ namespace {
 
 class Appender {
 public:
+  static constexpr std::size_t kMaxRowGap = 1024;
+
   Appender(Timeline::Impl& im, std::uint64_t index, const Event& e)
       : im_(im), w_(*im.w), i_(index), e_(e) {}
 
@@ -288,13 +362,12 @@ private:
     w_.done = false;
     w_.mode = ExecutorMode::Run;
     w_.steps_owed = 0;
-    w_.task_keys.clear();
-    w_.poll_numbers.clear();
+    w_.tasks.clear();
     w_.timer_tasks.clear();
     w_.woken.clear();
     w_.spawned.clear();
     w_.queued.clear();
-    w_.popped.clear();
+    w_.popped.reset();
     w_.poll_arrow = kNoIndex;
     if (im_.counters[0].samples.writer_size() > 0)
       push_sample(im_, Counter::QueueLength, t_, i_, 0);
@@ -307,7 +380,9 @@ private:
   void thread_named() {
     const ThreadIndex row = e_.thread;
     if (row == 0 || row <= im_.lanes.writer_size()) return; // unknown, or named before
-    // Rows are dense from 1; a gap (a hand-made log) gets unnamed lanes.
+    // Rows are dense from 1; a few missing rows (a hand-made log) get unnamed
+    // lanes, a row far beyond the table (a corrupt log) none at all.
+    if (row - im_.lanes.writer_size() > kMaxRowGap) return;
     while (im_.lanes.writer_size() + 1 < row) {
       LaneInfo gap;
       gap.thread = static_cast<ThreadIndex>(im_.lanes.writer_size() + 1);
@@ -329,11 +404,11 @@ private:
   }
 
   TaskKey task_key(TaskId id, StringId name) {
-    if (auto it = w_.task_keys.find(id); it != w_.task_keys.end()) return it->second;
-    const auto key = static_cast<TaskKey>(im_.tasks.writer_size());
+    TaskWriter& tw = w_.tasks[id];
+    if (tw.key != kNoIndex) return tw.key;
+    tw.key = static_cast<TaskKey>(im_.tasks.writer_size());
     im_.tasks.push_back(TaskInfo{id, name, i_});
-    w_.task_keys.emplace(id, key);
-    return key;
+    return tw.key;
   }
 
   Arrow arrow_from_here(ArrowKind kind) const {
@@ -349,8 +424,7 @@ private:
 
   void task_spawned() {
     // A second spawn of an id within one runtime (a hand-made log) is a new task.
-    w_.task_keys.erase(e_.task);
-    w_.poll_numbers.erase(e_.task);
+    w_.tasks[e_.task] = TaskWriter{};
     task_key(e_.task, field::task_name(e_));
     w_.spawned[e_.task] = arrow_from_here(ArrowKind::Spawn);
   }
@@ -362,31 +436,31 @@ private:
     PendingArrow p;
     p.push_t = t_;
     p.has_push = true;
-    auto take = [&](auto& map, auto key) {
-      auto it = map.find(key);
-      if (it == map.end()) return;
+    if (e_.waker != 0) {
+      if (auto it = w_.woken.find(e_.waker); it != w_.woken.end()) {
+        p.arrow = it->second;
+        p.has_arrow = true;
+        w_.woken.erase(it);
+      }
+    } else if (auto it = w_.spawned.find(e_.task); it != w_.spawned.end()) {
       p.arrow = it->second;
       p.has_arrow = true;
-      map.erase(it);
-    };
-    if (e_.waker != 0)
-      take(w_.woken, e_.waker);
-    else
-      take(w_.spawned, e_.task);
+      w_.spawned.erase(it);
+    }
     if (p.has_arrow) {
       p.arrow.push_event = i_;
       p.arrow.push_t = t_;
       p.arrow.push_thread = e_.thread;
     }
-    w_.queued[field::ticket(e_)] = p;
+    w_.queued.put(field::ticket(e_), p);
   }
 
   void queue_pop() {
     push_sample(im_, Counter::QueueLength, t_, i_, field::queue_length(e_));
-    if (auto it = w_.queued.find(field::ticket(e_)); it != w_.queued.end()) {
-      w_.popped[e_.task] = it->second;
-      w_.queued.erase(it);
-    }
+    if (auto p = w_.queued.take(field::ticket(e_)))
+      w_.popped.emplace(e_.task, *p);
+    else
+      w_.popped.reset();
     note_executor();
     if (lane_ && lane_ == w_.exec_lane) {
       w_.waiting = false;
@@ -403,7 +477,7 @@ private:
     w_.poll_arrow = kNoIndex;
     w_.poll_has_delay = false;
     const TaskKey key = task_key(e_.task, 0);
-    const std::uint32_t number = ++w_.poll_numbers[e_.task];
+    const std::uint32_t number = ++w_.tasks[e_.task].polls;
     // The index the poll's span will have: nothing else closes on track 0
     // of this lane before its PollEnd.
     SpanRef ref;
@@ -416,9 +490,9 @@ private:
         ++ref.index;
       }
     }
-    if (auto it = w_.popped.find(e_.task); it != w_.popped.end()) {
-      const PendingArrow p = it->second;
-      w_.popped.erase(it);
+    if (w_.popped && w_.popped->first == e_.task) {
+      const PendingArrow p = w_.popped->second;
+      w_.popped.reset();
       if (p.has_push) {
         w_.poll_delay = t_ - std::min(t_, p.push_t);
         w_.poll_has_delay = true;

@@ -40,6 +40,20 @@
 //     nothing is ever rewritten, so no query takes a lock or waits.
 //   - Queries cost O(pixels * log n) or O(what they return), never O(events):
 //     no frame walks all events. The exceptions say so (`in_bucket`).
+//
+// From a panel, per frame (`pump.timeline()`, `upto = snapshot.events.count`,
+// or the history cursor's position to show the run as it was then):
+//   for each visible lane:  query(lane, 0, t0, t1, width_px, upto, items)
+//     (and track 1 for blocked sends); an item with count 1 is span(lane, 0,
+//     item.first); a merged one is drawn in the colour of span(lane, 0,
+//     item.longest)'s task, with item.count in its tooltip;
+//   counters:               query(Counter::QueueLength, t0, t1, width_px, upto, c)
+//   arrows:                 arrows_in(t0, t1, upto, ids, limit), or for the
+//                           selected task arrows_of(*find_task(id, upto), upto, ids);
+//   the cursor line:        store.display_time(i) + axis_offset_at(i, upto);
+//   click to seek:          event_near_time(t, upto), then the store's times;
+//   histograms:             histogram(m, upto), task_histogram(m, key, upto);
+//                           a clicked bar: in_bucket(m, k, upto, task, refs).
 #pragma once
 
 #include "fold/append_only.hpp"
@@ -188,7 +202,8 @@ struct TaskInfo {
 struct SampleRef {
   std::uint64_t value = 0; // ns
   std::uint64_t event = 0; // the event that completed it (PollEnd, PollBegin, TimerFired)
-  SpanRef span;            // the Poll or TimerWaiting span (kNoIndex: not closed yet)
+  SpanRef span;            // the Poll or TimerWaiting span: the index it has once closed
+                           // (check it against span_count; lane kNoIndex: no lane known)
   TaskId task = 0;
 };
 
@@ -211,10 +226,14 @@ public:
   // The spans of a track closed by the first `upto` events: [0, span_count).
   [[nodiscard]] std::size_t span_count(LaneId lane, std::size_t track,
                                        std::uint64_t upto) const noexcept;
+  // For an index below span_count (a ref from a query, or checked).
   [[nodiscard]] const Span& span(LaneId lane, std::size_t track, std::size_t index) const noexcept;
   [[nodiscard]] const Span& span(SpanRef ref) const noexcept {
     return span(ref.lane, ref.track, ref.index);
   }
+  // Any ref (an arrow's poll, a sample's span): the span if the first `upto`
+  // events closed it, else null.
+  [[nodiscard]] const Span* find_span(SpanRef ref, std::uint64_t upto) const noexcept;
   // The first span (index) whose end is at or after t, among span_count.
   [[nodiscard]] std::size_t first_span_ending_at_or_after(LaneId lane, std::size_t track,
                                                           std::uint64_t t,

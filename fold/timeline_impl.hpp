@@ -18,10 +18,12 @@
 #include "fold/append_only.hpp"
 #include "fold/timeline.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -33,66 +35,172 @@ inline constexpr std::size_t kFan = 16;
 inline constexpr std::size_t kLevels = 7; // 16^7 = 268M spans per block at the top
 inline constexpr std::size_t kCumulativeStride = 8192;
 
-// The pyramid over a sequence: levels[L - 1][b] = the index of the "best"
-// element of block b of kFan^L elements, by `better(a, b)` (a < b: is b
-// strictly better than a?).
+// The pyramid over a sequence: levels[L - 1][b] = the best element of block b
+// of kFan^L elements (the largest key, or the smallest for a `min` pyramid;
+// the earliest of equals), with its key kept beside it so a query never
+// touches the elements its blocks cover.
 struct Pyramid {
-  std::array<AppendOnly<std::uint32_t>, kLevels> levels;
+  struct Entry {
+    std::uint64_t key = 0;
+    std::uint32_t index = 0;
+  };
+  explicit Pyramid(bool min = false) : min(min) {}
 
-  // Writer: element n - 1 was just appended (n elements now).
-  template <typename Better>
-  void grow(std::size_t n, Better better) {
+  [[nodiscard]] bool better(std::uint64_t than, std::uint64_t key) const noexcept {
+    return min ? key < than : key > than;
+  }
+
+  // Writer: element n - 1 was just appended (n elements now); key_of(k) is
+  // element k's key.
+  template <typename KeyOf>
+  void grow(std::size_t n, KeyOf key_of) {
     if (n % kFan != 0) return;
     // Level 1 from the elements, level L from level L - 1's entries.
-    std::uint32_t best = static_cast<std::uint32_t>(n - kFan);
+    Entry best{key_of(n - kFan), static_cast<std::uint32_t>(n - kFan)};
     for (std::size_t k = n - kFan + 1; k < n; ++k)
-      if (better(best, static_cast<std::uint32_t>(k))) best = static_cast<std::uint32_t>(k);
+      if (better(best.key, key_of(k))) best = Entry{key_of(k), static_cast<std::uint32_t>(k)};
     levels[0].push_back(best);
     for (std::size_t L = 1; L < kLevels; ++L) {
       const std::size_t m = levels[L - 1].writer_size();
       if (m % kFan != 0) return;
-      std::uint32_t b = levels[L - 1][m - kFan];
+      Entry b = levels[L - 1][m - kFan];
       for (std::size_t k = m - kFan + 1; k < m; ++k)
-        if (better(b, levels[L - 1][k])) b = levels[L - 1][k];
+        if (better(b.key, levels[L - 1][k].key)) b = levels[L - 1][k];
       levels[L].push_back(b);
     }
   }
 
-  // Any thread: the best element of [i, j) (i < j, all published), walking
-  // left to right so the earliest of equals wins.
-  template <typename Better>
-  [[nodiscard]] std::uint32_t best(std::size_t i, std::size_t j, Better better) const {
-    std::uint32_t result = static_cast<std::uint32_t>(i);
-    auto consider = [&](std::uint32_t k) {
-      if (better(result, k)) result = k;
-    };
+  // Any thread: how many entries of each level a query may use (loaded once
+  // per query rather than once per step).
+  using Counts = std::array<std::size_t, kLevels>;
+  [[nodiscard]] Counts published() const noexcept {
+    Counts c{};
+    for (std::size_t L = 0; L < kLevels; ++L) c[L] = levels[L].published();
+    return c;
+  }
+
+  // Any thread: the best element of [i, j) (i < j, all published) whose keys
+  // are `keys`, walking left to right so the earliest of equals wins: single
+  // elements up to the first aligned block, whole blocks of the highest level
+  // that fits, and single elements again at the right end. Each stretch is
+  // read as runs of memory (AppendOnly::run).
+  template <typename T, typename Key>
+  [[nodiscard]] std::uint32_t best(std::size_t i, std::size_t j, const Counts& counts,
+                                   const AppendOnly<T>& keys, Key key) const {
+    Entry result{key(keys[i]), static_cast<std::uint32_t>(i)};
     std::size_t pos = i + 1;
     while (pos < j) {
-      std::size_t taken = 0;
-      std::size_t block = kFan;
-      for (std::size_t L = 1; L <= kLevels; ++L, block *= kFan) {
+      std::size_t taken = 0, size = 1;
+      for (std::size_t L = 1, block = kFan; L <= kLevels; ++L, block *= kFan) {
         if (pos % block != 0 || pos + block > j) break;
-        if (pos / block >= levels[L - 1].published()) break;
+        if (pos / block >= counts[L - 1]) break;
         taken = L;
+        size = block;
       }
       if (taken == 0) {
-        consider(static_cast<std::uint32_t>(pos));
-        ++pos;
+        // Singles, to the next block boundary (or to j if no block fits there).
+        std::size_t stop = std::min(j, (pos / kFan + 1) * kFan);
+        if (stop + kFan > j || stop / kFan >= counts[0]) stop = j;
+        while (pos < stop) {
+          const auto [p, k] = keys.run(pos, stop - pos);
+          for (std::size_t x = 0; x < k; ++x)
+            if (better(result.key, key(p[x])))
+              result = Entry{key(p[x]), static_cast<std::uint32_t>(pos + x)};
+          pos += k;
+        }
         continue;
       }
-      std::size_t size = 1;
-      for (std::size_t L = 0; L < taken; ++L) size *= kFan;
-      consider(levels[taken - 1][pos / size]);
-      pos += size;
+      // Consecutive blocks of this level, up to the next block of the level
+      // above, the end of what fits, or the end of what is published.
+      const std::size_t first = pos / size;
+      std::size_t blocks = std::min((j - pos) / size, counts[taken - 1] - first);
+      if (taken < kLevels) blocks = std::min(blocks, kFan - first % kFan);
+      std::size_t b = first;
+      while (b < first + blocks) {
+        const auto [p, k] = levels[taken - 1].run(b, first + blocks - b);
+        for (std::size_t x = 0; x < k; ++x)
+          if (better(result.key, p[x].key)) result = p[x];
+        b += k;
+      }
+      pos += blocks * size;
     }
-    return result;
+    return result.index;
+  }
+
+  std::array<AppendOnly<Entry>, kLevels> levels;
+  bool min;
+};
+
+// Every 16th, 256th and 4096th key of a sorted sequence, so a search for
+// where a pixel column ends narrows down through small arrays that stay in
+// cache (a few KB for millions of spans) before it touches the keys: a
+// handful of cache misses per column rather than one per step of a binary
+// search over the whole track.
+struct Strided {
+  static constexpr std::array<std::size_t, 3> kStride = {16, 256, 4096};
+  std::array<AppendOnly<std::uint64_t>, 3> keys; // keys[L][b] = the key of element b * kStride[L]
+
+  // Writer: element `index` (the newest) has `key`.
+  void push(std::size_t index, std::uint64_t key) {
+    for (std::size_t L = 0; L < kStride.size(); ++L)
+      if (index % kStride[L] == 0) keys[L].push_back(key);
+  }
+
+  // Any thread: the first index in [lo, hi) whose key fails `pred` (true, then
+  // false, along the sorted keys), or hi; `all` are the elements' keys.
+  template <typename T, typename Key, typename Pred>
+  [[nodiscard]] std::size_t find(std::size_t lo, std::size_t hi, const AppendOnly<T>& all, Key key,
+                                 Pred pred) const {
+    for (std::size_t L = kStride.size(); L-- > 0;) {
+      const std::size_t stride = kStride[L];
+      const std::size_t b_lo = (lo + stride - 1) / stride;
+      const std::size_t b_hi = std::min((hi + stride - 1) / stride, keys[L].published());
+      if (b_lo >= b_hi) continue;
+      const std::size_t b = gallop_keys(keys[L], b_lo, b_hi, std::identity{}, pred);
+      if (b > b_lo) lo = std::max(lo, (b - 1) * stride + 1); // element (b-1)*stride passes
+      if (b < b_hi) hi = std::min(hi, b * stride);           // element b*stride fails
+    }
+    return gallop_keys(all, lo, hi, key, pred);
+  }
+
+  // The first index in [lo, hi) whose key fails `pred`: steps of 1, 2, 4, ...
+  // from lo, then a binary search in the last step.
+  template <typename T, typename Key, typename Pred>
+  static std::size_t gallop_keys(const AppendOnly<T>& k, std::size_t lo, std::size_t hi, Key key,
+                                 Pred pred) {
+    std::size_t step = 1;
+    while (lo < hi && pred(key(k[lo]))) {
+      if (lo + step >= hi || !pred(key(k[lo + step]))) {
+        hi = std::min(hi, lo + step);
+        ++lo;
+        break;
+      }
+      lo += step;
+      step *= 2;
+    }
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (pred(key(k[mid])))
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo;
   }
 };
 
+// One span's figures the LOD query reads, side by side: one cache line
+// serves the column search, the item's ends, its busy time and the longest
+// span, where a Span would take three.
+struct SpanKey {
+  std::uint64_t begin = 0, duration = 0;
+  std::uint64_t busy = 0; // the durations of spans [0, this one], summed
+};
 struct Track {
   AppendOnly<Span> spans;
-  AppendOnly<std::uint64_t> busy; // busy[i]: the durations of spans [0, i], summed
-  Pyramid longest;
+  AppendOnly<SpanKey> keys; // keys[i]: spans[i]'s
+  Strided begins_every;     // over the keys' begin
+  Pyramid longest;          // over the keys' duration
 };
 
 struct LaneData {
@@ -106,9 +214,98 @@ struct LaneData {
   std::array<std::atomic<Track*>, kTracks> tracks{};
 };
 
+// The least and greatest value of every aligned block of kFan^L samples, as
+// Pyramid keeps the best: one walk finds both, reading each level once.
+struct RangePyramid {
+  struct Entry {
+    std::uint64_t min = 0, max = 0;
+  };
+  using Counts = std::array<std::size_t, kLevels>;
+
+  // Writer: element n - 1 was just appended; value_of(k) is element k's value.
+  template <typename ValueOf>
+  void grow(std::size_t n, ValueOf value_of) {
+    if (n % kFan != 0) return;
+    Entry e{value_of(n - kFan), value_of(n - kFan)};
+    for (std::size_t k = n - kFan + 1; k < n; ++k) {
+      e.min = std::min(e.min, value_of(k));
+      e.max = std::max(e.max, value_of(k));
+    }
+    levels[0].push_back(e);
+    for (std::size_t L = 1; L < kLevels; ++L) {
+      const std::size_t m = levels[L - 1].writer_size();
+      if (m % kFan != 0) return;
+      Entry b = levels[L - 1][m - kFan];
+      for (std::size_t k = m - kFan + 1; k < m; ++k) {
+        b.min = std::min(b.min, levels[L - 1][k].min);
+        b.max = std::max(b.max, levels[L - 1][k].max);
+      }
+      levels[L].push_back(b);
+    }
+  }
+
+  [[nodiscard]] Counts published() const noexcept {
+    Counts c{};
+    for (std::size_t L = 0; L < kLevels; ++L) c[L] = levels[L].published();
+    return c;
+  }
+
+  // Any thread: min and max over [i, j) (i < j, all published), the walk of
+  // Pyramid::best.
+  template <typename T, typename ValueOf>
+  [[nodiscard]] Entry range(std::size_t i, std::size_t j, const Counts& counts,
+                            const AppendOnly<T>& values, ValueOf value_of) const {
+    Entry r{value_of(values[i]), value_of(values[i])};
+    std::size_t pos = i + 1;
+    while (pos < j) {
+      std::size_t taken = 0, size = 1;
+      for (std::size_t L = 1, block = kFan; L <= kLevels; ++L, block *= kFan) {
+        if (pos % block != 0 || pos + block > j) break;
+        if (pos / block >= counts[L - 1]) break;
+        taken = L;
+        size = block;
+      }
+      if (taken == 0) {
+        std::size_t stop = std::min(j, (pos / kFan + 1) * kFan);
+        if (stop + kFan > j || stop / kFan >= counts[0]) stop = j;
+        while (pos < stop) {
+          const auto [p, k] = values.run(pos, stop - pos);
+          for (std::size_t x = 0; x < k; ++x) {
+            r.min = std::min(r.min, value_of(p[x]));
+            r.max = std::max(r.max, value_of(p[x]));
+          }
+          pos += k;
+        }
+        continue;
+      }
+      const std::size_t first = pos / size;
+      std::size_t blocks = std::min((j - pos) / size, counts[taken - 1] - first);
+      if (taken < kLevels) blocks = std::min(blocks, kFan - first % kFan);
+      std::size_t b = first;
+      while (b < first + blocks) {
+        const auto [p, k] = levels[taken - 1].run(b, first + blocks - b);
+        for (std::size_t x = 0; x < k; ++x) {
+          r.min = std::min(r.min, p[x].min);
+          r.max = std::max(r.max, p[x].max);
+        }
+        b += k;
+      }
+      pos += blocks * size;
+    }
+    return r;
+  }
+
+  std::array<AppendOnly<Entry>, kLevels> levels;
+};
+
+struct CounterKey {
+  std::uint64_t t = 0, value = 0;
+};
 struct CounterTrack {
   AppendOnly<CounterSample> samples;
-  Pyramid min, max;
+  AppendOnly<CounterKey> keys; // dense copies, as Track's
+  Strided times_every;         // over the keys' t
+  RangePyramid range;          // over the keys' value
 };
 
 struct TaskRecord {

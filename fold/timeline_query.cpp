@@ -71,6 +71,13 @@ const Span& Timeline::span(LaneId lane, std::size_t track, std::size_t index) co
   return impl_->lanes[lane].tracks[track].load(std::memory_order_acquire)->spans[index];
 }
 
+const Span* Timeline::find_span(SpanRef ref, std::uint64_t upto) const noexcept {
+  if (ref.lane == kNoIndex || ref.index == kNoIndex) return nullptr;
+  if (ref.lane >= lane_count(upto) || ref.index >= span_count(ref.lane, ref.track, upto))
+    return nullptr;
+  return &span(ref);
+}
+
 std::size_t Timeline::first_span_ending_at_or_after(LaneId lane, std::size_t track, std::uint64_t t,
                                                     std::uint64_t upto) const noexcept {
   const Track* tr = impl_->track(lane, track);
@@ -85,25 +92,26 @@ void Timeline::query(LaneId lane, std::size_t track, std::uint64_t t0, std::uint
   const Track* tr = impl_->track(lane, track);
   if (tr == nullptr || t1 < t0) return;
   const auto& spans = tr->spans;
+  const auto& keys = tr->keys;
   const std::size_t n = impl_->closed_spans(*tr, upto);
   const Columns col(t0, t1, pixels);
-  auto longer = [&](std::uint32_t a, std::uint32_t b) {
-    return spans[b].duration() > spans[a].duration();
-  };
+  const Pyramid::Counts levels = tr->longest.published();
+  auto begin = [](const SpanKey& k) { return k.begin; };
+  auto duration = [](const SpanKey& k) { return k.duration; };
   std::size_t i = partition(0, n, [&](std::size_t k) { return spans[k].end_t < t0; });
-  while (i < n && spans[i].begin_t <= t1) {
-    const std::uint64_t c = col.of(spans[i].begin_t);
+  while (i < n && keys[i].begin <= t1) {
+    const std::uint64_t c = col.of(keys[i].begin);
     // Every span that begins in column c (and in the view) joins the item.
-    const std::size_t j = partition(i + 1, n, [&](std::size_t k) {
-      return spans[k].begin_t <= t1 && col.of(spans[k].begin_t) <= c;
-    });
+    const std::size_t j = tr->begins_every.find(
+        i + 1, n, keys, begin, [&](std::uint64_t b) { return b <= t1 && col.of(b) <= c; });
+    const SpanKey& last = keys[j - 1];
     LodItem item;
-    item.begin_t = spans[i].begin_t;
-    item.end_t = spans[j - 1].end_t;
-    item.busy_ns = tr->busy[j - 1] - (i == 0 ? 0 : tr->busy[i - 1]);
+    item.begin_t = keys[i].begin;
+    item.end_t = last.begin + last.duration;
+    item.busy_ns = last.busy - (i == 0 ? 0 : keys[i - 1].busy);
     item.first = static_cast<std::uint32_t>(i);
     item.count = static_cast<std::uint32_t>(j - i);
-    item.longest = j - i == 1 ? item.first : tr->longest.best(i, j, longer);
+    item.longest = j - i == 1 ? item.first : tr->longest.best(i, j, levels, keys, duration);
     out.push_back(item);
     i = j;
   }
@@ -125,23 +133,25 @@ void Timeline::query(Counter c, std::uint64_t t0, std::uint64_t t1, double pixel
   out.clear();
   if (t1 < t0) return;
   const CounterTrack& ct = impl_->counters[static_cast<std::size_t>(c)];
-  const auto& s = ct.samples;
+  const auto& keys = ct.keys;
   const std::size_t n = sample_count(c, upto);
   const Columns col(t0, t1, pixels);
-  std::size_t i = partition(0, n, [&](std::size_t k) { return s[k].t < t0; });
+  const RangePyramid::Counts levels = ct.range.published();
+  auto time = [](const CounterKey& k) { return k.t; };
+  auto value = [](const CounterKey& k) { return k.value; };
+  std::size_t i = partition(0, n, [&](std::size_t k) { return keys[k].t < t0; });
   if (i > 0) --i; // the sample that holds the value at t0
-  auto lower = [&](std::uint32_t a, std::uint32_t b) { return s[b].value < s[a].value; };
-  auto higher = [&](std::uint32_t a, std::uint32_t b) { return s[b].value > s[a].value; };
-  while (i < n && s[i].t <= t1) {
-    const std::uint64_t cc = col.of(s[i].t);
-    const std::size_t j =
-        partition(i + 1, n, [&](std::size_t k) { return s[k].t <= t1 && col.of(s[k].t) <= cc; });
+  while (i < n && keys[i].t <= t1) {
+    const std::uint64_t cc = col.of(keys[i].t);
+    const std::size_t j = ct.times_every.find(
+        i + 1, n, keys, time, [&](std::uint64_t t) { return t <= t1 && col.of(t) <= cc; });
     CounterItem item;
-    item.begin_t = s[i].t;
-    item.end_t = s[j - 1].t;
-    item.min = s[ct.min.best(i, j, lower)].value;
-    item.max = s[ct.max.best(i, j, higher)].value;
-    item.last = s[j - 1].value;
+    item.begin_t = keys[i].t;
+    item.end_t = keys[j - 1].t;
+    const RangePyramid::Entry r = ct.range.range(i, j, levels, keys, value);
+    item.min = r.min;
+    item.max = r.max;
+    item.last = keys[j - 1].value;
     item.first = static_cast<std::uint32_t>(i);
     item.count = static_cast<std::uint32_t>(j - i);
     out.push_back(item);

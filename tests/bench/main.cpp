@@ -10,6 +10,7 @@
 //   pollscope-bench reset [1000]
 //   pollscope-bench seek [10000000] [10000] [2000]
 //   pollscope-bench recording [10000000]
+//   pollscope-bench timeline [10000000] [10000] [10000]
 //
 // Bad input: a message on stderr and exit status 2. compare.sh runs it side
 // by side with the anchor; workloads.hpp lists what each workload measures.
@@ -120,13 +121,28 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   rec->callback([&] { run = [&] { return recording_bench(rec_events); }; });
 
+  std::size_t tl_events = 10'000'000, tl_tasks = 10000, tl_timers = 10000;
+  auto* tlc = app.add_subcommand(
+      "timeline", "the timeline's index over E events of T tasks and R timer threads: build "
+                  "time, then frame queries zoomed out, on one poll and panning");
+  tlc->add_option("E", tl_events, "events (about)")
+      ->check(CLI::Range(std::size_t{1000}, std::size_t{100'000'000}))
+      ->capture_default_str();
+  tlc->add_option("T", tl_tasks, "tasks")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  tlc->add_option("R", tl_timers, "timer threads (each a lane)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  tlc->callback([&] { run = [&] { return timeline_bench(tl_events, tl_tasks, tl_timers); }; });
+
   if (argc > 1 && argv[1][0] != '-') {
     const std::string_view w = argv[1];
     if (w != "yield" && w != "spawn" && w != "timers" && w != "latency" && w != "log" &&
-        w != "reset" && w != "seek" && w != "recording") {
+        w != "reset" && w != "seek" && w != "recording" && w != "timeline") {
       std::fprintf(stderr,
                    "pollscope-bench: unknown workload '%s' (yield, spawn, timers, latency, log, "
-                   "reset, seek, recording)\n",
+                   "reset, seek, recording, timeline)\n",
                    argv[1]);
       return 2;
     }

@@ -10,6 +10,8 @@
 //   reset_bench.cpp    reset [T]              tearing down T waiting timer threads
 //   seek_bench.cpp     seek [E] [T] [S]       cursor seeks to random events of a recorded run
 //   recording_bench.cpp recording [M]         .pscope save/stream/open and trace export of M events
+//   timeline_bench.cpp timeline [E] [T] [R]   the timeline's index over E events: build, frame
+//   queries
 #pragma once
 
 #include "bench_common.hpp"
@@ -29,5 +31,8 @@ namespace pollscope::bench {
 // E events of T yielding tasks recorded by the FoldPump, then S random seeks.
 [[nodiscard]] Json seek_bench(std::size_t events, std::size_t tasks, std::size_t seeks);
 [[nodiscard]] Json recording_bench(std::size_t events);
+// A synthetic E-event log of T tasks and R timer threads into fold::Timeline,
+// then frames of timeline queries zoomed out, on one poll, and panning.
+[[nodiscard]] Json timeline_bench(std::size_t events, std::size_t tasks, std::size_t timers);
 
 } // namespace pollscope::bench

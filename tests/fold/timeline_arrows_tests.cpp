@@ -71,8 +71,10 @@ void check_endpoints(const Run& r) {
     CHECK(to.task == a.task);
     CHECK(a.from_event < a.push_event);
     CHECK(a.push_event < a.to_event);
-    // The poll span the arrow lands on begins at that PollBegin.
-    REQUIRE(a.poll.index < tl.span_count(a.poll.lane, 0, n));
+    // The poll span the arrow lands on begins at that PollBegin; before its
+    // PollEnd it is not there yet.
+    REQUIRE(tl.find_span(a.poll, n) != nullptr);
+    CHECK(tl.find_span(a.poll, a.to_event + 1) == nullptr);
     const Span& poll = tl.span(a.poll);
     CHECK(poll.kind == SpanKind::Poll);
     CHECK(poll.begin_event == a.to_event);
