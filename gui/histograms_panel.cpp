@@ -76,8 +76,8 @@ void select_bucket(const fold::Timeline& tl, const Chart& c, std::size_t k, std:
   st.selected = samples.size();
   std::string unit = c.unit;
   if (samples.size() == 1) unit.pop_back(); // "1 poll"
-  tls.highlight_what = std::to_string(samples.size()) + " " + unit + " of " + range_label(k) +
-                       " (" + c.title + ")";
+  tls.highlight_what =
+      std::to_string(samples.size()) + " " + unit + " of " + range_label(k) + " (" + c.title + ")";
 }
 
 void draw_chart(const Chart& c, const fold::Histogram& h, const fold::Timeline& tl,
