@@ -265,8 +265,7 @@ void App::draw() {
   if (open_.timeline)
     draw_timeline(view, live, pump_->timeline(), timeline_, selection_, &open_.timeline);
   if (open_.histograms)
-    draw_histograms(view, pump_->timeline(), histograms_, timeline_, selection_,
-                    &open_.histograms);
+    draw_histograms(view, pump_->timeline(), histograms_, timeline_, selection_, &open_.histograms);
   if (open_.metrics) ImGui::ShowMetricsWindow(&open_.metrics);
   draw_file_popup(); // last: opening a file replaces the pump, the cursor and `snap` with it
 

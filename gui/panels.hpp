@@ -152,7 +152,7 @@ struct LintsPanelState {
 // was asked for stay the same: a still view (a paused run, a recording)
 // costs no model query at all, and a moving one one query a row.
 struct TimelineRowCache {
-  std::uint32_t lane = 0; // fold::LaneId, or the fold::Counter for a counter
+  std::uint32_t lane = 0;  // fold::LaneId, or the fold::Counter for a counter
   std::uint32_t track = 0; // 0, 1; kCounterTrackKey for a counter
   std::uint64_t t0 = 0, t1 = 0, upto = 0;
   double pixels = 0;
