@@ -8,6 +8,7 @@
 #include "fold/timeline_impl.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <deque>
 #include <utility>
 
@@ -139,6 +140,7 @@ struct Writer {
   std::uint64_t steps_owed = 0;
   bool waiting = false;
   bool in_poll = false;
+  bool holding = false; // popped a task, its poll not over (the fold's current_task)
   bool done = false;
 
   // The current runtime's ids (cleared when a runtime opens).
@@ -238,6 +240,7 @@ public:
     case EventKind::ExecutorWaiting:
       note_executor();
       w_.waiting = true;
+      w_.holding = false; // it cannot wait on the queue while holding a task
       settle_executor();
       break;
     case EventKind::ExecutorMode:
@@ -254,6 +257,7 @@ public:
     case EventKind::ExecutorDone:
       w_.done = true;
       w_.in_poll = false;
+      w_.holding = false;
       settle_executor();
       break;
     case EventKind::WakerWoken: waker_woken(); break;
@@ -328,7 +332,7 @@ private:
   void settle_executor() {
     if (!w_.exec_lane) return;
     std::optional<SpanKind> want;
-    if (w_.done || w_.in_poll)
+    if (w_.done || w_.in_poll || w_.holding)
       want.reset();
     else if (w_.mode == ExecutorMode::Pause)
       want = SpanKind::Paused;
@@ -355,6 +359,7 @@ private:
     // Ids restart: nothing pending carries over. The old executor's idle
     // span ends here.
     w_.in_poll = false;
+    w_.holding = false;
     w_.waiting = false;
     w_.done = true;
     settle_executor();
@@ -464,6 +469,7 @@ private:
     note_executor();
     if (lane_ && lane_ == w_.exec_lane) {
       w_.waiting = false;
+      w_.holding = true; // from the pop to the poll's end the executor is busy with it
       if (w_.steps_owed > 0) --w_.steps_owed;
       settle_executor();
     }
@@ -515,8 +521,7 @@ private:
         im_.arrows.push_back(a);
         rec.last_arrow.store(index, std::memory_order_release);
         const std::uint64_t len = a.to_t - std::min(a.to_t, a.from_t);
-        if (len > im_.longest_arrow.load(std::memory_order_relaxed))
-          im_.longest_arrow.store(len, std::memory_order_relaxed);
+        im_.by_length[static_cast<std::size_t>(std::bit_width(len))].push_back(index);
         w_.poll_arrow = index;
       }
     }
@@ -535,6 +540,7 @@ private:
 
   void poll_end() {
     w_.in_poll = false;
+    w_.holding = false;
     std::optional<SpanRef> ref;
     if (lane_) {
       LaneWriter& lw = w_.lanes[*lane_];

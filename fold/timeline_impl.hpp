@@ -354,7 +354,11 @@ struct Timeline::Impl {
   std::array<Series, kMetricCount> series;
   AppendOnly<OffsetChange> offsets;
   AppendOnly<std::uint64_t> times; // [k]: axis display time of event k * kTimeIndexStride
-  std::atomic<std::uint64_t> longest_arrow{0}; // to_t - from_t, the largest so far
+  // The arrows by length class: by_length[k] lists (in to_t order) the arrows
+  // with to_t - from_t < 2^k and >= 2^(k-1), so a query for a window scans
+  // each class only as far past the window's end as that class reaches.
+  static constexpr std::size_t kLengthClasses = 65;
+  std::array<AppendOnly<std::uint32_t>, kLengthClasses> by_length;
 
   std::unique_ptr<Writer> w;
 

@@ -171,16 +171,28 @@ const Arrow& Timeline::arrow(std::size_t index) const noexcept { return impl_->a
 void Timeline::arrows_in(std::uint64_t t0, std::uint64_t t1, std::uint64_t upto,
                          std::vector<std::uint32_t>& out, std::size_t limit) const {
   out.clear();
-  if (t1 < t0) return;
+  if (t1 < t0 || limit == 0) return;
   const auto& a = impl_->arrows;
   const std::size_t n = arrow_count(upto);
-  // Sorted by to_t; an arrow ending past t1 can start in the view only if it
-  // is no longer than the longest arrow yet.
-  const std::uint64_t longest = impl_->longest_arrow.load(std::memory_order_relaxed);
-  const std::uint64_t reach = t1 + std::min(longest, UINT64_MAX - t1);
-  std::size_t i = partition(0, n, [&](std::size_t k) { return a[k].to_t < t0; });
-  for (; i < n && a[i].to_t <= reach && out.size() < limit; ++i)
-    if (a[i].from_t <= t1) out.push_back(static_cast<std::uint32_t>(i));
+  // Class k holds arrows shorter than 2^k, sorted by to_t: one crosses the
+  // view only if its to_t is in [t0, t1 + 2^k). Past t1 + 2^(k-1) most of
+  // what a class holds starts after the view, so the scan wastes little.
+  for (std::size_t k = 0; k < Impl::kLengthClasses; ++k) {
+    const auto& cls = impl_->by_length[k];
+    const std::size_t m = partition(0, cls.published(), [&](std::size_t x) { return cls[x] < n; });
+    if (m == 0) continue;
+    const std::uint64_t reach =
+        k >= 64 ? UINT64_MAX : t1 + std::min((std::uint64_t{1} << k), UINT64_MAX - t1);
+    std::size_t x = partition(0, m, [&](std::size_t y) { return a[cls[y]].to_t < t0; });
+    for (std::size_t taken = 0; x < m && a[cls[x]].to_t <= reach && taken < limit; ++x)
+      if (a[cls[x]].from_t <= t1) {
+        out.push_back(cls[x]);
+        ++taken;
+      }
+  }
+  // In order of their polls (arrow order), the first `limit`.
+  std::sort(out.begin(), out.end());
+  if (out.size() > limit) out.resize(limit);
 }
 
 void Timeline::arrows_of(TaskKey task, std::uint64_t upto, std::vector<std::uint32_t>& out) const {

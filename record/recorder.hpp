@@ -4,9 +4,9 @@
 // (record/fold_pump.hpp) drives it on its thread and publishes snapshots.
 //
 // Threading: one writer thread calls `append`; readers follow the contracts
-// of EventStore and Checkpoints (published counts only). `runtime_begin_at`
-// is for any thread: the list of runtime openings is guarded by a mutex,
-// taken by the writer only when a runtime opens (rare).
+// of EventStore, Checkpoints and fold::Timeline (published counts only).
+// `runtime_begin_at` is for any thread: the list of runtime openings is
+// guarded by a mutex, taken by the writer only when a runtime opens (rare).
 #pragma once
 
 #include "fold/fold.hpp"

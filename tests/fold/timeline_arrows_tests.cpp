@@ -13,6 +13,7 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string_view>
 #include <vector>
 
@@ -219,6 +220,32 @@ TEST_CASE("arrows_in returns the arrows that cross the view and no other") {
   // Before the events that made it, the arrow is not there.
   CHECK(tl.arrow_count(wake.to_event) == 1);
   CHECK(tl.arrow_count(wake.to_event + 1) == 2);
+}
+
+TEST_CASE("arrows_in finds every arrow that crosses a window, long and short, as a naive scan "
+          "does") {
+  Run r;
+  run_scenario("random-timers", r, 50);
+  const Timeline& tl = r.timeline;
+  const std::uint64_t n = r.events.size();
+  const std::uint64_t end = tl.end_time(n) + 1;
+  std::mt19937_64 rng(5);
+  std::vector<std::uint32_t> got;
+  for (int k = 0; k < 200; ++k) {
+    const std::uint64_t t0 = std::uniform_int_distribution<std::uint64_t>(0, end)(rng);
+    const std::uint64_t t1 =
+        t0 + (std::uniform_int_distribution<std::uint64_t>(0, end)(rng) >> (k % 30));
+    std::vector<std::uint32_t> want;
+    for (std::uint32_t x = 0; x < tl.arrow_count(n); ++x)
+      if (tl.arrow(x).to_t >= t0 && tl.arrow(x).from_t <= t1) want.push_back(x);
+    CAPTURE(t0);
+    CAPTURE(t1);
+    tl.arrows_in(t0, t1, n, got);
+    CHECK(got == want);
+    tl.arrows_in(t0, t1, n, got, 3);
+    want.resize(std::min<std::size_t>(want.size(), 3));
+    CHECK(got == want);
+  }
 }
 
 TEST_CASE("the histograms count what the fold counts: polls, and every fired timer") {

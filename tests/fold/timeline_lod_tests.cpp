@@ -437,6 +437,48 @@ TEST_CASE("a reader querying at the published count while the writer appends see
   CHECK(tl.span_count(0, 0, s.log.size()) > 20000);
 }
 
+TEST_CASE("the executor lane shows paused, waiting for a step and waiting on an empty queue "
+          "between its polls") {
+  Timeline tl;
+  std::uint64_t t = 0;
+  auto add = [&](EventKind k, ThreadIndex thread, std::uint64_t a = 0, std::uint64_t b = 0) {
+    Event e;
+    e.kind = k;
+    e.t = t += 100;
+    e.thread = thread;
+    e.task = 1;
+    e.a = a;
+    e.b = b;
+    tl.append(e);
+  };
+  add(EventKind::ThreadNamed, 1, 0, static_cast<std::uint64_t>(Lane::Executor));
+  add(EventKind::ThreadNamed, 2, 0, static_cast<std::uint64_t>(Lane::Control));
+  add(EventKind::ExecutorMode, 2, static_cast<std::uint64_t>(ExecutorMode::Pause)); // paused
+  add(EventKind::ExecutorMode, 2, static_cast<std::uint64_t>(ExecutorMode::Step));  // no step owed
+  add(EventKind::StepRequested, 2, 1);                                              // one owed
+  add(EventKind::QueuePop, 1, 0, 0);                                                // pays it
+  add(EventKind::PollBegin, 1);
+  add(EventKind::PollEnd, 1); // Step mode, nothing owed: waiting for a step again
+  add(EventKind::ExecutorMode, 2, static_cast<std::uint64_t>(ExecutorMode::Run));
+  add(EventKind::ExecutorWaiting, 1); // the queue is empty
+  add(EventKind::QueuePop, 1, 1, 0);
+  const std::uint64_t n = tl.writer_events();
+  std::vector<SpanKind> kinds;
+  for (std::size_t i = 0; i < tl.span_count(0, 0, n); ++i) kinds.push_back(tl.span(0, 0, i).kind);
+  CHECK(kinds == std::vector<SpanKind>{SpanKind::Paused, SpanKind::StepWait, SpanKind::Poll,
+                                       SpanKind::StepWait, SpanKind::WaitingEmpty});
+  // Paused from Pause to Step; a step owed from StepRequested on, so no
+  // span until the poll (the pop pays the step and hands over the task);
+  // then a step wait until Run, and the wait on the empty queue to its pop.
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>> want = {
+      {300, 400}, {400, 500}, {700, 800}, {800, 900}, {1000, 1100}};
+  for (std::size_t i = 0; i < kinds.size() && i < want.size(); ++i) {
+    CAPTURE(i);
+    CHECK(tl.span(0, 0, i).begin_t == want[i].first);
+    CHECK(tl.span(0, 0, i).end_t == want[i].second);
+  }
+}
+
 TEST_CASE("a corrupt log's far-out rows, ids and tickets make no lanes or entries of their own") {
   Timeline tl;
   auto add = [&](EventKind k, ThreadIndex thread, TaskId task, std::uint64_t a) {
