@@ -108,6 +108,8 @@ void App::reset_view_state() {
   timers_ = TimersPanelState{};
   event_log_ = EventLogState{};
   output_ = OutputPanelState{};
+  timeline_ = TimelineState{};
+  histograms_ = HistogramsState{};
   lints_.lints.clear();
   lints_.serial = 0;
   history_ = HistoryState{};
@@ -207,6 +209,11 @@ void App::draw() {
     event_log_.seek_request = SIZE_MAX;
     event_log_.follow = true;
   }
+  if (timeline_.seek_request != SIZE_MAX) { // a click on the timeline, last frame
+    history_go(history_, timeline_.seek_request, count);
+    timeline_.seek_request = SIZE_MAX;
+    event_log_.follow = true;
+  }
   if (handle_history_keys(history_, *pump_, count)) event_log_.follow = true;
   open_on_first_step(live);
   apply_steps(live);
@@ -242,7 +249,7 @@ void App::draw() {
     event_log_.filter.task = 0;
   }
 
-  handle_shortcuts(*controller_, live, controls_);
+  handle_shortcuts(*controller_, live, controls_, !timeline_.has_keys); // S: the timeline's zoom
   const ImGuiIO& io = ImGui::GetIO();
   if (io.KeyCtrl && !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) {
     if (ImGui::IsKeyPressed(static_cast<unsigned char>('S'), false))
@@ -262,6 +269,10 @@ void App::draw() {
   if (open_.output) draw_output(view, output_, &open_.output);
   if (open_.lints)
     draw_lints(view, lints_, selection_, event_log_, *controller_, controls_, &open_.lints);
+  if (open_.timeline)
+    draw_timeline(view, live, pump_->timeline(), timeline_, selection_, &open_.timeline);
+  if (open_.histograms)
+    draw_histograms(view, pump_->timeline(), histograms_, timeline_, selection_, &open_.histograms);
   if (open_.metrics) ImGui::ShowMetricsWindow(&open_.metrics);
   draw_file_popup(); // last: opening a file replaces the pump, the cursor and `snap` with it
 
@@ -282,6 +293,8 @@ void App::draw() {
             {keys::kReset, "Reset: a fresh runtime with the picked scenario"},
             {keys::kSaveRecording, "Save recording: every event so far, to a .pscope file"},
             {keys::kOpenRecording, "Open recording: a .pscope file, to scrub through"},
+            {"W / S", "Timeline (mouse over it): zoom in / out"},
+            {"A / D", "Timeline (mouse over it): pan left / right"},
             {"Ctrl+Q", "Quit"}};
         for (const auto& r : rows) {
           ImGui::TableNextRow();
@@ -542,8 +555,13 @@ void App::draw_menu_bar(const FrameView& view) {
     ImGui::MenuItem(title::kEventLog, nullptr, &open_.event_log);
     ImGui::MenuItem(title::kOutput, nullptr, &open_.output);
     ImGui::MenuItem(title::kLints, nullptr, &open_.lints);
+    ImGui::MenuItem(title::kTimeline, nullptr, &open_.timeline);
+    ImGui::MenuItem(title::kHistograms, nullptr, &open_.histograms);
     ImGui::Separator();
-    if (ImGui::MenuItem("Show every panel")) open_ = PanelsOpen{};
+    if (ImGui::MenuItem("Show every panel")) {
+      open_ = PanelsOpen{};
+      open_.timeline = open_.histograms = true;
+    }
     if (ImGui::MenuItem("Reset layout")) request_layout_reset();
     ImGui::MenuItem("Dear ImGui metrics", nullptr, &open_.metrics);
     ImGui::EndMenu();

@@ -109,6 +109,8 @@ private:
   OutputPanelState output_;
   LintsPanelState lints_;
   ControlsState controls_;
+  TimelineState timeline_;
+  HistogramsState histograms_;
   HistoryState history_;
   std::size_t opened_runtime_ = SIZE_MAX; // runtime_begin open_on_first_step last handled
   bool show_keys_ = false;

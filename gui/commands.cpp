@@ -174,13 +174,13 @@ int scenario_index(std::string_view name) {
   return 0;
 }
 
-void handle_shortcuts(Controller& c, const FrameView& view, ControlsState& st) {
+void handle_shortcuts(Controller& c, const FrameView& view, ControlsState& st, bool step_key) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) cmd_toggle_run(c, view, st);
   // Holding the step key repeats it: a quick way to walk many polls.
   // (The arrow keys move the history bar: gui/history_bar.hpp.)
-  if (ImGui::IsKeyPressed(static_cast<unsigned char>('S'), true)) cmd_step(c, st);
+  if (step_key && ImGui::IsKeyPressed(static_cast<unsigned char>('S'), true)) cmd_step(c, st);
   if (ImGui::IsKeyPressed(static_cast<unsigned char>('P'), true)) cmd_poll_once(c, st);
   if (letter_pressed('T')) cmd_spawn_timer(c, st);
   if (letter_pressed('R')) cmd_reset(c, st);

@@ -58,7 +58,9 @@ void cmd_add_scenario(Controller& c, ControlsState& st);
 [[nodiscard]] std::string_view scenario_summary(int index);
 [[nodiscard]] int scenario_index(std::string_view name); // 0 if unknown
 
-// Space, S, P, T and R, unless a text field has the keyboard.
-void handle_shortcuts(Controller& c, const FrameView& view, ControlsState& st);
+// Space, S, P, T and R, unless a text field has the keyboard. Without
+// `step_key`, S is left alone (the Timeline zooms out with it under the mouse).
+void handle_shortcuts(Controller& c, const FrameView& view, ControlsState& st,
+                      bool step_key = true);
 
 } // namespace pollscope::gui

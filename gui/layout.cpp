@@ -19,6 +19,10 @@ namespace {
 //   +-----------+                          |             |
 //   | Lints     |                          |             |
 //   +-----------+--------------------------+-------------+
+//
+// The Timeline and Histograms panels open closed (View menu). Opened, the
+// Timeline covers the bottom row left of the Event log, which stays in view
+// so a click on the timeline visibly moves it; the Histograms cover Controls.
 struct DesignRect {
   const char* title;
   float x, y, w, h;
@@ -29,7 +33,8 @@ constexpr DesignRect kDesign[] = {
     {title::kRunQueue, 910, 20, 370, 160}, {title::kTimers, 910, 180, 370, 180},
     {title::kWakers, 910, 360, 370, 140},  {title::kOutput, 0, 500, 300, 120},
     {title::kTasks, 300, 500, 610, 300},   {title::kEventLog, 910, 500, 370, 300},
-    {title::kLints, 0, 620, 300, 180},
+    {title::kLints, 0, 620, 300, 180},     {title::kTimeline, 0, 500, 910, 300},
+    {title::kHistograms, 0, 20, 300, 480},
 };
 
 // UI thread only: a "Reset layout" request, applied for one frame.

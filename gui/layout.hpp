@@ -18,6 +18,8 @@ inline constexpr const char* kTimers = "Timer threads";
 inline constexpr const char* kEventLog = "Event log";
 inline constexpr const char* kOutput = "Output";
 inline constexpr const char* kLints = "Lints";
+inline constexpr const char* kTimeline = "Timeline";
+inline constexpr const char* kHistograms = "Histograms";
 } // namespace title
 
 struct PanelRect {

@@ -11,7 +11,10 @@
 
 #include "fold/lints.hpp"
 #include "fold/state.hpp"
+#include "fold/timeline.hpp"
 #include "fold/view.hpp"
+#include "gui/timeline_lanes.hpp"
+#include "gui/timeline_view.hpp"
 #include "record/event_store.hpp"
 #include "runtime/string_table.hpp"
 
@@ -43,6 +46,9 @@ struct PanelsOpen {
   bool output = true;
   bool lints = true;
   bool metrics = false; // Dear ImGui's own Metrics window, for the curious
+  // Closed at first: opened, they cover the bottom row (View menu).
+  bool timeline = false;
+  bool histograms = false;
 };
 
 // What every panel draws from, for one frame.
@@ -148,6 +154,55 @@ struct LintsPanelState {
   void update(const fold::FoldState& state, std::uint64_t snapshot_serial);
 };
 
+// One row's level-of-detail answer, kept while the view and the events it
+// was asked for stay the same: a still view (a paused run, a recording)
+// costs no model query at all, and a moving one one query a row.
+struct TimelineRowCache {
+  std::uint32_t lane = 0;  // fold::LaneId, or the fold::Counter for a counter
+  std::uint32_t track = 0; // 0, 1; kCounterTrackKey for a counter
+  std::uint64_t t0 = 0, t1 = 0, upto = 0;
+  double pixels = 0;
+  std::vector<fold::LodItem> items;
+  std::vector<fold::CounterItem> counter_items;
+  std::uint64_t used = 0; // the frame it was last used in
+};
+inline constexpr std::uint32_t kCounterTrackKey = 0xFFFF;
+
+struct TimelineState {
+  // Times on screen are ns after `origin`, the timeline's axis time
+  // (fold/timeline.hpp) of the first event of the runtime on screen.
+  TimeWindow window;
+  std::uint64_t origin = 0;
+  bool user_moved = false; // false: the view fits the run every frame (and follows it live)
+  std::size_t runtime_begin = SIZE_MAX; // the runtime the view was fitted to
+  LaneLayout lanes;
+  std::size_t lanes_built = SIZE_MAX; // the lane count the layout was built from
+  // A click on the time axis asks the history to show that moment (a store
+  // position); SIZE_MAX: no request. The App applies it, as the event log's.
+  std::size_t seek_request = SIZE_MAX;
+  // The mouse is over the timeline: W/S/A/D are its keys this frame (S zooms
+  // out instead of stepping: the App skips its Step key then).
+  bool has_keys = false;
+  bool dragging = false; // the left button went down on the plot
+  float drag_px = 0;     // how far the mouse moved since: a click moves less than a few px
+  // Spans outlined on the timeline: a histogram bar's polls or timers
+  // (HistogramsPanel), sorted by begin time; `what` names them.
+  std::vector<fold::SpanRef> highlight;
+  std::vector<std::uint64_t> highlight_t; // begin_t of each, for finding those in view
+  std::string highlight_what;
+  std::vector<TimelineRowCache> cache; // the rows of the last frames
+  std::uint64_t frame = 0;
+  std::vector<std::uint32_t> arrows; // scratch, kept to reuse its memory
+};
+
+struct HistogramsState {
+  bool log_scale = false; // bar heights on a log scale (rare slow polls stay visible)
+  // The bar clicked last (its samples are TimelineState::highlight).
+  int metric = -1; // fold::Metric, -1: none; 3: poll duration of the selected task
+  std::size_t bucket = 0;
+  std::size_t selected = 0; // samples in it
+};
+
 // Screen rectangles (ImGui coordinates) of the main controls, for the
 // --print-ready line the end-to-end test clicks through.
 struct ControlRects {
@@ -193,6 +248,17 @@ void draw_controls(const FrameView& view, Controller& controller, ControlsState&
 // it fired; the deadlock's Reset button resets through the controls' command.
 void draw_lints(const FrameView& view, LintsPanelState& st, Selection& sel, EventLogState& log,
                 Controller& controller, ControlsState& controls, bool* p_open);
+// Every thread on one time axis, from the timeline model `tl`: `whole` is
+// the record up to live, drawn whole; `view` the moment at the history cursor,
+// drawn as a vertical line. Clicking seeks (TimelineState::seek_request) and
+// selects the task of the poll clicked.
+void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Timeline& tl,
+                   TimelineState& st, Selection& sel, bool* p_open);
+// Poll duration (all polls, the selected task's), scheduled delay and timer
+// lateness at the history cursor, with p50/p90/p99. Clicking a bar outlines
+// its polls or timers on the timeline (`timeline.highlight`).
+void draw_histograms(const FrameView& view, const fold::Timeline& tl, HistogramsState& st,
+                     TimelineState& timeline, Selection& sel, bool* p_open);
 // A small red "!" badge after the last item when the task has lints (hover
 // lists them). Returns whether it drew one.
 bool lint_badge(const FrameView& view, TaskId task);

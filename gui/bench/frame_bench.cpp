@@ -14,6 +14,15 @@
 // draws every panel at a moment of the past (record::Cursor::seek) instead of
 // the live snapshot.
 //
+// `timeline` mode (third argument "timeline"): the Timeline panel open over
+// every other panel, on a 10,000,000-event history of 10,000 tasks, each of
+// which parked once on its own timer thread (10,000 timer threads, named as
+// the runtime names them) and then yields over and over, the timers firing
+// across the whole history. Three phases: zoomed all the way out (the whole
+// run), zoomed in on one poll, and panning (a screen width a second, the
+// timer threads' lanes expanded). Printed on lines starting with `timeline`,
+// with the timeline's own CPU time per frame (target <= 2 ms).
+//
 // Reported per frame (median / p95 / max):
 //   frame      wall time of a whole unpaced frame: NewFrame..Render, GL
 //              rendering and the buffer swap (target <= 16.7 ms)
@@ -127,6 +136,146 @@ private:
   std::vector<WakerId> waker_of_;
 };
 
+// Timeline mode's history: 10,000 tasks park on 10,000 timer threads, then
+// yield round-robin; every kCyclesPerFire yields one timer fires and wakes
+// its task. Events carry their writer's thread-table row, as the runtime's do.
+class TimelineGenerator {
+public:
+  static constexpr TaskId kTasks = 10000;
+  static constexpr ThreadIndex kSpawner = 1, kExecutor = 2; // timer i: row 2 + i
+  static constexpr std::uint64_t kCyclesPerFire = 195;
+
+  explicit TimelineGenerator(StringTable& strings)
+      : name_(strings.intern("yielder")),
+        where_(strings.intern("bench.cpp:1")),
+        await_(strings.intern("bench.cpp:42")),
+        strings_(strings) {}
+
+  // Appends the next piece of the history: the start, one task's spawn and
+  // park, or one yield (with a timer's fire when one is due).
+  void next(std::vector<Event>& out) {
+    if (!started_) {
+      started_ = true;
+      add(out, EventKind::RuntimeStarted, 0, 0, 0, 20000, 0, Lane::External, 0);
+      named(out, kSpawner, "spawner", Lane::External, 0);
+      named(out, kExecutor, "executor", Lane::Executor, 0);
+      first_fire_ = t_ + 700ull * (12 * kTasks + 10);
+      return;
+    }
+    if (spawned_ < kTasks) {
+      const TaskId id = ++spawned_;
+      add(out, EventKind::TaskSpawned, id, 0, 0, name_, where_, Lane::External, kSpawner);
+      add(out, EventKind::WakerCreated, id, id, 0, 0, 0, Lane::External, kSpawner);
+      add(out, EventKind::QueuePush, id, 0, 0, ticket_++, 1, Lane::External, kSpawner);
+      add(out, EventKind::QueuePop, id, 0, 0, ticket_ - 1, 0, Lane::Executor, kExecutor);
+      add(out, EventKind::PollBegin, id, 0, 0, 0, 0, Lane::Executor, kExecutor);
+      // The timer fires in the order created, one every kCyclesPerFire yields
+      // (5 events each), a little late or early.
+      const std::uint64_t deadline =
+          first_fire_ + (id - 1) * kCyclesPerFire * 5 * 700 - (id % 7) * 3000;
+      add(out, EventKind::TimerCreated, id, 0, id, deadline, deadline - t_, Lane::Executor,
+          kExecutor);
+      add(out, EventKind::WakerCloned, id, 100000 + id, 0, 0, id, Lane::Executor, kExecutor);
+      add(out, EventKind::WakerStored, 0, 100000 + id, id, 0, 0, Lane::Executor, kExecutor);
+      add(out, EventKind::PollEnd, id, 0, 0, 4000, await_, Lane::Executor, kExecutor);
+      named(out, kExecutor + id, "timer " + std::to_string(id), Lane::Timer, id);
+      add(out, EventKind::TimerThreadStarted, id, 0, id, 0, 0, Lane::Timer, kExecutor + id);
+      add(out, EventKind::TimerThreadWaiting, id, 0, id, deadline, 0, Lane::Timer, kExecutor + id);
+      return;
+    }
+    if (cycle_++ % kCyclesPerFire == 0 && next_timer_ <= kTasks) fire(out, next_timer_++);
+    // One yield of the task at the front of the queue: popped, polled, wakes
+    // itself by ref (queued again at the back), Pending. The queue holds
+    // every task whose timer has fired.
+    const auto [id, ticket] = queue_[head_++];
+    const std::uint64_t len = queue_.size() - head_;
+    add(out, EventKind::QueuePop, id, 0, 0, ticket, len, Lane::Executor, kExecutor);
+    add(out, EventKind::PollBegin, id, 0, 0, 0, 0, Lane::Executor, kExecutor);
+    add(out, EventKind::WakerWoken, id, id, 0, 0, 0, Lane::Executor, kExecutor, kFlagByRef);
+    queue_.emplace_back(id, ticket_);
+    add(out, EventKind::QueuePush, id, id, 0, ticket_++, len + 1, Lane::Executor, kExecutor);
+    add(out, EventKind::PollEnd, id, 0, 0, 2100, await_, Lane::Executor, kExecutor);
+    if (head_ > 65536) { // keep the queue's memory to what it holds
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
+    }
+  }
+
+private:
+  void fire(std::vector<Event>& out, TimerId id) {
+    const ThreadIndex row = kExecutor + id;
+    add(out, EventKind::TimerFired, id, 0, id, 0, 0, Lane::Timer, row);
+    add(out, EventKind::WakerRemoved, 0, 100000 + id, id, 0, 0, Lane::Timer, row);
+    add(out, EventKind::WakerWoken, id, 100000 + id, 0, 0, 0, Lane::Timer, row);
+    queue_.emplace_back(id, ticket_);
+    add(out, EventKind::QueuePush, id, 100000 + id, 0, ticket_++, queue_.size() - head_,
+        Lane::Timer, row);
+    add(out, EventKind::WakerDropped, id, 100000 + id, 0, 0, 0, Lane::Timer, row);
+    add(out, EventKind::TimerThreadExited, id, 0, id, 0, 0, Lane::Timer, row);
+  }
+  void named(std::vector<Event>& out, ThreadIndex row, const std::string& name, Lane lane,
+             TimerId timer) {
+    add(out, EventKind::ThreadNamed, 0, 0, timer, strings_.intern(name),
+        static_cast<std::uint64_t>(lane), lane, row);
+  }
+  void add(std::vector<Event>& out, EventKind k, TaskId task, WakerId waker, TimerId timer,
+           std::uint64_t a, std::uint64_t b, Lane lane, ThreadIndex thread,
+           std::uint8_t flags = 0) {
+    Event e;
+    e.t = t_ += 700;
+    e.kind = k;
+    e.task = task;
+    e.waker = waker;
+    e.timer = timer;
+    e.a = a;
+    e.b = b;
+    e.lane = lane;
+    e.thread = thread;
+    e.flags = flags;
+    out.push_back(e);
+  }
+  StringId name_, where_, await_;
+  StringTable& strings_;
+  std::uint64_t t_ = 0, ticket_ = 0, first_fire_ = 0, cycle_ = 0;
+  bool started_ = false;
+  TaskId spawned_ = 0;
+  std::vector<std::pair<TaskId, std::uint64_t>> queue_; // the run queue: task, ticket
+  std::size_t head_ = 0;
+  TimerId next_timer_ = 1;
+};
+
+// Timeline mode: where the timeline's view is in each phase. Phase 0 fits the
+// run (all of it, every frame), phase 1 one poll in the middle of the
+// history, phase 2 pans a screen width a second at ~2 ms across, with the
+// timer threads' lanes expanded.
+double zoomed_in_span_ns = 0;
+void set_timeline_phase(const fold::Timeline& tl, std::uint64_t upto, int phase, int frame,
+                        gui::TimelineState& st) {
+  const float plot_w = 1280 * 910.0f / 1280 - 170; // the panel's default width less the names
+  if (phase == 0) {
+    st.user_moved = false;
+    return;
+  }
+  if (frame != 0) {
+    if (phase == 2) st.window.pan_px(plot_w / 60);
+    return;
+  }
+  const fold::LaneId executor = 1; // row 2
+  const std::size_t n = tl.span_count(executor, 0, upto);
+  if (n == 0) return;
+  const fold::Span& s = tl.span(executor, 0, n / 2);
+  const double b = static_cast<double>(s.begin_t) - static_cast<double>(st.origin);
+  const double e = static_cast<double>(s.end_t) - static_cast<double>(st.origin);
+  st.user_moved = true;
+  if (phase == 1) {
+    st.window.fit(b, e, plot_w, 0.2);
+    zoomed_in_span_ns = st.window.ns_per_px * plot_w;
+  } else {
+    st.window.fit(b, b + 2e6, plot_w, 0);
+    st.lanes.set_expanded(true);
+  }
+}
+
 struct Stats {
   std::vector<double> v;
   void add(double x) { v.push_back(x); }
@@ -148,8 +297,11 @@ int main(int argc, char** argv) {
   // none ("none": the baseline cost of a frame).
   const std::string_view arg3 = argc > 3 ? argv[3] : "";
   const bool drag = arg3 == "drag";
-  const std::string_view only = drag ? (argc > 4 ? argv[4] : "") : arg3; // drag PANEL
-  const std::size_t history = drag ? 10'000'000 : 1'000'000;
+  const bool timeline = arg3 == "timeline";
+  const std::string_view only = drag       ? (argc > 4 ? argv[4] : "")
+                                : timeline ? ""
+                                           : arg3; // drag PANEL
+  const std::size_t history = drag || timeline ? 10'000'000 : 1'000'000;
   const gui::OpenedWindow win = gui::open_window("pollscope frame bench", 1280, 800);
   if (!win.window) return win.exit_code;
   glfwSwapInterval(0); // measure the frame, not the display's refresh
@@ -171,16 +323,20 @@ int main(int argc, char** argv) {
     // 10,000 parked tasks, then cycles until `history` events are kept
     // (appended a million at a time: the log is bounded, the pump drains).
     Generator gen(strings);
+    TimelineGenerator tgen(strings);
     std::vector<Event> batch;
-    gen.start(batch, 20000);
-    for (TaskId id = 1; id <= 10000; ++id) gen.spawn_and_park(batch, id);
+    if (!timeline) {
+      gen.start(batch, 20000);
+      for (TaskId id = 1; id <= 10000; ++id) gen.spawn_and_park(batch, id);
+    }
     const auto t_fill = WallClock::now();
     std::size_t appended = 0;
     TaskId next = 1;
     while (appended < history) {
-      for (; batch.size() < std::min<std::size_t>(1'000'000, history - appended);
-           next = next % 10000 + 1)
-        gen.cycle(batch, next);
+      const std::size_t want = std::min<std::size_t>(1'000'000, history - appended);
+      if (timeline)
+        while (batch.size() < want) tgen.next(batch);
+      for (; batch.size() < want; next = next % 10000 + 1) gen.cycle(batch, next);
       for (const Event& e : batch) log.append(e);
       appended += batch.size();
       batch.clear();
@@ -196,7 +352,7 @@ int main(int argc, char** argv) {
     std::thread producer([&] {
       std::vector<Event> more;
       TaskId id = 1;
-      while (!stop.load()) {
+      while (!stop.load() && !timeline) { // timeline mode: a finished history
         more.clear();
         for (int i = 0; i < 42; ++i, id = id % 10000 + 1) gen.cycle(more, id); // ~500 events
         for (const Event& e : more) log.append(e);
@@ -214,6 +370,8 @@ int main(int argc, char** argv) {
     gui::OutputPanelState output;
     gui::ControlsState controls;
     Stats frame_ms, ui_ms, fold_ms, swap_ms, seek_ms;
+    gui::TimelineState tl_state;
+    Stats tl_ms[3], tl_frame_ms[3]; // per phase: zoomed out, zoomed in, panning
     record::Cursor cursor(pump.store(), pump.checkpoints());
     const int total = frames_per_phase * 3;
     std::uint64_t fold_ns_before = pump.stats().fold_ns + pump.stats().copy_ns;
@@ -250,6 +408,11 @@ int main(int argc, char** argv) {
         event_log.follow = true;
         io.MouseWheel = 0;
       }
+      if (timeline) {
+        io.MouseWheel = 0;
+        io.MousePos = ImVec2(600, 200); // over the diagram: the timeline moves by itself
+        set_timeline_phase(pump.timeline(), n, phase, f % frames_per_phase, tl_state);
+      }
       const gui::FrameView view{
           at,
           drag ? record::EventsView{&pump.store(), pos, pump.runtime_begin_at(pos)} : snap.events,
@@ -266,6 +429,12 @@ int main(int argc, char** argv) {
       if (open.tasks) gui::draw_tasks(view, tasks, sel, &open.tasks);
       if (open.event_log) gui::draw_event_log(view, event_log, sel, &open.event_log);
       if (open.output) gui::draw_output(view, output, &open.output);
+      if (timeline) {
+        const double tl0 = thread_cpu_ms();
+        gui::draw_timeline(view, view, pump.timeline(), tl_state, sel, &open.timeline);
+        const double tl_cpu = thread_cpu_ms() - tl0;
+        if (f % frames_per_phase >= 5) tl_ms[phase].add(tl_cpu);
+      }
       ImGui::Render();
       const double cpu1 = thread_cpu_ms();
       vertices += ImGui::GetDrawData()->TotalVtxCount;
@@ -286,6 +455,7 @@ int main(int argc, char** argv) {
       glFinish();
       const auto t_end = WallClock::now();
       const double wall = std::chrono::duration<double, std::milli>(t_end - t0).count();
+      if (timeline && f % frames_per_phase >= 5) tl_frame_ms[phase].add(wall);
       if (f >= 5) { // skip warm-up (atlas upload, first layout)
         frame_ms.add(wall);
         ui_ms.add(cpu1 - cpu0);
@@ -309,6 +479,17 @@ int main(int argc, char** argv) {
                   seek_ms.pct(0.5), seek_ms.pct(0.95), seek_ms.pct(1.0), pump.checkpoints().count(),
                   100.0 * static_cast<double>(pump.checkpoints().bytes()) /
                       static_cast<double>(record::EventStore::bytes(last.events.count)));
+    if (timeline) {
+      const char* names[] = {"zoomed-out", "zoomed-in", "panning"};
+      for (int p = 0; p < 3; ++p)
+        std::printf("timeline %-10s frame median %6.2f ms   p95 %6.2f ms   timeline cpu median "
+                    "%5.2f ms   p95 %5.2f ms   (targets: 16.7 ms, 2 ms)\n",
+                    names[p], tl_frame_ms[p].pct(0.5), tl_frame_ms[p].pct(0.95), tl_ms[p].pct(0.5),
+                    tl_ms[p].pct(0.95));
+      std::printf("timeline %zu lanes, %zu timer threads; %s across when zoomed in\n",
+                  pump.timeline().lane_count(last.events.count), tl_state.lanes.timers().size(),
+                  gui::format_duration(zoomed_in_span_ns).c_str());
+    }
     std::printf("frame    median %6.2f ms   p95 %6.2f ms   max %6.2f ms   (target <= 16.7 ms)\n",
                 frame_ms.pct(0.5), frame_ms.pct(0.95), frame_ms.pct(1.0));
     // All threads (UI, llvmpipe's rasterisers, the pump, the producer): on a
