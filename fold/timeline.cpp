@@ -124,6 +124,7 @@ private:
 struct LaneWriter {
   std::array<std::optional<Span>, kTracks> open;
   std::array<std::uint64_t, kTracks> last_end{}; // spans never start before this
+  bool named = false; // false: a gap lane, its row not named yet
 };
 
 } // namespace
@@ -325,7 +326,7 @@ private:
   }
 
   void note_executor() {
-    if (lane_ && im_.lanes[*lane_].info.kind == Lane::Executor) w_.exec_lane = lane_;
+    if (lane_ && im_.lanes[*lane_].current().kind == Lane::Executor) w_.exec_lane = lane_;
   }
 
   // The idle span the executor's lane shows now, with the fold's precedence.
@@ -384,7 +385,11 @@ private:
 
   void thread_named() {
     const ThreadIndex row = e_.thread;
-    if (row == 0 || row <= im_.lanes.writer_size()) return; // unknown, or named before
+    if (row == 0) return;
+    if (row <= im_.lanes.writer_size()) { // a gap lane named now, or named before
+      name_gap(row);
+      return;
+    }
     // Rows are dense from 1; a few missing rows (a hand-made log) get unnamed
     // lanes, a row far beyond the table (a corrupt log) none at all.
     if (row - im_.lanes.writer_size() > kMaxRowGap) return;
@@ -395,6 +400,14 @@ private:
       w_.lanes.emplace_back();
       im_.lanes.push_back(gap);
     }
+    const LaneInfo info = info_here(row);
+    w_.lanes.emplace_back();
+    w_.lanes.back().named = true;
+    im_.lanes.push_back(info);
+    if (info.kind == Lane::Executor) w_.exec_lane = static_cast<LaneId>(row - 1);
+  }
+
+  LaneInfo info_here(ThreadIndex row) const {
     LaneInfo info;
     info.thread = row;
     info.name = field::thread_name(e_);
@@ -403,9 +416,20 @@ private:
     if (auto it = w_.timer_tasks.find(e_.timer); e_.timer != 0 && it != w_.timer_tasks.end())
       info.task = it->second;
     info.named_event = i_;
-    w_.lanes.emplace_back();
-    im_.lanes.push_back(info);
-    if (info.kind == Lane::Executor) w_.exec_lane = static_cast<LaneId>(row - 1);
+    return info;
+  }
+
+  // A row whose lane was made unnamed (a later row was named first): name
+  // it once. Its lane keeps the gap's named_event, so lanes stay in order.
+  void name_gap(ThreadIndex row) {
+    const auto id = static_cast<LaneId>(row - 1);
+    if (w_.lanes[id].named) return;
+    w_.lanes[id].named = true;
+    LaneData& lane = im_.lanes.mut(id);
+    auto* late = new LaneInfo(info_here(row));
+    late->named_event = lane.info.named_event;
+    lane.named_late.store(late, std::memory_order_release);
+    if (late->kind == Lane::Executor) w_.exec_lane = id;
   }
 
   TaskKey task_key(TaskId id, StringId name) {

@@ -207,8 +207,19 @@ struct LaneData {
   explicit LaneData(const LaneInfo& i) : info(i) {}
   ~LaneData() {
     for (auto& t : tracks) delete t.load(std::memory_order_relaxed);
+    delete named_late.load(std::memory_order_relaxed);
+  }
+  // What the lane is. A row named after a later row (threads take rows when
+  // they first log but name them in their own first event, so join's timer
+  // threads can name rows 4 and 5 before row 3) first gets an unnamed lane;
+  // its name arrives later, published once through `named_late` (release),
+  // since `info` may already be read by then.
+  [[nodiscard]] const LaneInfo& current() const noexcept {
+    const LaneInfo* late = named_late.load(std::memory_order_acquire);
+    return late != nullptr ? *late : info;
   }
   LaneInfo info;
+  std::atomic<const LaneInfo*> named_late{nullptr};
   // Made when the lane's first span in the track closes; published with
   // release before that span, so a reader that finds it null sees no span.
   std::array<std::atomic<Track*>, kTracks> tracks{};

@@ -59,7 +59,7 @@ std::size_t Timeline::lane_count(std::uint64_t upto) const noexcept {
                    [&](std::size_t i) { return lanes[i].info.named_event < upto; });
 }
 
-const LaneInfo& Timeline::lane(LaneId id) const noexcept { return impl_->lanes[id].info; }
+const LaneInfo& Timeline::lane(LaneId id) const noexcept { return impl_->lanes[id].current(); }
 
 std::size_t Timeline::span_count(LaneId lane, std::size_t track,
                                  std::uint64_t upto) const noexcept {

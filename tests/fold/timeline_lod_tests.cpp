@@ -506,3 +506,36 @@ TEST_CASE("a corrupt log's far-out rows, ids and tickets make no lanes or entrie
 
 } // namespace
 } // namespace pollscope::fold
+
+namespace pollscope::fold {
+namespace {
+
+TEST_CASE("a row named after a later row gets its name and kind on its own lane") {
+  // Threads take rows when they first log but name them in their own first
+  // event: join's timer threads can name rows 4 and 5 before row 3.
+  Timeline tl;
+  auto named = [&](ThreadIndex row, Lane kind, TimerId timer) {
+    Event e;
+    e.kind = EventKind::ThreadNamed;
+    e.thread = row;
+    e.timer = timer;
+    e.b = static_cast<std::uint64_t>(kind); // field::thread_lane reads b
+    tl.append(e);
+  };
+  named(1, Lane::Executor, 0);
+  named(3, Lane::Timer, 2);
+  const std::uint64_t before = tl.writer_events();
+  CHECK(tl.lane_count(before) == 3);
+  CHECK(tl.lane(1).kind == Lane::External); // row 2: not named yet
+  named(2, Lane::Timer, 1);
+  CHECK(tl.lane_count(tl.writer_events()) == 3);
+  CHECK(tl.lane(1).thread == 2);
+  CHECK(tl.lane(1).kind == Lane::Timer);
+  CHECK(tl.lane(1).timer == 1);
+  CHECK(tl.lane(2).timer == 2);
+  named(2, Lane::Control, 0); // a second naming of a row changes nothing
+  CHECK(tl.lane(1).kind == Lane::Timer);
+}
+
+} // namespace
+} // namespace pollscope::fold
