@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <system_error>
@@ -305,14 +308,27 @@ void ChromeTraceExporter::finish() {
 
 RecordingStatus export_chrome_trace(const std::filesystem::path& path,
                                     std::span<const Event> events, const StringTable& strings,
-                                    ChromeTraceStats* stats) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
+                                    ChromeTraceStats* stats, const ProgressFn& progress) {
+  // Progress is told once per this many events (~20 ms of exporting).
+  constexpr std::size_t kProgressEvents = std::size_t{1} << 16;
+  const std::uint64_t total = events.size();
+  auto go_on = [&](std::uint64_t done) { return !progress || progress(done, total); };
+  if (!go_on(0)) return {fmt::format("{}: export cancelled", path.string()), true};
+  std::filesystem::path temp = path;
+  temp.replace_filename(fmt::format(".{}.{}.tmp", path.filename().string(), ::getpid()));
+  auto fail = [&](std::string why, bool cancelled = false) -> RecordingStatus {
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    return {fmt::format("{}: {}", path.string(), why), cancelled};
+  };
+  std::FILE* f = std::fopen(temp.c_str(), "wb");
   if (f == nullptr) {
     const int err = errno;
     return {
         fmt::format("{}: cannot create: {}", path.string(), std::system_category().message(err))};
   }
   bool failed = false;
+  bool cancelled = false;
   int err = 0;
   try {
     ChromeTraceExporter exporter(
@@ -323,20 +339,31 @@ RecordingStatus export_chrome_trace(const std::filesystem::path& path,
           }
         },
         strings, "pollscope");
-    exporter.add(events);
-    exporter.finish();
+    for (std::size_t at = 0; at < events.size() && !failed;) {
+      const std::size_t n = std::min(kProgressEvents, events.size() - at);
+      exporter.add(events.subspan(at, n));
+      at += n;
+      if (at < events.size() && !go_on(at)) {
+        cancelled = true;
+        break;
+      }
+    }
+    if (!cancelled) exporter.finish();
     if (stats != nullptr) *stats = exporter.stats();
   } catch (const std::exception& e) {
     std::fclose(f);
-    return {fmt::format("{}: cannot export: {}", path.string(), e.what())};
+    return fail(fmt::format("cannot export: {}", e.what()));
   }
   if (std::fclose(f) != 0 && !failed) {
     failed = true;
     err = errno;
   }
-  if (failed)
-    return {
-        fmt::format("{}: cannot write: {}", path.string(), std::system_category().message(err))};
+  if (cancelled) return fail("export cancelled", true);
+  if (failed) return fail(fmt::format("cannot write: {}", std::system_category().message(err)));
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) return fail(fmt::format("cannot export: {}", ec.message()));
+  (void)go_on(total);
   return {};
 }
 
