@@ -35,7 +35,7 @@ RecordingStatus LiveRecording::open(const std::string& path, const RecordingHead
 }
 
 void LiveRecording::write(std::span<const Event> batch, const StringTable& strings) {
-  if (!writer_.is_open() || !status_) return;
+  if (!writer_.is_open() || !status_ || stopped_.load(std::memory_order_acquire)) return;
   status_ = writer_.append(batch, strings);
 }
 

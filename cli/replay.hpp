@@ -14,6 +14,7 @@
 #include "runtime/event.hpp"
 #include "runtime/string_table.hpp"
 
+#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <span>
@@ -33,6 +34,9 @@ public:
   // No path: a recording that records nothing and never fails.
   [[nodiscard]] RecordingStatus open(const std::string& path, const RecordingHeader& header);
   void write(std::span<const Event> batch, const StringTable& strings); // pump thread
+  // Any thread: later batches are not written (the app at quit, so that the
+  // runtime's teardown, which the user never saw, does not end the file).
+  void stop() noexcept { stopped_.store(true, std::memory_order_release); }
   // The footer; the first error of the whole recording, if any.
   [[nodiscard]] RecordingStatus finish();
   [[nodiscard]] bool is_open() const noexcept { return writer_.is_open(); }
@@ -41,6 +45,7 @@ private:
   RecordingWriter writer_;
   std::string path_;
   RecordingStatus status_;
+  std::atomic<bool> stopped_{false};
 };
 
 // A recording loaded whole: its strings, events and what its header said.

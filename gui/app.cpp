@@ -67,6 +67,7 @@ App::App(const CliOptions& cli, record::EventsFile* events, LiveRecording* recor
     record::FoldPump::EventSink sink;
     const bool to_events = events != nullptr && events->is_open();
     const bool to_record = record != nullptr && record->is_open();
+    if (to_record) record_ = record;
     if (to_events || to_record)
       sink = [events = to_events ? events : nullptr, record = to_record ? record : nullptr,
               strings = &controller_->strings()](std::span<const Event> batch) {
@@ -162,6 +163,12 @@ RecordingStatus App::open_recording(const std::string& path) {
   else
     note("Opened " + file_name(path) + ": " + std::to_string(n) + " events.", false);
   return {};
+}
+
+void App::end_live_recording() {
+  if (record_ == nullptr || recording_) return; // opening a recording ended it already
+  pump_->flush(); // everything the runtime logged so far reaches the sink
+  record_->stop();
 }
 
 RecordingHeader App::save_header() const {

@@ -81,6 +81,11 @@ public:
   // The message the File popup shows (a refused file), empty if none.
   [[nodiscard]] const std::string& file_error() const noexcept { return file_error_; }
 
+  // At quit, before the runtime is shut down: every event so far goes to the
+  // --record file, and nothing after (the teardown is not part of the run:
+  // the file opens on what the window last showed).
+  void end_live_recording();
+
 private:
   void draw_menu_bar(const FrameView& view);
   // The File menu's popups: a path field, the outcome, the file's error.
@@ -114,6 +119,7 @@ private:
   std::unique_ptr<record::FoldPump> pump_;
   std::unique_ptr<record::Cursor> cursor_;     // the history bar's moment (UI thread)
   const record::EventsFile* events_ = nullptr; // --events, to show a failed write
+  LiveRecording* record_ = nullptr;            // --record, streamed by the pump's sink
   std::unique_ptr<LoadedRecording> recording_; // open: shown instead of a runtime
   CliOptions cli_;                             // what started the app (a saved header)
   std::size_t count_ = 0;                      // this frame's published event count

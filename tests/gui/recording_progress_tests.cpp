@@ -174,3 +174,32 @@ TEST_CASE("a bad file opened in the background reopens the popup with the loader
 }
 
 } // namespace pollscope::gui
+
+namespace pollscope::gui {
+
+TEST_CASE("--record ends with the run the window showed, not with the runtime's teardown at quit") {
+  test::BareImGui imgui;
+  Scratch scratch;
+  const std::string path = scratch / "quit.pscope";
+  LiveRecording record;
+  REQUIRE(record.open(path, live_recording_header(finished_run())).ok());
+  std::size_t shown = 0;
+  {
+    App app(finished_run(), nullptr, &record);
+    run_to_end(app, imgui);
+    shown = app.pump().latest().events.count;
+    app.end_live_recording(); // what main() does on quit, before the shutdown
+    (void)app.controller().shutdown();
+    app.controller().sync();
+    app.pump().flush(); // the teardown reaches the pump, not the file
+    CHECK(app.pump().latest().events.all().back().kind == EventKind::RuntimeReset);
+  }
+  REQUIRE(record.finish().ok());
+  LoadedRecording loaded;
+  REQUIRE(load_whole_recording(path, loaded).ok());
+  CHECK(loaded.info.complete);
+  CHECK(loaded.events.size() == shown);
+  CHECK(loaded.events.back().kind != EventKind::RuntimeReset);
+}
+
+} // namespace pollscope::gui
