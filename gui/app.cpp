@@ -359,8 +359,9 @@ void App::draw() {
     draw_lints(view, lints_, selection_, event_log_, *controller_, controls_, &open_.lints);
   if (open_.metrics) ImGui::ShowMetricsWindow(&open_.metrics);
   draw_file_popup(); // last: opening a file replaces the pump, the cursor and `snap` with it
-  draw_progress_popup(job_, job_action_ == FileAction::OpenRecording ? "bytes" : "events",
-                      ImGui::GetTime());
+  const bool opening = job_action_ == FileAction::OpenRecording;
+  draw_progress_popup(job_, opening ? "bytes" : "events",
+                      opening ? "preparing the history bar..." : "finishing...", ImGui::GetTime());
 
   if (show_keys_) {
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,

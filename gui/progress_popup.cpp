@@ -13,7 +13,7 @@ constexpr const char* kPopupId = "Working##progress";
 
 // 480613 -> "480.6 k", for "of" figures that stay short.
 void human(char* out, std::size_t size, std::uint64_t n) {
-  if (n >= 10'000'000)
+  if (n >= 1'000'000)
     std::snprintf(out, size, "%.1f M", static_cast<double>(n) / 1e6);
   else if (n >= 10'000)
     std::snprintf(out, size, "%.1f k", static_cast<double>(n) / 1e3);
@@ -23,7 +23,7 @@ void human(char* out, std::size_t size, std::uint64_t n) {
 
 } // namespace
 
-void draw_progress_popup(ProgressJob& job, const char* unit, double now) {
+void draw_progress_popup(ProgressJob& job, const char* unit, const char* finishing, double now) {
   if (!job.running()) return;
   if (now - job.started_at < kProgressPopupDelay && !ImGui::IsPopupOpen(kPopupId)) return;
   if (!ImGui::IsPopupOpen(kPopupId)) ImGui::OpenPopup(kPopupId);
@@ -41,7 +41,7 @@ void draw_progress_popup(ProgressJob& job, const char* unit, double now) {
   if (job.cancel_requested())
     std::snprintf(overlay, sizeof overlay, "cancelling...");
   else if (total > 0 && done >= total)
-    std::snprintf(overlay, sizeof overlay, "finishing...");
+    std::snprintf(overlay, sizeof overlay, "%s", finishing);
   else
     std::snprintf(overlay, sizeof overlay, "%s of %s %s", done_text, total_text, unit);
   ImGui::ProgressBar(job.fraction(), ImVec2(width, 0), overlay);

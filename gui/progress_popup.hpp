@@ -13,7 +13,10 @@ namespace pollscope::gui {
 inline constexpr double kProgressPopupDelay = 0.25;
 
 // UI thread, once per frame while `job.running()`. `unit` names what
-// done/total count ("events", "bytes"); `now` is ImGui's clock.
-void draw_progress_popup(ProgressJob& job, const char* unit, double now);
+// done/total count ("events", "bytes"); `finishing` is what the bar says
+// once done reached total but the work has not returned (an open then folds
+// every event for the history bar, a save renames its file into place);
+// `now` is ImGui's clock.
+void draw_progress_popup(ProgressJob& job, const char* unit, const char* finishing, double now);
 
 } // namespace pollscope::gui

@@ -418,12 +418,14 @@ private:
                    kByteOrderMark);
     info_.format_version = get<std::uint16_t>(h.data() + 8);
     if (info_.format_version != kRecordingFormatVersion)
-      return error("recording format version {}, this pollscope reads version {}",
+      return error("the header says recording format version {}, and this pollscope reads "
+                   "version {}: a file from another pollscope, or a damaged header",
                    info_.format_version, kRecordingFormatVersion);
     const auto schema = get<std::uint16_t>(h.data() + 10);
     if (schema != kEventSchemaVersion)
-      return error("written with event schema v{}, this pollscope reads schema v{} (no converter "
-                   "from v{} exists)",
+      return error("the header says event schema v{}, and this pollscope reads schema v{} (no "
+                   "converter from v{} exists): a file from another pollscope, or a damaged "
+                   "header",
                    schema, kEventSchemaVersion, schema);
     const auto record = get<std::uint32_t>(h.data() + 16);
     if (record != kRecordBytes)

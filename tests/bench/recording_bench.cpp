@@ -14,7 +14,8 @@
 //                          included (target <= 1 s to the first frame)
 //   export_mevents_per_s   export_chrome_trace of the run to a file (target >= 2)
 //   file_mb, trace_mb      the two files' sizes
-// Files go to $TMPDIR (default /tmp) and are removed afterwards. Each figure is
+// Files go to $TMPDIR (default /tmp) and are removed afterwards;
+// POLLSCOPE_BENCH_KEEP=FILE.pscope keeps a copy of the recording there. Each figure is
 // the median of 3 repetitions; the *_cpu_* figures use this thread's CPU time.
 // Every timed step starts after sync(): without it, the gigabytes the step
 // before left dirty in the page cache (a 1.3 GB trace, a 480 MB recording)
@@ -151,6 +152,9 @@ Json recording_bench(std::size_t m) {
   std::error_code ec;
   std::filesystem::remove(file, ec);
   std::filesystem::remove(trace, ec);
+  // A big real recording to try the app's progress popup on (not timed).
+  if (const char* keep = std::getenv("POLLSCOPE_BENCH_KEEP"); keep != nullptr && *keep != 0)
+    check(save_recording(keep, events, strings, header));
 
   Json j;
   j["exec"] = "pollscope";

@@ -97,7 +97,7 @@ TEST_CASE("the progress popup stays away from quick work, then shows the job, an
   bool open = false;
   auto frame = [&] {
     imgui.frame([&] {
-      draw_progress_popup(job, "events", ImGui::GetTime());
+      draw_progress_popup(job, "events", "finishing...", ImGui::GetTime());
       open = ImGui::IsPopupOpen("Working##progress");
     });
   };
