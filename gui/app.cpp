@@ -221,6 +221,7 @@ void App::start_save_recording(const std::string& path) {
   job_action_ = FileAction::SaveRecording;
   job_path_ = path;
   job_events_ = count_;
+  job_replaces_ = false; // the File popup says otherwise
   job_.started_at = ImGui::GetCurrentContext() != nullptr ? ImGui::GetTime() : 0.0;
   job_.start("Saving " + file_name(path),
              [path, events = pump_->store().first(count_), strings = &strings(),
@@ -234,6 +235,7 @@ void App::start_export_trace(const std::string& path) {
   job_action_ = FileAction::ExportTrace;
   job_path_ = path;
   job_events_ = count_;
+  job_replaces_ = false; // the File popup says otherwise
   job_.started_at = ImGui::GetCurrentContext() != nullptr ? ImGui::GetTime() : 0.0;
   job_.start("Exporting " + file_name(path), [path, events = pump_->store().first(count_),
                                               strings = &strings()](const ProgressFn& progress) {
@@ -277,7 +279,7 @@ void App::finish_file_work() {
     return;
   }
   note(std::string(save ? "Saved " : "Exported ") + std::to_string(job_events_) + " events to " +
-           job_path_ + ".",
+           job_path_ + (std::exchange(job_replaces_, false) ? " (replaced the old file)." : "."),
        false);
 }
 
@@ -525,6 +527,7 @@ void App::file_popup_accept() {
       start_save_recording(path);
     else
       start_export_trace(path);
+    job_replaces_ = exists;
     ImGui::CloseCurrentPopup();
     file_popup_ = FileAction::None;
     return;

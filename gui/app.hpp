@@ -164,6 +164,7 @@ private:
   FileAction job_action_ = FileAction::None;
   std::string job_path_;
   std::size_t job_events_ = 0;              // what a save or export writes
+  bool job_replaces_ = false;               // the File popup's destination existed
   std::shared_ptr<OpenedRecording> opened_; // filled by an open job's thread
   std::string reopen_error_;                // the popup reopens with this error
 };
