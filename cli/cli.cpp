@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include "runtime/event.hpp"
 #include "runtime/scenarios.hpp"
 
 #include <CLI/CLI.hpp>
@@ -14,7 +15,7 @@
 namespace pollscope {
 namespace {
 
-constexpr const char* kVersion = "pollscope 0.1.0 (event schema v1)";
+constexpr const char* kVersion = "pollscope 0.2.0";
 
 // A seed is any whole number a uint64 holds, written in decimal. Parsed here
 // rather than by CLI11, which takes "-1" as 2^64-1 and wraps values past
@@ -165,7 +166,9 @@ CliParse parse_cli(int argc, char** argv) {
     return result;
   }
   if (version) {
-    std::puts(kVersion);
+    std::printf("%s (event schema v%u, reads recordings of v%u to v%u)\n", kVersion,
+                unsigned{kEventSchemaVersion}, unsigned{kOldestReadableSchema},
+                unsigned{kEventSchemaVersion});
     result.exit_code = 0;
     return result;
   }

@@ -6,7 +6,13 @@
 #include "record/display_time.hpp"
 #include "record/events_file.hpp"
 
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <utility>
 
 namespace pollscope {
 
@@ -33,7 +39,7 @@ RecordingStatus LiveRecording::open(const std::string& path, const RecordingHead
 }
 
 void LiveRecording::write(std::span<const Event> batch, const StringTable& strings) {
-  if (!writer_.is_open() || !status_) return;
+  if (!writer_.is_open() || !status_ || stopped_.load(std::memory_order_acquire)) return;
   status_ = writer_.append(batch, strings);
 }
 
@@ -57,15 +63,53 @@ std::string LoadedRecording::clock_name() const {
   return "unknown";
 }
 
-RecordingStatus load_whole_recording(const std::string& path, LoadedRecording& out) {
+TerminalProgress::TerminalProgress(std::string what, std::FILE* out)
+    : TerminalProgress(std::move(what), out, ::isatty(::fileno(out)) == 1) {}
+
+TerminalProgress::TerminalProgress(std::string what, std::FILE* out, bool enabled)
+    : what_(std::move(what)), out_(out), enabled_(enabled) {}
+
+ProgressFn TerminalProgress::callback() {
+  return [this](std::uint64_t done, std::uint64_t total) {
+    show(done, total);
+    return true;
+  };
+}
+
+void TerminalProgress::show(std::uint64_t done, std::uint64_t total) {
+  if (!enabled_) return;
+  const int percent = total == 0 ? 100 : static_cast<int>(std::min(done, total) * 100 / total);
+  if (percent == percent_) return; // at most 101 redraws, however long the work
+  percent_ = percent;
+  const std::string line = fmt::format("\rpollscope: {} {:3}%", what_, percent);
+  width_ = line.size() - 1;
+  std::fputs(line.c_str(), out_);
+  std::fflush(out_);
+}
+
+void TerminalProgress::clear() {
+  if (percent_ < 0) return;
+  std::fprintf(out_, "\r%*s\r", static_cast<int>(width_), "");
+  std::fflush(out_);
+  percent_ = -1;
+}
+
+RecordingStatus load_whole_recording(const std::string& path, LoadedRecording& out,
+                                     const ProgressFn& progress) {
   out.path = path;
-  return load_recording(path, *out.strings, out.events, out.info);
+  LoadOptions options;
+  TerminalProgress line("opening " + path);
+  options.progress = progress ? progress : line.callback();
+  return load_recording(path, *out.strings, out.events, out.info, options);
 }
 
 RecordingStatus export_trace(const std::string& path, std::span<const Event> events,
                              const StringTable& strings) {
   ChromeTraceStats stats;
-  RecordingStatus s = export_chrome_trace(path, events, strings, &stats);
+  RecordingStatus s = [&] {
+    TerminalProgress line("exporting " + path);
+    return export_chrome_trace(path, events, strings, &stats, line.callback());
+  }();
   if (s) {
     std::fprintf(stderr,
                  "pollscope: trace: %zu events -> %llu polls, %llu flows, %llu threads in %s\n",

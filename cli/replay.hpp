@@ -14,6 +14,8 @@
 #include "runtime/event.hpp"
 #include "runtime/string_table.hpp"
 
+#include <atomic>
+#include <cstdio>
 #include <memory>
 #include <span>
 #include <string>
@@ -32,6 +34,9 @@ public:
   // No path: a recording that records nothing and never fails.
   [[nodiscard]] RecordingStatus open(const std::string& path, const RecordingHeader& header);
   void write(std::span<const Event> batch, const StringTable& strings); // pump thread
+  // Any thread: later batches are not written (the app at quit, so that the
+  // runtime's teardown, which the user never saw, does not end the file).
+  void stop() noexcept { stopped_.store(true, std::memory_order_release); }
   // The footer; the first error of the whole recording, if any.
   [[nodiscard]] RecordingStatus finish();
   [[nodiscard]] bool is_open() const noexcept { return writer_.is_open(); }
@@ -40,6 +45,7 @@ private:
   RecordingWriter writer_;
   std::string path_;
   RecordingStatus status_;
+  std::atomic<bool> stopped_{false};
 };
 
 // A recording loaded whole: its strings, events and what its header said.
@@ -53,11 +59,41 @@ struct LoadedRecording {
   [[nodiscard]] std::string clock_name() const; // "real", "virtual" or "unknown"
 };
 
+// A progress line on stderr for long work from the command line, drawn only
+// when `out` is a terminal (never into a pipe, a file or a CI log):
+// "pollscope: opening run.pscope  42%", rewritten in place with '\r' as the
+// percentage changes, and erased by clear() (or the destructor) so that what
+// is printed next starts on a clean line. It never cancels.
+class TerminalProgress {
+public:
+  explicit TerminalProgress(std::string what, std::FILE* out = stderr);
+  TerminalProgress(std::string what, std::FILE* out, bool enabled); // tests: force it on
+  ~TerminalProgress() { clear(); }
+  TerminalProgress(const TerminalProgress&) = delete;
+  TerminalProgress& operator=(const TerminalProgress&) = delete;
+
+  // Valid while this object lives.
+  [[nodiscard]] ProgressFn callback();
+  void clear();
+
+private:
+  void show(std::uint64_t done, std::uint64_t total);
+
+  std::string what_;
+  std::FILE* out_;
+  bool enabled_;
+  int percent_ = -1;      // shown now; -1: nothing on the line
+  std::size_t width_ = 0; // of the line drawn, to erase it
+};
+
 // Loads `path`; on error the status says why (file, block, offset) and `out`
 // must not be used. A truncated file loads, with `out.info.notice` set.
-[[nodiscard]] RecordingStatus load_whole_recording(const std::string& path, LoadedRecording& out);
+// Without `progress`, a TerminalProgress line on stderr (the command line).
+[[nodiscard]] RecordingStatus load_whole_recording(const std::string& path, LoadedRecording& out,
+                                                   const ProgressFn& progress = {});
 
-// Writes a Chrome trace of `events`; prints a one-line summary to stderr.
+// Writes a Chrome trace of `events` (with a TerminalProgress line); prints a
+// one-line summary to stderr.
 [[nodiscard]] RecordingStatus export_trace(const std::string& path, std::span<const Event> events,
                                            const StringTable& strings);
 

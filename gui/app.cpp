@@ -4,6 +4,7 @@
 #include "gui/history.hpp"
 #include "gui/history_bar.hpp"
 #include "gui/layout.hpp"
+#include "gui/progress_popup.hpp"
 #include "gui/widgets.hpp"
 
 #include "fold/describe.hpp"
@@ -68,6 +69,7 @@ App::App(const CliOptions& cli, record::EventsFile* events, LiveRecording* recor
     record::FoldPump::EventSink sink;
     const bool to_events = events != nullptr && events->is_open();
     const bool to_record = record != nullptr && record->is_open();
+    if (to_record) record_ = record;
     if (to_events || to_record)
       sink = [events = to_events ? events : nullptr, record = to_record ? record : nullptr,
               strings = &controller_->strings()](std::span<const Event> batch) {
@@ -87,6 +89,8 @@ App::App(const CliOptions& cli, record::EventsFile* events, LiveRecording* recor
 }
 
 App::~App() {
+  job_.cancel(); // it may be reading the store and the strings
+  if (job_.running()) (void)job_.take();
   cursor_.reset(); // reads the pump's store
   pump_.reset();   // stop consuming before the log it drains is destroyed
   controller_.reset();
@@ -121,7 +125,8 @@ void App::reset_view_state() {
   controls_.steps_asked = 0;
 }
 
-void App::show_recording(std::unique_ptr<LoadedRecording> recording) {
+void App::show_recording(std::unique_ptr<LoadedRecording> recording,
+                         std::unique_ptr<record::FoldPump> pump) {
   // Readers of the old pump first, then the pump (it may be draining a live
   // log), then the runtime.
   cursor_.reset();
@@ -131,7 +136,8 @@ void App::show_recording(std::unique_ptr<LoadedRecording> recording) {
     controller_ = no_runtime();
   }
   recording_ = std::move(recording);
-  pump_ = std::make_unique<record::FoldPump>(std::span<const Event>(recording_->events));
+  pump_ = pump ? std::move(pump)
+               : std::make_unique<record::FoldPump>(std::span<const Event>(recording_->events));
   cursor_ = std::make_unique<record::Cursor>(pump_->store(), pump_->checkpoints());
   // Save and Export read this many events of the store: this pump's, from now on.
   count_ = pump_->latest().events.count;
@@ -153,7 +159,8 @@ void App::start_live(const ControllerOptions& options) {
 
 RecordingStatus App::open_recording(const std::string& path) {
   auto rec = std::make_unique<LoadedRecording>();
-  if (RecordingStatus s = load_whole_recording(path, *rec); !s) return s;
+  const ProgressFn quiet = [](std::uint64_t, std::uint64_t) { return true; }; // no stderr line
+  if (RecordingStatus s = load_whole_recording(path, *rec, quiet); !s) return s;
   const std::string notice = rec->info.notice;
   const std::size_t n = rec->events.size();
   show_recording(std::move(rec));
@@ -164,28 +171,124 @@ RecordingStatus App::open_recording(const std::string& path) {
   return {};
 }
 
+void App::end_live_recording() {
+  if (record_ == nullptr || recording_) return; // opening a recording ended it already
+  pump_->flush(); // everything the runtime logged so far reaches the sink
+  record_->stop();
+}
+
+RecordingHeader App::save_header() const {
+  if (recording_) return recording_->info.header; // the run it came from, not this machine
+  // The runtime as it is now (a reset may have changed the scenario).
+  CliOptions o = cli_;
+  const ControllerOptions c = controller_->options();
+  o.scenario = c.scenario;
+  o.capacity = c.queue_capacity;
+  o.clock = c.clock == ClockKind::Virtual ? "virtual" : "real";
+  o.time_scale = c.time_scale;
+  o.queue_policy = c.queue_policy;
+  o.timer_policy = c.timer_policy;
+  return live_recording_header(o);
+}
+
 RecordingStatus App::save_recording_to(const std::string& path) {
-  RecordingHeader header;
-  if (recording_) {
-    header = recording_->info.header; // the run it came from, not this machine
-  } else {
-    // The runtime as it is now (a reset may have changed the scenario).
-    CliOptions o = cli_;
-    const ControllerOptions c = controller_->options();
-    o.scenario = c.scenario;
-    o.capacity = c.queue_capacity;
-    o.clock = c.clock == ClockKind::Virtual ? "virtual" : "real";
-    o.time_scale = c.time_scale;
-    o.queue_policy = c.queue_policy;
-    o.timer_policy = c.timer_policy;
-    header = live_recording_header(o);
-  }
   // The events this frame's snapshot published: complete, never written again.
-  return save_recording(path, pump_->store().first(count_), strings(), header);
+  return save_recording(path, pump_->store().first(count_), strings(), save_header());
 }
 
 RecordingStatus App::export_trace_to(const std::string& path) {
   return export_chrome_trace(path, pump_->store().first(count_), strings());
+}
+
+// --- File work in the background -------------------------------------------------
+//
+// The job's thread reads only what stays put until ~App or finish_file_work:
+// the store's first `count_` events (published, never written again), the
+// string table (safe to read from any thread), and what the work itself
+// builds (an OpenedRecording, handed over when the job has finished).
+
+void App::start_open_recording(const std::string& path) {
+  if (job_.running()) return;
+  job_action_ = FileAction::OpenRecording;
+  job_path_ = path;
+  opened_ = std::make_shared<OpenedRecording>();
+  job_.started_at = ImGui::GetCurrentContext() != nullptr ? ImGui::GetTime() : 0.0;
+  job_.start("Opening " + file_name(path), [path, out = opened_](const ProgressFn& progress) {
+    auto rec = std::make_unique<LoadedRecording>();
+    if (RecordingStatus s = load_whole_recording(path, *rec, progress); !s) return s;
+    if (!progress(1, 1)) return RecordingStatus{"opening cancelled", true};
+    // The fold of every event and its checkpoints: the history bar's index.
+    out->pump = std::make_unique<record::FoldPump>(std::span<const Event>(rec->events));
+    out->recording = std::move(rec);
+    return RecordingStatus{};
+  });
+}
+
+void App::start_save_recording(const std::string& path) {
+  if (job_.running()) return;
+  job_action_ = FileAction::SaveRecording;
+  job_path_ = path;
+  job_events_ = count_;
+  job_replaces_ = false; // the File popup says otherwise
+  job_.started_at = ImGui::GetCurrentContext() != nullptr ? ImGui::GetTime() : 0.0;
+  job_.start("Saving " + file_name(path),
+             [path, events = pump_->store().first(count_), strings = &strings(),
+              header = save_header()](const ProgressFn& progress) {
+               return save_recording(path, events, *strings, header, progress);
+             });
+}
+
+void App::start_export_trace(const std::string& path) {
+  if (job_.running()) return;
+  job_action_ = FileAction::ExportTrace;
+  job_path_ = path;
+  job_events_ = count_;
+  job_replaces_ = false; // the File popup says otherwise
+  job_.started_at = ImGui::GetCurrentContext() != nullptr ? ImGui::GetTime() : 0.0;
+  job_.start("Exporting " + file_name(path), [path, events = pump_->store().first(count_),
+                                              strings = &strings()](const ProgressFn& progress) {
+    return export_chrome_trace(path, events, *strings, nullptr, progress);
+  });
+}
+
+void App::finish_file_work() {
+  if (!job_.running() || !job_.finished()) return;
+  const bool cancel_pressed = job_.cancel_requested();
+  const RecordingStatus s = job_.take();
+  const FileAction action = std::exchange(job_action_, FileAction::None);
+  std::shared_ptr<OpenedRecording> opened = std::move(opened_);
+  const std::string name = file_name(job_path_);
+  if (action == FileAction::OpenRecording) {
+    // Cancel pressed: the view stays, even if the work had already finished.
+    if (s.cancelled || (s.ok() && cancel_pressed))
+      return note("Opening " + name + " cancelled: the view is as it was.", false);
+    if (!s) {
+      reopen_error_ = s.error;
+      file_asked_ = FileAction::OpenRecording;
+      return;
+    }
+    const std::string notice = opened->recording->info.notice;
+    const std::size_t n = opened->recording->events.size();
+    show_recording(std::move(opened->recording), std::move(opened->pump));
+    if (!notice.empty())
+      note(notice, true);
+    else
+      note("Opened " + name + ": " + std::to_string(n) + " events.", false);
+    return;
+  }
+  const bool save = action == FileAction::SaveRecording;
+  if (s.cancelled)
+    return note(std::string(save ? "Save" : "Export") + " cancelled: nothing was written" +
+                    " (an existing " + name + " is as it was).",
+                false);
+  if (!s) {
+    reopen_error_ = s.error;
+    file_asked_ = action;
+    return;
+  }
+  note(std::string(save ? "Saved " : "Exported ") + std::to_string(job_events_) + " events to " +
+           job_path_ + (std::exchange(job_replaces_, false) ? " (replaced the old file)." : "."),
+       false);
 }
 
 void App::note(std::string text, bool warning) {
@@ -195,6 +298,7 @@ void App::note(std::string text, bool warning) {
 }
 
 void App::draw() {
+  finish_file_work(); // first: an opened recording replaces the pump
   const record::Snapshot& snap = pump_->latest();
   // The live picture: what commands act on (and the Controls panel shows).
   // A recording's "now" is its last event: nothing runs after it.
@@ -251,7 +355,7 @@ void App::draw() {
 
   handle_shortcuts(*controller_, live, controls_, !timeline_.has_keys); // S: the timeline's zoom
   const ImGuiIO& io = ImGui::GetIO();
-  if (io.KeyCtrl && !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) {
+  if (io.KeyCtrl && !job_.running() && !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) {
     if (ImGui::IsKeyPressed(static_cast<unsigned char>('S'), false))
       file_asked_ = FileAction::SaveRecording;
     if (ImGui::IsKeyPressed(static_cast<unsigned char>('O'), false))
@@ -275,6 +379,9 @@ void App::draw() {
     draw_histograms(view, pump_->timeline(), histograms_, timeline_, selection_, &open_.histograms);
   if (open_.metrics) ImGui::ShowMetricsWindow(&open_.metrics);
   draw_file_popup(); // last: opening a file replaces the pump, the cursor and `snap` with it
+  const bool opening = job_action_ == FileAction::OpenRecording;
+  draw_progress_popup(job_, opening ? "bytes" : "events",
+                      opening ? "preparing the history bar..." : "finishing...", ImGui::GetTime());
 
   if (show_keys_) {
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,
@@ -346,7 +453,8 @@ void App::draw_file_popup() {
   if (file_asked_ != FileAction::None) {
     file_popup_ = file_asked_;
     file_asked_ = FileAction::None;
-    file_error_.clear();
+    file_error_ = std::exchange(reopen_error_, {}); // a background open, save or export failed
+    path_refocus_ = !file_error_.empty();
     confirm_replace_.clear();
     ImGui::OpenPopup(popup_text(static_cast<int>(file_popup_)).title);
   }
@@ -374,7 +482,7 @@ void App::draw_file_popup() {
   if (ImGui::Button(confirm_replace_.empty() ? text.button : "Replace") || entered)
     file_popup_accept();
   ImGui::SameLine();
-  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
+  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) {
     ImGui::CloseCurrentPopup();
     file_popup_ = FileAction::None;
   }
@@ -418,7 +526,9 @@ void App::file_popup_accept() {
     return done("Opened scenario " + load.scenario->name + ".");
   }
   case FileAction::OpenRecording: {
-    if (RecordingStatus s = open_recording(path); !s) return refuse(s.error);
+    // Read and folded off the UI thread; a bad file reopens this popup with
+    // the loader's message (finish_file_work).
+    start_open_recording(path);
     ImGui::CloseCurrentPopup();
     file_popup_ = FileAction::None;
     return;
@@ -434,12 +544,17 @@ void App::file_popup_accept() {
       return refuse(file_name(path) +
                     " exists. Press Replace to overwrite it, or change the name.");
     }
-    const bool save = file_popup_ == FileAction::SaveRecording;
-    const RecordingStatus s = save ? save_recording_to(path) : export_trace_to(path);
     confirm_replace_.clear();
-    if (!s) return refuse(s.error);
-    return done(std::string(save ? "Saved " : "Exported ") + std::to_string(count_) +
-                " events to " + path + (exists ? " (replaced the old file)." : "."));
+    // Written off the UI thread; the outcome is a note, or this popup again
+    // with the error (finish_file_work).
+    if (file_popup_ == FileAction::SaveRecording)
+      start_save_recording(path);
+    else
+      start_export_trace(path);
+    job_replaces_ = exists;
+    ImGui::CloseCurrentPopup();
+    file_popup_ = FileAction::None;
+    return;
   }
   case FileAction::None: break;
   }
@@ -536,13 +651,17 @@ bool App::animating() const noexcept {
 void App::draw_menu_bar(const FrameView& view) {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Open scenario...")) file_asked_ = FileAction::OpenScenario;
-    if (ImGui::MenuItem("Open recording...", keys::kOpenRecording))
+    // One piece of file work at a time: it reads the pump these would replace.
+    const bool idle = !job_.running();
+    if (ImGui::MenuItem("Open scenario...", nullptr, false, idle))
+      file_asked_ = FileAction::OpenScenario;
+    if (ImGui::MenuItem("Open recording...", keys::kOpenRecording, false, idle))
       file_asked_ = FileAction::OpenRecording;
     ImGui::Separator();
-    if (ImGui::MenuItem("Save recording...", keys::kSaveRecording))
+    if (ImGui::MenuItem("Save recording...", keys::kSaveRecording, false, idle))
       file_asked_ = FileAction::SaveRecording;
-    if (ImGui::MenuItem("Export trace...")) file_asked_ = FileAction::ExportTrace;
+    if (ImGui::MenuItem("Export trace...", nullptr, false, idle))
+      file_asked_ = FileAction::ExportTrace;
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {

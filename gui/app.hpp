@@ -13,6 +13,7 @@
 #include "cli/cli.hpp"
 #include "cli/replay.hpp"
 #include "gui/panels.hpp"
+#include "gui/progress_job.hpp"
 #include "record/cursor.hpp"
 #include "record/events_file.hpp"
 #include "record/fold_pump.hpp"
@@ -66,6 +67,25 @@ public:
   RecordingStatus save_recording_to(const std::string& path);
   RecordingStatus export_trace_to(const std::string& path);
 
+  // The same three as the File popups run them: on a thread of their own (a
+  // ProgressJob) behind a progress popup with Cancel, while frames keep
+  // drawing. The outcome lands in a later frame: a note in the menu bar, the
+  // recording on screen, or the popup again with the error. A cancelled open
+  // leaves the view as it was; a cancelled save or export leaves no file and
+  // an old one untouched. One piece of work at a time.
+  void start_open_recording(const std::string& path);
+  void start_save_recording(const std::string& path);
+  void start_export_trace(const std::string& path);
+  [[nodiscard]] bool file_work_running() const noexcept { return job_.running(); }
+  void cancel_file_work() noexcept { job_.cancel(); }
+  // The message the File popup shows (a refused file), empty if none.
+  [[nodiscard]] const std::string& file_error() const noexcept { return file_error_; }
+
+  // At quit, before the runtime is shut down: every event so far goes to the
+  // --record file, and nothing after (the teardown is not part of the run:
+  // the file opens on what the window last showed).
+  void end_live_recording();
+
 private:
   void draw_menu_bar(const FrameView& view);
   // The File menu's popups: a path field, the outcome, the file's error.
@@ -78,7 +98,12 @@ private:
   };
   void draw_file_popup();
   void file_popup_accept(); // the popup's button (or Enter)
-  void show_recording(std::unique_ptr<LoadedRecording> recording);
+  // `pump`: one already built in file mode over `recording`'s events (by an
+  // open job); none: built here.
+  void show_recording(std::unique_ptr<LoadedRecording> recording,
+                      std::unique_ptr<record::FoldPump> pump = nullptr);
+  [[nodiscard]] RecordingHeader save_header() const;
+  void finish_file_work();                           // the job's outcome, once it has finished
   void start_live(const ControllerOptions& options); // a scenario opened over a recording
   void reset_view_state();
   void note(std::string text, bool warning); // a line in the menu bar for a few seconds
@@ -95,6 +120,7 @@ private:
   std::unique_ptr<record::FoldPump> pump_;
   std::unique_ptr<record::Cursor> cursor_;     // the history bar's moment (UI thread)
   const record::EventsFile* events_ = nullptr; // --events, to show a failed write
+  LiveRecording* record_ = nullptr;            // --record, streamed by the pump's sink
   std::unique_ptr<LoadedRecording> recording_; // open: shown instead of a runtime
   CliOptions cli_;                             // what started the app (a saved header)
   std::size_t count_ = 0;                      // this frame's published event count
@@ -130,6 +156,20 @@ private:
   std::size_t last_runtime_begin_ = 0; // to notice a reset (see draw)
   double last_change_time_ = -1e9;     // ImGui time the snapshot last changed
   bool timers_live_ = false;
+
+  // File work in the background (see start_open_recording). The job reads the
+  // pump's store and the strings: ~App joins it before anything else goes.
+  struct OpenedRecording {
+    std::unique_ptr<LoadedRecording> recording;
+    std::unique_ptr<record::FoldPump> pump;
+  };
+  ProgressJob job_;
+  FileAction job_action_ = FileAction::None;
+  std::string job_path_;
+  std::size_t job_events_ = 0;              // what a save or export writes
+  bool job_replaces_ = false;               // the File popup's destination existed
+  std::shared_ptr<OpenedRecording> opened_; // filled by an open job's thread
+  std::string reopen_error_;                // the popup reopens with this error
 };
 
 } // namespace pollscope::gui

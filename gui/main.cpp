@@ -146,6 +146,7 @@ int main(int argc, char** argv) {
       }
       glfwSwapBuffers(win.window);
     }
+    app.end_live_recording(); // --record: the quit's teardown is not part of the run
     // Quit never waits for a wedged runtime (see Controller::shutdown); say
     // what was left behind, then let the process exit around it.
     const Controller::ShutdownReport left = app.controller().shutdown();

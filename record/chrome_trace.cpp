@@ -1,7 +1,11 @@
 #include "chrome_trace.hpp"
 
+#include <fmt/compile.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <system_error>
@@ -23,10 +27,11 @@ std::string json_quote(std::string_view s) {
 ChromeTraceExporter::ChromeTraceExporter(Output out, const StringTable& strings,
                                          std::string_view process_name)
     : out_(std::move(out)), strings_(strings) {
-  fmt::format_to(fmt::appender(buf_),
-                 "{{\"traceEvents\":[\n{{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_"
-                 "name\",\"args\":{{\"name\":{}}}}}",
-                 json_quote(process_name));
+  fmt::format_to(
+      fmt::appender(buf_),
+      FMT_COMPILE("{{\"traceEvents\":[\n{{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_"
+                  "name\",\"args\":{{\"name\":{}}}}}"),
+      json_quote(process_name));
   first_record_ = false;
 }
 
@@ -37,12 +42,13 @@ void ChromeTraceExporter::ts(std::uint64_t t) {
   // event's time: write those as negative.
   const bool negative = t < base_;
   const std::uint64_t d = negative ? base_ - t : t - base_;
-  fmt::format_to(fmt::appender(buf_), "\"ts\":{}{}.{:03}", negative ? "-" : "", d / 1000, d % 1000);
+  fmt::format_to(fmt::appender(buf_), FMT_COMPILE("\"ts\":{}{}.{:03}"), negative ? "-" : "",
+                 d / 1000, d % 1000);
 }
 
 void ChromeTraceExporter::dur(std::uint64_t from, std::uint64_t to) {
   const std::uint64_t d = to > from ? to - from : 0;
-  fmt::format_to(fmt::appender(buf_), ",\"dur\":{}.{:03}", d / 1000, d % 1000);
+  fmt::format_to(fmt::appender(buf_), FMT_COMPILE(",\"dur\":{}.{:03}"), d / 1000, d % 1000);
 }
 
 const std::string& ChromeTraceExporter::quoted(StringId id) {
@@ -55,18 +61,19 @@ const std::string& ChromeTraceExporter::quoted(StringId id) {
 void ChromeTraceExporter::slice(ThreadIndex tid, std::uint64_t from, std::uint64_t to,
                                 std::string_view quoted_name) {
   begin_record();
-  fmt::format_to(fmt::appender(buf_), "{{\"ph\":\"X\",\"pid\":1,\"tid\":{},", tid);
+  fmt::format_to(fmt::appender(buf_), FMT_COMPILE("{{\"ph\":\"X\",\"pid\":1,\"tid\":{},"), tid);
   ts(from);
   dur(from, to);
-  fmt::format_to(fmt::appender(buf_), ",\"name\":{}", quoted_name);
+  fmt::format_to(fmt::appender(buf_), FMT_COMPILE(",\"name\":{}"), quoted_name);
 }
 
 void ChromeTraceExporter::flow_end(std::uint64_t id, ThreadIndex tid, std::uint64_t t) {
   begin_record();
-  fmt::format_to(fmt::appender(buf_),
-                 "{{\"ph\":\"f\",\"bp\":\"e\",\"pid\":1,\"tid\":{},\"cat\":\"flow\",\"name\":"
-                 "\"causes\",\"id\":{},",
-                 tid, id);
+  fmt::format_to(
+      fmt::appender(buf_),
+      FMT_COMPILE("{{\"ph\":\"f\",\"bp\":\"e\",\"pid\":1,\"tid\":{},\"cat\":\"flow\",\"name\":"
+                  "\"causes\",\"id\":{},"),
+      tid, id);
   ts(t);
   buf_.push_back('}');
   ++stats_.flows;
@@ -94,22 +101,24 @@ void ChromeTraceExporter::event(const Event& e) {
   auto out = fmt::appender(buf_); // writes straight into the buffer
   auto instant = [&](std::string_view quoted_name, char scope) {
     begin_record();
-    fmt::format_to(out, "{{\"ph\":\"i\",\"s\":\"{}\",\"pid\":1,\"tid\":{},", scope, e.thread);
+    fmt::format_to(out, FMT_COMPILE("{{\"ph\":\"i\",\"s\":\"{}\",\"pid\":1,\"tid\":{},"), scope,
+                   e.thread);
     ts(e.t);
-    fmt::format_to(out, ",\"name\":{}", quoted_name);
+    fmt::format_to(out, FMT_COMPILE(",\"name\":{}"), quoted_name);
   };
   auto counter = [&](std::string_view name, std::string_view key, std::uint64_t value) {
     begin_record();
-    fmt::format_to(out, "{{\"ph\":\"C\",\"pid\":1,\"tid\":0,\"name\":\"{}\",", name);
+    fmt::format_to(out, FMT_COMPILE("{{\"ph\":\"C\",\"pid\":1,\"tid\":0,\"name\":\"{}\","), name);
     ts(e.t);
-    fmt::format_to(out, ",\"args\":{{\"{}\":{}}}}}", key, value);
+    fmt::format_to(out, FMT_COMPILE(",\"args\":{{\"{}\":{}}}}}"), key, value);
   };
   auto flow_start = [&](std::uint64_t id) {
     begin_record();
-    fmt::format_to(out,
-                   "{{\"ph\":\"s\",\"pid\":1,\"tid\":{},\"cat\":\"flow\",\"name\":\"causes\","
-                   "\"id\":{},",
-                   e.thread, id);
+    fmt::format_to(
+        out,
+        FMT_COMPILE("{{\"ph\":\"s\",\"pid\":1,\"tid\":{},\"cat\":\"flow\",\"name\":\"causes\","
+                    "\"id\":{},"),
+        e.thread, id);
     ts(e.t);
     buf_.push_back('}');
   };
@@ -117,16 +126,17 @@ void ChromeTraceExporter::event(const Event& e) {
   switch (e.kind) {
   case EventKind::ThreadNamed:
     begin_record();
-    fmt::format_to(out,
-                   "{{\"ph\":\"M\",\"pid\":1,\"tid\":{},\"name\":\"thread_name\",\"args\":{{"
-                   "\"name\":{}}}}},\n{{\"ph\":\"M\",\"pid\":1,\"tid\":{},\"name\":\"thread_sort_"
-                   "index\",\"args\":{{\"sort_index\":{}}}}}",
-                   e.thread, quoted(field::thread_name(e)), e.thread, e.thread);
+    fmt::format_to(
+        out,
+        FMT_COMPILE("{{\"ph\":\"M\",\"pid\":1,\"tid\":{},\"name\":\"thread_name\",\"args\":{{"
+                    "\"name\":{}}}}},\n{{\"ph\":\"M\",\"pid\":1,\"tid\":{},\"name\":\"thread_sort_"
+                    "index\",\"args\":{{\"sort_index\":{}}}}}"),
+        e.thread, quoted(field::thread_name(e)), e.thread, e.thread);
     ++stats_.threads;
     break;
   case EventKind::RuntimeStarted:
     instant("\"runtime started\"", 'g');
-    fmt::format_to(out, ",\"args\":{{\"queue_capacity\":{},\"clock\":\"{}\"}}}}",
+    fmt::format_to(out, FMT_COMPILE(",\"args\":{{\"queue_capacity\":{},\"clock\":\"{}\"}}}}"),
                    field::queue_capacity(e), field::virtual_clock(e) ? "virtual" : "real");
     break;
   case EventKind::RuntimeReset:
@@ -146,8 +156,8 @@ void ChromeTraceExporter::event(const Event& e) {
     task.name = field::task_name(e);
     slice(e.thread, e.t, e.t,
           json_quote(fmt::format("spawn {}", strings_.get(field::task_name(e)))));
-    fmt::format_to(out, ",\"cat\":\"spawn\",\"args\":{{\"task\":{},\"at\":{}}}}}", e.task,
-                   quoted(field::spawn_location(e)));
+    fmt::format_to(out, FMT_COMPILE(",\"cat\":\"spawn\",\"args\":{{\"task\":{},\"at\":{}}}}}"),
+                   e.task, quoted(field::spawn_location(e)));
     task.spawn_flow = next_flow_++;
     flow_start(task.spawn_flow);
     break;
@@ -165,11 +175,11 @@ void ChromeTraceExporter::event(const Event& e) {
   case EventKind::WakerWoken: {
     // Digits only: nothing to escape, and wakes are the hot path.
     begin_record();
-    fmt::format_to(out, "{{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":{},", e.thread);
+    fmt::format_to(out, FMT_COMPILE("{{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":{},"), e.thread);
     ts(e.t);
-    fmt::format_to(out, ",\"name\":\"wake task {}\"", e.task);
-    fmt::format_to(out, ",\"args\":{{\"waker\":{},\"task\":{},\"by_ref\":{}}}}}", e.waker, e.task,
-                   field::by_ref(e));
+    fmt::format_to(out, FMT_COMPILE(",\"name\":\"wake task {}\""), e.task);
+    fmt::format_to(out, FMT_COMPILE(",\"args\":{{\"waker\":{},\"task\":{},\"by_ref\":{}}}}}"),
+                   e.waker, e.task, field::by_ref(e));
     ++stats_.wakes;
     const std::uint64_t id = next_flow_++;
     wake_flows_[e.waker] = id;
@@ -217,11 +227,11 @@ void ChromeTraceExporter::event(const Event& e) {
   case EventKind::TimerThreadExited: timer_exited(e); break;
   case EventKind::TimerThreadFailed:
     instant(json_quote(fmt::format("timer {}: no thread", e.timer)), 't');
-    fmt::format_to(out, ",\"args\":{{\"timer\":{},\"task\":{}}}}}", e.timer, e.task);
+    fmt::format_to(out, FMT_COMPILE(",\"args\":{{\"timer\":{},\"task\":{}}}}}"), e.timer, e.task);
     break;
   case EventKind::Output:
     instant("\"output\"", 't');
-    fmt::format_to(out, ",\"args\":{{\"task\":{},\"text\":{}}}}}", e.task,
+    fmt::format_to(out, FMT_COMPILE(",\"args\":{{\"task\":{},\"text\":{}}}}}"), e.task,
                    quoted(field::output_text(e)));
     break;
   default: break;
@@ -246,11 +256,13 @@ void ChromeTraceExporter::poll_end(const Event& e) {
   } else {
     slice(tid, from, e.t, json_quote(fmt::format("task {}", e.task)));
   }
-  fmt::format_to(fmt::appender(buf_),
-                 ",\"cat\":\"poll\",\"args\":{{\"task\":{},\"poll\":{},\"result\":\"{}\"", e.task,
-                 poll, field::ready(e) ? "Ready" : "Pending");
+  fmt::format_to(
+      fmt::appender(buf_),
+      FMT_COMPILE(",\"cat\":\"poll\",\"args\":{{\"task\":{},\"poll\":{},\"result\":\"{}\""), e.task,
+      poll, field::ready(e) ? "Ready" : "Pending");
   if (!field::ready(e))
-    fmt::format_to(fmt::appender(buf_), ",\"suspended_at\":{}", quoted(field::suspended_at(e)));
+    fmt::format_to(fmt::appender(buf_), FMT_COMPILE(",\"suspended_at\":{}"),
+                   quoted(field::suspended_at(e)));
   buf_.append(std::string_view("}}"));
   ++stats_.polls;
 }
@@ -263,16 +275,18 @@ void ChromeTraceExporter::timer_exited(const Event& e) {
     if (auto task = tasks_.find(timer.task); task != tasks_.end() && task->second.name != 0)
       name += fmt::format(" ({})", strings_.get(task->second.name));
     slice(e.thread, timer.started, e.t, json_quote(name));
-    fmt::format_to(fmt::appender(buf_),
-                   ",\"cat\":\"timer\",\"args\":{{\"timer\":{},\"task\":{},\"cancelled\":{}}}}}",
-                   e.timer, timer.task, field::cancelled(e));
+    fmt::format_to(
+        fmt::appender(buf_),
+        FMT_COMPILE(",\"cat\":\"timer\",\"args\":{{\"timer\":{},\"task\":{},\"cancelled\":{}}}}}"),
+        e.timer, timer.task, field::cancelled(e));
     const std::uint64_t waiting = timer.has_waiting ? timer.waiting : e.t;
     slice(e.thread, timer.started, waiting, "\"started\"");
     buf_.append(std::string_view(",\"cat\":\"timer\"}"));
     if (timer.has_waiting) {
       const std::uint64_t until = timer.has_fired ? timer.fired : e.t;
       slice(e.thread, timer.waiting, until, "\"waiting until the deadline\"");
-      fmt::format_to(fmt::appender(buf_), ",\"cat\":\"timer\",\"args\":{{\"deadline_ns\":{}}}}}",
+      fmt::format_to(fmt::appender(buf_),
+                     FMT_COMPILE(",\"cat\":\"timer\",\"args\":{{\"deadline_ns\":{}}}}}"),
                      timer.deadline);
     }
     if (timer.has_fired) {
@@ -282,37 +296,52 @@ void ChromeTraceExporter::timer_exited(const Event& e) {
     timers_.erase(it);
   }
   begin_record();
-  fmt::format_to(fmt::appender(buf_), "{{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":{},", e.thread);
+  fmt::format_to(fmt::appender(buf_),
+                 FMT_COMPILE("{{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":{},"), e.thread);
   ts(e.t);
-  fmt::format_to(fmt::appender(buf_), ",\"name\":\"{}\",\"args\":{{\"timer\":{}}}}}",
+  fmt::format_to(fmt::appender(buf_), FMT_COMPILE(",\"name\":\"{}\",\"args\":{{\"timer\":{}}}}}"),
                  field::cancelled(e) ? "exited (cancelled)" : "exited", e.timer);
   if (live_timers_ > 0) --live_timers_;
   begin_record();
   fmt::format_to(fmt::appender(buf_),
-                 "{{\"ph\":\"C\",\"pid\":1,\"tid\":0,\"name\":\"timer threads\",");
+                 FMT_COMPILE("{{\"ph\":\"C\",\"pid\":1,\"tid\":0,\"name\":\"timer threads\","));
   ts(e.t);
-  fmt::format_to(fmt::appender(buf_), ",\"args\":{{\"live\":{}}}}}", live_timers_);
+  fmt::format_to(fmt::appender(buf_), FMT_COMPILE(",\"args\":{{\"live\":{}}}}}"), live_timers_);
 }
 
 void ChromeTraceExporter::finish() {
-  fmt::format_to(fmt::appender(buf_),
-                 "\n],\"displayTimeUnit\":\"ns\",\"otherData\":{{\"producer\":\"pollscope\","
-                 "\"base_ns\":{},\"events\":{}}}}}\n",
-                 base_, stats_.events);
+  fmt::format_to(
+      fmt::appender(buf_),
+      FMT_COMPILE("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{{\"producer\":\"pollscope\","
+                  "\"base_ns\":{},\"events\":{}}}}}\n"),
+      base_, stats_.events);
   out_(std::string_view(buf_.data(), buf_.size()));
   buf_.clear();
 }
 
 RecordingStatus export_chrome_trace(const std::filesystem::path& path,
                                     std::span<const Event> events, const StringTable& strings,
-                                    ChromeTraceStats* stats) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
+                                    ChromeTraceStats* stats, const ProgressFn& progress) {
+  // Progress is told once per this many events (~20 ms of exporting).
+  constexpr std::size_t kProgressEvents = std::size_t{1} << 16;
+  const std::uint64_t total = events.size();
+  auto go_on = [&](std::uint64_t done) { return !progress || progress(done, total); };
+  if (!go_on(0)) return {fmt::format("{}: export cancelled", path.string()), true};
+  std::filesystem::path temp = path;
+  temp.replace_filename(fmt::format(".{}.{}.tmp", path.filename().string(), ::getpid()));
+  auto fail = [&](std::string why, bool cancelled = false) -> RecordingStatus {
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    return {fmt::format("{}: {}", path.string(), why), cancelled};
+  };
+  std::FILE* f = std::fopen(temp.c_str(), "wb");
   if (f == nullptr) {
     const int err = errno;
     return {
         fmt::format("{}: cannot create: {}", path.string(), std::system_category().message(err))};
   }
   bool failed = false;
+  bool cancelled = false;
   int err = 0;
   try {
     ChromeTraceExporter exporter(
@@ -323,20 +352,31 @@ RecordingStatus export_chrome_trace(const std::filesystem::path& path,
           }
         },
         strings, "pollscope");
-    exporter.add(events);
-    exporter.finish();
+    for (std::size_t at = 0; at < events.size() && !failed;) {
+      const std::size_t n = std::min(kProgressEvents, events.size() - at);
+      exporter.add(events.subspan(at, n));
+      at += n;
+      if (at < events.size() && !go_on(at)) {
+        cancelled = true;
+        break;
+      }
+    }
+    if (!cancelled) exporter.finish();
     if (stats != nullptr) *stats = exporter.stats();
   } catch (const std::exception& e) {
     std::fclose(f);
-    return {fmt::format("{}: cannot export: {}", path.string(), e.what())};
+    return fail(fmt::format("cannot export: {}", e.what()));
   }
   if (std::fclose(f) != 0 && !failed) {
     failed = true;
     err = errno;
   }
-  if (failed)
-    return {
-        fmt::format("{}: cannot write: {}", path.string(), std::system_category().message(err))};
+  if (cancelled) return fail("export cancelled", true);
+  if (failed) return fail(fmt::format("cannot write: {}", std::system_category().message(err)));
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) return fail(fmt::format("cannot export: {}", ec.message()));
+  (void)go_on(total);
   return {};
 }
 

@@ -116,9 +116,13 @@ private:
   std::unordered_map<std::uint64_t, std::uint64_t> queued_; // ticket -> flow
 };
 
-// Writes the whole trace to `path`. I/O errors come back as a message.
+// Writes the whole trace to `path`: to a temporary file in the same folder,
+// renamed into place at the end, so a failed or cancelled export leaves no
+// partial file and an existing `path` as it was. I/O errors come back as a
+// message. `progress` counts events.
 RecordingStatus export_chrome_trace(const std::filesystem::path& path,
                                     std::span<const Event> events, const StringTable& strings,
-                                    ChromeTraceStats* stats = nullptr);
+                                    ChromeTraceStats* stats = nullptr,
+                                    const ProgressFn& progress = {});
 
 } // namespace pollscope

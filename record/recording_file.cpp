@@ -217,7 +217,7 @@ RecordingStatus RecordingWriter::append_blocks(std::span<const Event> events,
       return s;
   }
   while (!events.empty()) {
-    const std::size_t n = std::min<std::size_t>(events.size(), kMaxEventsPerBlock);
+    const std::size_t n = std::min<std::size_t>(events.size(), kWriteEventsPerBlock);
     if (auto s = write_block(BlockType::Events, static_cast<std::uint32_t>(n), events.data(),
                              n * kRecordBytes);
         !s)
@@ -251,15 +251,28 @@ RecordingStatus RecordingWriter::finish() {
 }
 
 RecordingStatus save_recording(const std::filesystem::path& path, std::span<const Event> events,
-                               const StringTable& strings, const RecordingHeader& header) {
+                               const StringTable& strings, const RecordingHeader& header,
+                               const ProgressFn& progress) {
   // Same folder, so the rename stays on one file system and is atomic.
   std::filesystem::path temp = path;
   temp.replace_filename(fmt::format(".{}.{}.tmp", path.filename().string(), ::getpid()));
+  // Progress is told once per block (a few ms of writing).
+  constexpr std::size_t kProgressEvents = kWriteEventsPerBlock;
+  const std::uint64_t total = events.size();
+  auto go_on = [&](std::uint64_t done) { return !progress || progress(done, total); };
   RecordingStatus status;
+  if (!go_on(0)) return {fmt::format("{}: save cancelled", path.string()), true};
   {
     RecordingWriter w;
     status = w.open(temp, header);
-    if (status) status = w.append(events, strings);
+    for (std::size_t at = 0; status && at < events.size();) {
+      const std::size_t n = std::min(kProgressEvents, events.size() - at);
+      status = w.append(events.subspan(at, n), strings);
+      at += n;
+      if (status && at < events.size() && !go_on(at))
+        status = {fmt::format("{}: save cancelled", temp.string()), true};
+    }
+    if (status && events.empty()) status = w.append({}, strings); // the strings alone
     if (status) status = w.finish();
   }
   if (status) {
@@ -274,7 +287,9 @@ RecordingStatus save_recording(const std::filesystem::path& path, std::span<cons
     const std::string t = temp.string();
     if (auto at = status.error.find(t); at != std::string::npos)
       status.error.replace(at, t.size(), path.string());
+    return status;
   }
+  (void)go_on(total);
   return status;
 }
 
@@ -335,6 +350,7 @@ public:
     info_ = RecordingInfo{};
     if (strings_.size() != 1)
       return error("the string table to load into is not empty (a loader bug)");
+    if (!tell_progress()) return cancelled();
     if (auto s = read_header(); !s) return s;
     // Thread rows are dense from 1, one ThreadNamed event each (48 bytes of
     // file), so no valid row exceeds the records the file can hold.
@@ -342,6 +358,7 @@ public:
     for (std::uint64_t block = 0;; ++block) {
       block_ = block;
       block_offset_ = src_.offset();
+      if (block > 0 && !tell_progress()) return cancelled();
       if (src_.remaining() < kBlockHeaderBytes) return truncated(src_.remaining() == 0);
       std::array<std::byte, kBlockHeaderBytes> h{};
       if (!src_.read(h.data(), h.size())) return error("cannot read the block header");
@@ -370,6 +387,13 @@ public:
   }
 
 private:
+  // Bytes read so far; false: the caller cancelled.
+  bool tell_progress() {
+    return !options_.progress || options_.progress(src_.offset(), src_.size());
+  }
+  bool tell_done() { return !options_.progress || options_.progress(src_.size(), src_.size()); }
+  RecordingStatus cancelled() { return {fmt::format("{}: opening cancelled", name_), true}; }
+
   template <typename... Args>
   RecordingStatus error(fmt::format_string<Args...> f, Args&&... args) {
     return {fmt::format("{}: {}", name_, fmt::format(f, std::forward<Args>(args)...))};
@@ -396,13 +420,15 @@ private:
                    kByteOrderMark);
     info_.format_version = get<std::uint16_t>(h.data() + 8);
     if (info_.format_version != kRecordingFormatVersion)
-      return error("recording format version {}, this pollscope reads version {}",
+      return error("the header says recording format version {}, and this pollscope reads "
+                   "version {}: a file from another pollscope, or a damaged header",
                    info_.format_version, kRecordingFormatVersion);
     const auto schema = get<std::uint16_t>(h.data() + 10);
-    if (schema != kEventSchemaVersion)
-      return error("written with event schema v{}, this pollscope reads schema v{} (no converter "
-                   "from v{} exists)",
-                   schema, kEventSchemaVersion, schema);
+    if (schema < kOldestReadableSchema || schema > kEventSchemaVersion)
+      return error("the header says event schema v{}, and this pollscope reads schemas v{} to "
+                   "v{} (no converter from v{} exists): a file from another pollscope, or a "
+                   "damaged header",
+                   schema, kOldestReadableSchema, kEventSchemaVersion, schema);
     const auto record = get<std::uint32_t>(h.data() + 16);
     if (record != kRecordBytes)
       return error("event records of {} bytes, schema v{} has {}-byte records", record,
@@ -549,6 +575,7 @@ private:
       return block_error("{} unexpected bytes after the footer", src_.remaining());
     info_.complete = true;
     info_.strings = strings_.size();
+    (void)tell_done(); // finished: too late to cancel
     return {};
   }
 
@@ -567,6 +594,7 @@ private:
           "are kept",
           name_, src_.size() - block_offset_, block_, block_offset_, info_.blocks, info_.events);
     }
+    (void)tell_done();
     return {};
   }
 

@@ -71,6 +71,10 @@ inline constexpr std::uint32_t kMaxEventsPerBlock = 1u << 20; // 48 MiB
 inline constexpr std::uint32_t kMaxStringsPerBlock = 1u << 20;
 inline constexpr std::uint32_t kMaxStringBytes = 1u << 20;          // one string
 inline constexpr std::uint64_t kMaxStringsBlockBytes = 64ull << 20; // one block
+// What the writer puts in one Events block: 3 MiB, so the block's checksum
+// and its write read the events while they are still in the cache (a 48 MiB
+// block is read from memory twice).
+inline constexpr std::uint32_t kWriteEventsPerBlock = 1u << 16;
 
 // The runtime clock a recording was made on (runtime/clock.hpp ClockKind,
 // plus Unknown for a run whose clock the writer was not told).
@@ -88,10 +92,20 @@ enum class BlockType : std::uint32_t {
 
 // Success, or what went wrong in words (for a dialog or stderr).
 struct [[nodiscard]] RecordingStatus {
-  std::string error; // empty: success
+  std::string error;      // empty: success
+  bool cancelled = false; // the work stopped because its progress callback said so
   [[nodiscard]] bool ok() const noexcept { return error.empty(); }
   explicit operator bool() const noexcept { return ok(); }
 };
+
+// Progress of long work (saving, loading, exporting), called on the thread
+// doing it: `done` of `total` (events for a save or an export, bytes for a
+// load). `done` never decreases and a finished piece of work ends with
+// done == total. Return false to cancel: the work stops before its next
+// block, leaves no file behind (a save's destination is left as it was) and
+// returns a status with `cancelled` set. Small pieces of work may call it
+// only at the start and the end.
+using ProgressFn = std::function<bool(std::uint64_t done, std::uint64_t total)>;
 
 // What the header says, written by the writer and given back by the loader.
 struct RecordingHeader {
@@ -117,7 +131,7 @@ public:
 
   RecordingStatus open(const std::filesystem::path& path, const RecordingHeader& header);
   // Writes the strings interned since the last call, then `events` (split
-  // into blocks of kMaxEventsPerBlock), then flushes. `strings` is the table
+  // into blocks of kWriteEventsPerBlock), then flushes. `strings` is the table
   // the events' ids point into; it may be appended to concurrently.
   RecordingStatus append(std::span<const Event> events, const StringTable& strings);
   RecordingStatus finish(); // writes the footer and closes the file
@@ -142,9 +156,11 @@ private:
 };
 
 // Saves a whole recording: written to a temporary file in the same folder,
-// then renamed into place, so the destination is never half-written.
+// then renamed into place, so the destination is never half-written, and a
+// failed or cancelled save leaves it as it was. `progress` counts events.
 RecordingStatus save_recording(const std::filesystem::path& path, std::span<const Event> events,
-                               const StringTable& strings, const RecordingHeader& header);
+                               const StringTable& strings, const RecordingHeader& header,
+                               const ProgressFn& progress = {});
 
 // --- Loading ------------------------------------------------------------------
 
@@ -161,6 +177,9 @@ struct RecordingInfo {
 struct LoadOptions {
   // Off only in the fuzz target, so that mutated payloads reach the parser.
   bool verify_checksums = true;
+  // Bytes of the file read so far, once per block; cancelling stops the load
+  // with nothing more delivered to the sink.
+  ProgressFn progress;
 };
 
 // Receives the events of each block in order. The span is valid for the call.

@@ -2,7 +2,7 @@
 //
 // The runtime writes one fixed-size `Event` per step it takes; the fold turns
 // a prefix of that stream back into a picture of the runtime. Records are
-// trivially copyable and 40 bytes, so the log is a flat array that can be
+// trivially copyable and 48 bytes, so the log is a flat array that can be
 // copied, saved and replayed from any prefix (rewind and recordings build on
 // this). Strings (task names, output text, source locations) never live in a
 // record: they are interned once in a `StringTable` and referenced by id.
@@ -14,7 +14,15 @@
 // ThreadNamed events build); every timer event names the timer's task; the
 // per-kind payload `a` / `b` is read only through the typed accessors at the
 // end of this file. `t` is the raw clock time, never rewritten: display code
-// that wants monotone times derives them (fold/time_order.hpp).
+// that wants monotone times derives them (record/display_time.hpp).
+//
+// Schema v3 (from v2, the policies issue): RuntimeStarted's `b` also names the
+// queue and timer policies (bits 8-15, 16-23); QueuePush / QueuePop tickets
+// with bit 63 set are executor-local queue entries; TimerDue (a wake held by
+// the delivery gate) is new, at the end of the kinds. A v2 stream is a v3
+// stream in which none of these occur (policy bits 0 = book and
+// thread-per-timer), so v2 recordings are read as they are
+// (kOldestReadableSchema).
 #pragma once
 
 #include "policy.hpp"
@@ -25,7 +33,9 @@
 
 namespace pollscope {
 
-inline constexpr std::uint16_t kEventSchemaVersion = 2;
+inline constexpr std::uint16_t kEventSchemaVersion = 3;
+// The oldest schema whose streams read unchanged as this one's (see above).
+inline constexpr std::uint16_t kOldestReadableSchema = 2;
 
 using TaskId = std::uint32_t;   // 0 = no task
 using WakerId = std::uint32_t;  // 0 = no waker (e.g. the spawner pushed)

@@ -287,3 +287,39 @@ TEST_CASE("exporting to a folder that does not exist says so instead of throwing
   const RecordingStatus s = export_chrome_trace("/nonexistent-dir/t.json", {}, strings);
   CHECK(s.error.find("/nonexistent-dir/t.json: cannot create") == 0);
 }
+
+TEST_CASE("an export reports monotone progress to the total, and a cancelled export leaves no "
+          "file and the old one as it was") {
+  test::TestRuntime t;
+  const std::vector<Event> run = real_run_events(t);
+  std::vector<Event> events;
+  while (events.size() < 3 * (std::size_t{1} << 16) + 100)
+    events.insert(events.end(), run.begin(), run.end());
+  test::ScratchDir dir;
+  const auto path = dir / "t.json";
+
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+  auto record = [&](std::uint64_t done, std::uint64_t total) {
+    calls.emplace_back(done, total);
+    return true;
+  };
+  REQUIRE(export_chrome_trace(path, events, t.strings, nullptr, record).error == "");
+  REQUIRE(calls.size() >= 4);
+  for (std::size_t i = 1; i < calls.size(); ++i) {
+    CHECK(calls[i].first >= calls[i - 1].first);
+    CHECK(calls[i].second == events.size());
+  }
+  CHECK(calls.front().first == 0);
+  CHECK(calls.back().first == events.size());
+  const auto exported = std::filesystem::file_size(path);
+
+  int n = 0;
+  const RecordingStatus s = export_chrome_trace(
+      path, events, t.strings, nullptr, [&](std::uint64_t, std::uint64_t) { return ++n < 2; });
+  CHECK(s.cancelled);
+  CHECK(s.error.find("cancelled") != std::string::npos);
+  CHECK(n == 2);
+  CHECK(std::filesystem::file_size(path) == exported); // the earlier export, untouched
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path),
+                      std::filesystem::directory_iterator()) == 1);
+}

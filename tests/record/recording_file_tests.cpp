@@ -273,6 +273,20 @@ TEST_CASE("the hand-built valid file loads, so each malformed case below is wron
   CHECK(l.strings->get(1) == "main");
 }
 
+TEST_CASE("a recording of schema v2 loads as it is: its stream is a v3 stream without the policies' "
+          "additions") {
+  static_assert(kOldestReadableSchema == 2 && kEventSchemaVersion == 3);
+  FileBuilder f;
+  f.header(kRecordingFormatVersion, 2);
+  f.strings(1, {"main"});
+  f.events({named_thread(1, 1), spawned(1, 1)});
+  f.footer(2, 2);
+  Loaded l = load_bytes(f.bytes);
+  REQUIRE(l.status.error == "");
+  CHECK(l.info.complete);
+  CHECK(l.events.size() == 2);
+}
+
 TEST_CASE("malformed recordings get a clear message naming the file and what is wrong") {
   struct Case {
     std::string name;
@@ -289,9 +303,9 @@ TEST_CASE("malformed recordings get a clear message naming the file and what is 
        "wrong magic"},
       {"short header", [](FileBuilder& f) { f.bytes.resize(20); }, "the header is cut short"},
       {"format version", [](FileBuilder& f) { f.header(7); },
-       "recording format version 7, this pollscope reads version 1"},
+       "recording format version 7, and this pollscope reads version 1"},
       {"schema version", [](FileBuilder& f) { f.header(kRecordingFormatVersion, 1); },
-       "written with event schema v1, this pollscope reads schema v2"},
+       "event schema v1, and this pollscope reads schemas v2 to v3"},
       {"byte order",
        [](FileBuilder& f) { f.header(kRecordingFormatVersion, kEventSchemaVersion, 0x04030201); },
        "other byte order"},
@@ -452,4 +466,125 @@ TEST_CASE("metadata too large for the header is refused before anything is writt
   const RecordingStatus s = w.open(dir / "big.pscope", h);
   CHECK(s.error.find("more than the 65536 a recording holds") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir / "big.pscope"));
+}
+
+namespace {
+
+// What a progress callback saw, and a cancel after `cancel_at` calls (0: never).
+struct ProgressLog {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+  std::size_t cancel_at = 0;
+  ProgressFn fn() {
+    return [this](std::uint64_t done, std::uint64_t total) {
+      calls.emplace_back(done, total);
+      return cancel_at == 0 || calls.size() < cancel_at;
+    };
+  }
+  // Every call has the same total, done never decreases and stays within it.
+  [[nodiscard]] bool monotone() const {
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+      if (calls[i].second != calls.front().second || calls[i].first > calls[i].second) return false;
+      if (i > 0 && calls[i].first < calls[i - 1].first) return false;
+    }
+    return true;
+  }
+};
+
+// A real run's events, repeated to more than three writer blocks: enough for
+// several progress calls (the save does not read what the events say).
+std::vector<Event> many_events(test::TestRuntime& t) {
+  test::run_scenario(t, "random-timers", ScenarioParams{.count = 20, .seed = 5});
+  const std::vector<Event> run = t.events();
+  std::vector<Event> out;
+  while (out.size() < 3 * std::size_t{kWriteEventsPerBlock} + 100)
+    out.insert(out.end(), run.begin(), run.end());
+  return out;
+}
+
+std::size_t files_in(const std::filesystem::path& dir) {
+  return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir),
+                                                std::filesystem::directory_iterator()));
+}
+
+} // namespace
+
+TEST_CASE("a save reports monotone progress in events, from 0 to the total") {
+  test::TestRuntime t;
+  const std::vector<Event> events = many_events(t);
+  test::ScratchDir dir;
+  ProgressLog log;
+  REQUIRE(
+      save_recording(dir / "big.pscope", events, t.strings, RecordingHeader{}, log.fn()).error ==
+      "");
+  REQUIRE(log.calls.size() >= 4); // the start, a call per block, the end
+  CHECK(log.monotone());
+  CHECK(log.calls.front() == std::pair<std::uint64_t, std::uint64_t>{0, events.size()});
+  CHECK(log.calls.back() == std::pair<std::uint64_t, std::uint64_t>{events.size(), events.size()});
+  CHECK(files_in(dir.path) == 1);
+}
+
+TEST_CASE("a save cancelled from its progress callback stops, leaves no file behind and the old "
+          "file as it was") {
+  test::TestRuntime t;
+  const std::vector<Event> events = many_events(t);
+  test::ScratchDir dir;
+  const auto path = dir / "kept.pscope";
+  {
+    std::ofstream old(path, std::ios::binary);
+    old << "the user's old file";
+  }
+  for (std::size_t cancel_at : {1, 2, 3}) {
+    CAPTURE(cancel_at);
+    ProgressLog log;
+    log.cancel_at = cancel_at;
+    const RecordingStatus s = save_recording(path, events, t.strings, RecordingHeader{}, log.fn());
+    CHECK(s.cancelled);
+    CHECK(s.error.find(path.string()) == 0);
+    CHECK(s.error.find("cancelled") != std::string::npos);
+    CHECK(log.calls.size() == cancel_at); // stopped at once
+    CHECK(files_in(dir.path) == 1);       // no temporary file left
+    const auto bytes = read_bytes(path);
+    CHECK(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()) ==
+          "the user's old file");
+  }
+}
+
+TEST_CASE("a load reports monotone progress in bytes up to the file's size, and a cancelled load "
+          "delivers nothing more") {
+  test::TestRuntime t;
+  test::run_scenario(t, "random-timers", ScenarioParams{.count = 20, .seed = 9});
+  const std::vector<Event> events = t.events();
+  test::ScratchDir dir;
+  RecordingWriter w;
+  REQUIRE(w.open(dir / "blocks.pscope", RecordingHeader{}).error == "");
+  for (std::size_t i = 0; i < events.size(); i += 50)
+    REQUIRE(w.append(std::span(events).subspan(i, std::min<std::size_t>(50, events.size() - i)),
+                     t.strings)
+                .error == "");
+  REQUIRE(w.finish().error == "");
+  const auto size = std::filesystem::file_size(dir / "blocks.pscope");
+
+  ProgressLog log;
+  LoadOptions options;
+  options.progress = log.fn();
+  StringTable strings;
+  std::vector<Event> loaded;
+  RecordingInfo info;
+  REQUIRE(load_recording(dir / "blocks.pscope", strings, loaded, info, options).error == "");
+  CHECK(loaded.size() == events.size());
+  REQUIRE(log.calls.size() >= events.size() / 50); // about one per block
+  CHECK(log.monotone());
+  CHECK(log.calls.front() == std::pair<std::uint64_t, std::uint64_t>{0, size});
+  CHECK(log.calls.back() == std::pair<std::uint64_t, std::uint64_t>{size, size});
+
+  ProgressLog stop;
+  stop.cancel_at = 3;
+  options.progress = stop.fn();
+  StringTable again;
+  std::vector<Event> part;
+  const RecordingStatus s = load_recording(dir / "blocks.pscope", again, part, info, options);
+  CHECK(s.cancelled);
+  CHECK(s.error.find("cancelled") != std::string::npos);
+  CHECK(stop.calls.size() == 3);
+  CHECK(part.size() < events.size());
 }
