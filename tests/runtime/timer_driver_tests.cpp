@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <set>
 #include <thread>
@@ -90,8 +91,16 @@ std::vector<std::string> run_scenario(const Scenario& s, TimerPolicy policy, uns
     t.rt.timers().shutdown();
     return t.output();
   }
+  // Not poll_one: after the shut-down below the executor may never see its
+  // channel closed (a task parked in a timer's waker holds a sender, and the
+  // task holds that timer: a cycle only a runtime's teardown breaks), so the
+  // thread stops when told, woken by interrupt().
+  std::atomic<bool> stop{false};
   std::thread executor([&] {
-    while (ex.poll_one() == TickResult::Polled) {
+    while (!stop.load(std::memory_order_acquire)) {
+      const TickResult r = ex.try_tick();
+      if (r == TickResult::Closed) break;
+      if (r == TickResult::Empty) (void)ex.wait_for_work(std::chrono::hours(1));
     }
   });
   const auto give_up = std::chrono::steady_clock::now() + 30s;
@@ -103,6 +112,8 @@ std::vector<std::string> run_scenario(const Scenario& s, TimerPolicy policy, uns
   CHECK(blocked);
   ex.channel().shut_down();
   t.rt.timers().cancel();
+  stop.store(true, std::memory_order_release);
+  ex.channel().interrupt();
   executor.join();
   t.rt.timers().shutdown();
   return t.output();
@@ -124,6 +135,9 @@ TEST_CASE("every bundled scenario prints the same lines under both timer policie
     CAPTURE(s.name);
     const auto book = run_scenario(s, TimerPolicy::ThreadPerTimer, 50);
     const auto driver = run_scenario(s, TimerPolicy::TimerThread, 50);
+    // A deadlocking scenario's lines depend on how far it got before the
+    // test saw the blocked send (checked inside run_scenario): a race.
+    if (deadlocks(s)) continue;
     CHECK(sorted(book) == sorted(driver));
     CHECK(run_scenario(s, TimerPolicy::TimerThread, 50) == driver); // deterministic
   }
