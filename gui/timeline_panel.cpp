@@ -528,7 +528,9 @@ void draw_open_spans(Frame& f, const FrameView& view, OpenDrawn& o) {
     y1 -= 2;
     const std::uint64_t begin = axis_time(f.tl, ev, s.begin_event, f.upto);
     o.begin_t[k] = begin;
-    const float x0 = sx(f, begin), x1 = std::max(xc, x0 + 1);
+    const float x0 = sx(f, begin);
+    float x1 = std::max(xc, x0 + 1);
+    float hover_x0 = x0;
     Span like;
     like.kind = s.kind;
     like.task = s.task;
@@ -553,14 +555,36 @@ void draw_open_spans(Frame& f, const FrameView& view, OpenDrawn& o) {
     f.dl->AddLine(ImVec2(x0, y1), ImVec2(x1, y1), solid, 1.5f);
     f.dl->AddLine(ImVec2(x0, y0), ImVec2(x0, y1), solid, 1.5f);
     const float font = ImGui::GetFontSize();
+    const std::string what =
+        s.kind == SpanKind::Poll ? task_label(f, s.task) : std::string(fold::to_string(s.kind));
     if (x1 - x0 > font * 4 && y1 - y0 >= font) {
-      std::string label = s.kind == SpanKind::Poll ? task_label(f, s.task) + " " : "";
-      label = fit_with_ellipsis(label + "(in progress)", x1 - std::max(x0, f.origin.x) - 6);
+      const std::string label =
+          fit_with_ellipsis(what + " (in progress)", x1 - std::max(x0, f.origin.x) - 6);
       f.dl->AddText(ImVec2(std::max(x0, f.origin.x) + 3, y0 + (y1 - y0 - font) / 2),
                     u32(ImGui::GetStyle().Colors[ImGuiCol_Text]), label.c_str());
+    } else if (y1 - y0 >= font * 0.8f) {
+      // Too short to see at this zoom (a poll of a few us): a tag says what
+      // is going on there, on a backing so it reads over whatever the view
+      // shows after the cursor: right of the cursor (shortened to fit), or
+      // left of the span when the plot ends too soon.
+      const float room = f.origin.x + f.width - (x1 + 8);
+      std::string label = what + " (in progress)";
+      const bool fits_right = room >= font * 6;
+      if (fits_right) label = fit_with_ellipsis(label, room);
+      const ImVec2 size = ImGui::CalcTextSize(label.c_str());
+      const ImVec2 p(fits_right ? x1 + 5 : x0 - 6 - size.x, y0 + (y1 - y0 - size.y) / 2);
+      f.dl->AddRectFilled(ImVec2(p.x - 2, y0), ImVec2(p.x + size.x + 3, y1),
+                          u32(ImGui::GetStyle().Colors[ImGuiCol_WindowBg]));
+      f.dl->AddRect(ImVec2(p.x - 2, y0), ImVec2(p.x + size.x + 3, y1), solid);
+      f.dl->AddText(p, u32(ImGui::GetStyle().Colors[ImGuiCol_Text]), label.c_str());
+      // The tag hovers as the span does.
+      if (fits_right)
+        x1 = p.x + size.x + 3;
+      else
+        hover_x0 = p.x - 2;
     }
     f.dl->PopClipRect();
-    if (f.mouse_in_plot && f.mouse.y >= y0 && f.mouse.y < y1 && f.mouse.x >= x0 - 1 &&
+    if (f.mouse_in_plot && f.mouse.y >= y0 && f.mouse.y < y1 && f.mouse.x >= hover_x0 - 1 &&
         f.mouse.x < x1 + 1)
       o.hovered = static_cast<int>(k);
   }
