@@ -13,11 +13,13 @@
 //   3. the ruler
 //   4. drawing a row: spans, timer bars, counters
 //   5. arrows and highlights
+//   5b. what is still going on at the cursor (gui/timeline_open.hpp)
 //   6. the hover tooltip
 //   7. the panel
 #include "gui/layout.hpp"
 #include "gui/panels.hpp"
 #include "gui/theme.hpp"
+#include "gui/timeline_open.hpp"
 #include "gui/timeline_seek.hpp"
 #include "gui/widgets.hpp"
 
@@ -495,6 +497,99 @@ void draw_cursor_line(Frame& f, const FrameView& view, float y0, float y1) {
   f.dl->AddLine(ImVec2(x, y0), ImVec2(x, y1), u32(kAccent), 2.0f);
 }
 
+// --- 5b. what is still going on at the cursor --------------------------------
+
+// The spans open at the moment shown, drawn from their start to the cursor:
+// a lighter fill with no right edge, so they read as unfinished; a timer's
+// wait goes on, outlined, to its deadline. Returns the one under the mouse.
+struct OpenDrawn {
+  std::vector<OpenSpan> spans;
+  std::vector<std::uint64_t> begin_t; // each span's start, axis time
+  std::uint64_t cursor_t = 0;         // the cursor's axis time
+  std::uint64_t deadline_shift = 0;   // runtime clock -> axis, for deadlines
+  int hovered = -1;
+};
+
+void draw_open_spans(Frame& f, const FrameView& view, OpenDrawn& o) {
+  const EventsView& ev = view.events;
+  open_spans(view.state, ev, o.spans);
+  if (o.spans.empty()) return;
+  o.cursor_t = axis_time(f.tl, ev, ev.count - 1, f.upto);
+  o.deadline_shift = f.tl.axis_offset_at(ev.count - 1, f.upto);
+  o.begin_t.assign(o.spans.size(), 0);
+  const float xc = sx(f, o.cursor_t);
+  for (std::size_t k = 0; k < o.spans.size(); ++k) {
+    const OpenSpan& s = o.spans[k];
+    LaneRow r;
+    if (s.thread == 0 || !f.st.lanes.row_of(s.thread - 1, r)) continue; // folded or unknown
+    float y0 = f.origin.y + r.y, y1 = y0 + r.h;
+    if (r.kind == LaneKind::Thread) y1 = y0 + (y1 - y0) * 0.72f; // track 0's band
+    y0 += 2;
+    y1 -= 2;
+    const std::uint64_t begin = axis_time(f.tl, ev, s.begin_event, f.upto);
+    o.begin_t[k] = begin;
+    const float x0 = sx(f, begin);
+    float x1 = std::max(xc, x0 + 1);
+    float hover_x0 = x0;
+    Span like;
+    like.kind = s.kind;
+    like.task = s.task;
+    ImU32 solid = span_color(like);
+    if (of_other_task(f, like)) solid = (solid & 0x00FFFFFFu) | (0x60u << 24);
+    const ImU32 light = (solid & 0x00FFFFFFu) | (0x50u << 24);
+    f.dl->PushClipRect(ImVec2(f.origin.x, y0 - 2), ImVec2(f.origin.x + f.width, y1 + 2), true);
+    if (s.kind == SpanKind::TimerWaiting) {
+      const std::uint64_t deadline = s.deadline_ns + o.deadline_shift;
+      const float xd = sx(f, std::max(deadline, begin));
+      f.dl->AddRectFilled(ImVec2(x0, y0), ImVec2(std::min(x1, std::max(xd, x0 + 1)), y1), light);
+      if (x1 > xd) // past the deadline and not fired yet (late, or held)
+        f.dl->AddRectFilled(ImVec2(xd, y0), ImVec2(x1, y1), u32(with_alpha(kWarnText, 0.35f)));
+      else // what is left of the wait, outlined up to the deadline
+        f.dl->AddRect(ImVec2(x1, y0), ImVec2(xd, y1), u32(with_alpha(kDimText, 0.6f)));
+      f.dl->AddLine(ImVec2(xd, y0 - 2), ImVec2(xd, y1 + 2), u32(kAccent), 2.0f);
+    } else {
+      f.dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), light);
+    }
+    // Three edges, not the right one: it has not ended.
+    f.dl->AddLine(ImVec2(x0, y0), ImVec2(x1, y0), solid, 1.5f);
+    f.dl->AddLine(ImVec2(x0, y1), ImVec2(x1, y1), solid, 1.5f);
+    f.dl->AddLine(ImVec2(x0, y0), ImVec2(x0, y1), solid, 1.5f);
+    const float font = ImGui::GetFontSize();
+    const std::string what =
+        s.kind == SpanKind::Poll ? task_label(f, s.task) : std::string(fold::to_string(s.kind));
+    if (x1 - x0 > font * 4 && y1 - y0 >= font) {
+      const std::string label =
+          fit_with_ellipsis(what + " (in progress)", x1 - std::max(x0, f.origin.x) - 6);
+      f.dl->AddText(ImVec2(std::max(x0, f.origin.x) + 3, y0 + (y1 - y0 - font) / 2),
+                    u32(ImGui::GetStyle().Colors[ImGuiCol_Text]), label.c_str());
+    } else if (y1 - y0 >= font * 0.8f) {
+      // Too short to see at this zoom (a poll of a few us): a tag says what
+      // is going on there, on a backing so it reads over whatever the view
+      // shows after the cursor: right of the cursor (shortened to fit), or
+      // left of the span when the plot ends too soon.
+      const float room = f.origin.x + f.width - (x1 + 8);
+      std::string label = what + " (in progress)";
+      const bool fits_right = room >= font * 6;
+      if (fits_right) label = fit_with_ellipsis(label, room);
+      const ImVec2 size = ImGui::CalcTextSize(label.c_str());
+      const ImVec2 p(fits_right ? x1 + 5 : x0 - 6 - size.x, y0 + (y1 - y0 - size.y) / 2);
+      f.dl->AddRectFilled(ImVec2(p.x - 2, y0), ImVec2(p.x + size.x + 3, y1),
+                          u32(ImGui::GetStyle().Colors[ImGuiCol_WindowBg]));
+      f.dl->AddRect(ImVec2(p.x - 2, y0), ImVec2(p.x + size.x + 3, y1), solid);
+      f.dl->AddText(p, u32(ImGui::GetStyle().Colors[ImGuiCol_Text]), label.c_str());
+      // The tag hovers as the span does.
+      if (fits_right)
+        x1 = p.x + size.x + 3;
+      else
+        hover_x0 = p.x - 2;
+    }
+    f.dl->PopClipRect();
+    if (f.mouse_in_plot && f.mouse.y >= y0 && f.mouse.y < y1 && f.mouse.x >= hover_x0 - 1 &&
+        f.mouse.x < x1 + 1)
+      o.hovered = static_cast<int>(k);
+  }
+}
+
 // --- 6. the hover tooltip ---------------------------------------------------
 
 void span_tooltip(const Frame& f, const fold::SpanRef& ref) {
@@ -547,6 +642,37 @@ void span_tooltip(const Frame& f, const fold::SpanRef& ref) {
     if (s.timer != 0) ImGui::Text("timer %u", s.timer);
     break;
   }
+  ImGui::EndTooltip();
+}
+
+void open_span_tooltip(const Frame& f, const OpenDrawn& o) {
+  const OpenSpan& s = o.spans[static_cast<std::size_t>(o.hovered)];
+  const std::uint64_t begin = o.begin_t[static_cast<std::size_t>(o.hovered)];
+  const std::string so_far =
+      format_duration(static_cast<double>(o.cursor_t - std::min(o.cursor_t, begin)));
+  ImGui::BeginTooltip();
+  switch (s.kind) {
+  case SpanKind::Poll:
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(task_color(s.task)), "task %s",
+                       task_label(f, s.task).c_str());
+    ImGui::Text("polling: %s so far (in progress)", so_far.c_str());
+    break;
+  case SpanKind::TimerWaiting:
+  case SpanKind::TimerStarting:
+    ImGui::Text("timer %u of task %u: %s (in progress)", s.timer, s.task,
+                std::string(fold::to_string(s.kind)).c_str());
+    ImGui::Text("%s so far; deadline at %s", so_far.c_str(),
+                format_duration(
+                    static_cast<double>(s.deadline_ns + o.deadline_shift -
+                                        std::min(s.deadline_ns + o.deadline_shift, f.st.origin)))
+                    .c_str());
+    break;
+  default:
+    ImGui::Text("%s: %s so far (in progress)", std::string(fold::to_string(s.kind)).c_str(),
+                so_far.c_str());
+    break;
+  }
+  text_dim("Open at the moment shown: it has not ended there.");
   ImGui::EndTooltip();
 }
 
@@ -674,6 +800,8 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
   std::vector<LaneRow> rows;
   st.lanes.visible(scroll, scroll + child_h, rows);
   for (const LaneRow& row : rows) draw_row(f, row, names_w);
+  OpenDrawn open;
+  draw_open_spans(f, view, open);
   draw_cursor_line(f, view, child_p.y, child_p.y + child_h);
   draw_highlights(f, child_p.y, child_p.y + child_h);
   draw_arrows(f, child_p.y, child_p.y + child_h); // on top: they cross the lanes
@@ -722,7 +850,9 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
     }
   }
   if (plot_hovered && !st.dragging) {
-    if (f.hovered)
+    if (open.hovered >= 0)
+      open_span_tooltip(f, open);
+    else if (f.hovered)
       span_tooltip(f, f.hovered_ref);
     else if (on_group)
       ImGui::SetTooltip("%zu timer threads: click to %s their lanes.", st.lanes.timers().size(),
