@@ -46,7 +46,7 @@ TEST_CASE("--scenario and --scenario-file together are refused") {
   CHECK(parse({"--scenario", "join", "--scenario-file", bundled_file("join.json")}).exit_code == 2);
 }
 
-TEST_CASE("--queue-policy and --timer-policy take the policies' names; anything else exits 2") {
+TEST_CASE("--queue-policy and --timer-policy take the policies' names, anything else exits 2") {
   const CliParse p =
       parse({"--headless", "--queue-policy", "local", "--timer-policy", "timer-thread"});
   REQUIRE_FALSE(p.exit_code.has_value());

@@ -85,7 +85,7 @@ TEST_CASE("timer threads: a cancelled exit and a failed start are both counted o
   CHECK(s.state().counters.live_timer_threads == 1);
 }
 
-TEST_CASE("dead wakers beyond the kept history are forgotten; live ones never are") {
+TEST_CASE("dead wakers beyond the kept history are forgotten, live ones never are") {
   Script s;
   s.started();
   s.waker_created(1, 1); // lives throughout
@@ -112,7 +112,7 @@ TEST_CASE("dead wakers beyond the kept history are forgotten; live ones never ar
   CHECK_FALSE(waker_of(s, 2).alive);
 }
 
-TEST_CASE("exited timers beyond the kept history are forgotten; running ones never are") {
+TEST_CASE("exited timers beyond the kept history are forgotten, running ones never are") {
   Script s;
   s.started();
   s.timer_created(1, 1, kSec);

@@ -486,7 +486,7 @@ TEST_CASE("a waker stored into a timer that already fired with none is a wake be
   check_prefixes(s);
 }
 
-TEST_CASE("a task dropped before it completed is a lint; a refused spawn's drop is not") {
+TEST_CASE("a task dropped before it completed is a lint, a refused spawn's drop is not") {
   Script s;
   s.started(1);
   s.spawn(1);

@@ -46,7 +46,7 @@ ImGuiWindow* lints_list_window() {
   return nullptr;
 }
 
-TEST_CASE("a fired lint is listed; clicking it selects its task and seeks the event log there") {
+TEST_CASE("a fired lint is listed, clicking it selects its task and seeks the event log there") {
   BareImGui imgui;
   StringTable strings;
   FoldedLog log;

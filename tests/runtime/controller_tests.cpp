@@ -78,7 +78,7 @@ TEST_CASE("spawning into a full queue reports QueueFull at once instead of block
   CHECK(r.count(EventKind::TaskDropped) == 1);
 }
 
-TEST_CASE("run mode finishes every spawned timer; reset clears and restarts with the scenario") {
+TEST_CASE("run mode finishes every spawned timer, reset clears and restarts with the scenario") {
   ControllerOptions o;
   o.clock = ClockKind::Virtual;
   o.initial_mode = ExecutorMode::Run;

@@ -66,7 +66,7 @@ TEST_CASE("every timer event names the task that made the timer") {
   CHECK(timer_events == 5);
 }
 
-TEST_CASE("two threads writing to one log get two rows; a thread keeps its row while its role "
+TEST_CASE("two threads writing to one log get two rows, a thread keeps its row while its role "
           "stays the same") {
   test::TestRuntime t;
   Event e;
