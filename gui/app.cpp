@@ -1,3 +1,16 @@
+// The App: one frame of pollscope, from the pump's snapshot (or the history
+// cursor's state) to every panel, plus what the user's clicks ask of the
+// controller, the history and the recordings.
+//
+// Sections:
+//   1. setup: options, a live runtime or a recording, the window title
+//   2. recordings: open, save, export (synchronous, for tests);
+//   2b. the same as background work behind the progress popup
+//   3. the frame: draw() — the history cursor, the state at it, every panel
+//   4. the File popup
+//   5. stepping: the first book step of a fresh runtime, one book step per
+//      Step press, the delivery gate's requests
+//   6. the menu bar
 #include "gui/app.hpp"
 
 #include "gui/commands.hpp"
@@ -19,6 +32,8 @@
 #include <system_error>
 
 namespace pollscope::gui {
+
+// --- 1. Setup ---------------------------------------------------------------------
 
 ControllerOptions controller_options(const CliOptions& cli) {
   ControllerOptions o;
@@ -157,6 +172,8 @@ void App::start_live(const ControllerOptions& options) {
   reset_view_state();
 }
 
+// --- 2. Recordings -----------------------------------------------------------------
+
 RecordingStatus App::open_recording(const std::string& path) {
   auto rec = std::make_unique<LoadedRecording>();
   const ProgressFn quiet = [](std::uint64_t, std::uint64_t) { return true; }; // no stderr line
@@ -200,7 +217,7 @@ RecordingStatus App::export_trace_to(const std::string& path) {
   return export_chrome_trace(path, pump_->store().first(count_), strings());
 }
 
-// --- File work in the background -------------------------------------------------
+// --- 2b. File work in the background ----------------------------------------------
 //
 // The job's thread reads only what stays put until ~App or finish_file_work:
 // the store's first `count_` events (published, never written again), the
@@ -296,6 +313,8 @@ void App::note(std::string text, bool warning) {
   note_warning_ = warning;
   note_time_ = ImGui::GetCurrentContext() != nullptr ? ImGui::GetTime() : 0.0;
 }
+
+// --- 3. The frame ---------------------------------------------------------------
 
 void App::draw() {
   finish_file_work(); // first: an opened recording replaces the pump
@@ -418,6 +437,8 @@ void App::draw() {
   }
   end_layout_frame();
 }
+
+// --- 4. The File popup ------------------------------------------------------------
 
 namespace {
 
@@ -560,6 +581,8 @@ void App::file_popup_accept() {
   }
 }
 
+// --- 5. Stepping -----------------------------------------------------------------
+
 // A fresh runtime in step mode opens on its first book step (the spawn), so
 // that Step walks all nine, one a press: the view waits there while the
 // runtime has already queued the task (step 2). Once per runtime; not when it
@@ -647,6 +670,8 @@ bool App::animating() const noexcept {
   // 1.5 s after a change covers chips gliding and the wake arrow fading.
   return timers_live_ || now - last_change_time_ < 1.5 || now - controls_.status_time < 6.5;
 }
+
+// --- 6. The menu bar --------------------------------------------------------------
 
 void App::draw_menu_bar(const FrameView& view) {
   if (!ImGui::BeginMainMenuBar()) return;
