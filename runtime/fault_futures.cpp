@@ -2,6 +2,7 @@
 
 #include "clock.hpp"
 #include "runtime_context.hpp"
+#include "timer_shared.hpp"
 #include "timer_threads.hpp"
 
 #include <algorithm>
@@ -63,14 +64,7 @@ struct WakeBeforeStoreFuture::Shared {
 
   void emit(EventKind kind, WakerId waker_id = 0, std::uint64_t a = 0,
             std::uint8_t flags = 0) const {
-    Event e;
-    e.kind = kind;
-    e.timer = id;
-    e.task = task;
-    e.waker = waker_id;
-    e.a = a;
-    e.flags = flags;
-    rt->emit(e);
+    emit_timer_event(*rt, kind, id, task, waker_id, a, flags);
   }
 };
 

@@ -15,6 +15,20 @@
 
 namespace pollscope {
 
+// One timer event, as every timer writes it (TimerFuture and the fault
+// scenarios' timers alike): it names the timer and the task that made it.
+inline void emit_timer_event(RuntimeContext& rt, EventKind kind, TimerId timer, TaskId task,
+                             WakerId waker_id = 0, std::uint64_t a = 0, std::uint8_t flags = 0) {
+  Event e;
+  e.kind = kind;
+  e.timer = timer;
+  e.task = task;
+  e.waker = waker_id;
+  e.a = a;
+  e.flags = flags;
+  rt.emit(e);
+}
+
 struct TimerFuture::Shared {
   std::mutex mutex;
   bool completed = false; // guarded by mutex
@@ -25,14 +39,7 @@ struct TimerFuture::Shared {
 
   void emit(EventKind kind, WakerId waker_id = 0, std::uint64_t a = 0,
             std::uint8_t flags = 0) const {
-    Event e;
-    e.kind = kind;
-    e.timer = id;
-    e.task = task;
-    e.waker = waker_id;
-    e.a = a;
-    e.flags = flags;
-    rt->emit(e);
+    emit_timer_event(*rt, kind, id, task, waker_id, a, flags);
   }
   void emit_lock_wait(EventKind kind) const {
     Event e;
