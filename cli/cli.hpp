@@ -21,24 +21,30 @@
 namespace pollscope {
 
 struct CliOptions {
-  bool headless = false;                // --headless: no window, print to stdout
-  std::string scenario = "hello-world"; // --scenario NAME
-  bool scenario_given = false;          // the user named one explicitly
-  std::string scenario_file;            // --scenario-file PATH: loaded and registered
-  std::string clock = "real";           // --clock real|virtual
-  std::string events_path;              // --events FILE.jsonl: every event as a JSON line
-  double time_scale = 1.0;              // --time-scale X (real clock; 0.25 = slow motion)
-  std::size_t capacity = 10000;         // --capacity N: the run queue's bound
-  QueuePolicy queue_policy = QueuePolicy::Book;           // --queue-policy book|notified|local
+  bool headless = false;                        // --headless: no window, print to stdout
+  std::string scenario = "hello-world";         // --scenario NAME
+  bool scenario_given = false;                  // the user named one explicitly
+  std::string scenario_file;                    // --scenario-file PATH: loaded and registered
+  std::string clock = "real";                   // --clock real|virtual
+  std::string events_path;                      // --events FILE.jsonl: every event as a JSON line
+  double time_scale = 1.0;                      // --time-scale X (real clock; 0.25 = slow motion)
+  std::size_t capacity = 10000;                 // --capacity N: the run queue's bound
+  QueuePolicy queue_policy = QueuePolicy::Book; // --queue-policy book|notified|local
   TimerPolicy timer_policy = TimerPolicy::ThreadPerTimer; // --timer-policy NAME
-  unsigned count = 10;                  // --count N: tasks for the random-timers scenario
-  std::uint64_t seed = 1;               // --seed S: random-timers durations
-  bool quiet_timeline = false;          // --quiet: output lines and the summary only
-  bool lint = false;                    // --lint: print the lints at the end; exit 3 if any
-  std::string record_path;              // --record FILE.pscope: stream the run to a recording
-  std::string open_path;  // --open FILE (or a positional FILE.pscope): a recording, no runtime
-  std::string trace_path; // --export-trace FILE.json: the Chrome trace of the run or recording
+  unsigned count = 10;         // --count N: tasks for the random-timers scenario
+  std::uint64_t seed = 1;      // --seed S: random-timers durations
+  bool quiet_timeline = false; // --quiet: output lines and the summary only
+  bool lint = false;           // --lint: print the lints at the end; exit 3 if any
+  std::string record_path;     // --record FILE.pscope: stream the run to a recording
+  std::string open_path;       // --open FILE (or a positional FILE.pscope): a recording, no runtime
+  std::string trace_path;      // --export-trace FILE.json: the Chrome trace of the run or recording
   std::vector<std::uint32_t> deliver; // --deliver 3,1,2: the delivery gate's order (timer ids)
+  // --compare POLICIES (e.g. "notified", "local,timer-thread"): compare mode,
+  // side A runs the policies above, side B these (a name it leaves out is A's).
+  // A scenario file's "compare" section turns it on too (runtime/scenario_file.hpp).
+  bool compare = false;
+  QueuePolicy compare_queue_policy = QueuePolicy::Book;
+  TimerPolicy compare_timer_policy = TimerPolicy::ThreadPerTimer;
   // GUI only
   std::string screenshot_path; // --screenshot FILE.png: render, save, exit
   unsigned frames = 3;         // --frames N: frames to render before the screenshot

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace pollscope {
@@ -57,5 +58,17 @@ constexpr std::optional<TimerPolicy> parse_timer_policy(std::string_view s) noex
     if (s == kTimerPolicyNames[i]) return static_cast<TimerPolicy>(i);
   return std::nullopt;
 }
+
+// A lesson's "compare" section (scenario files, runtime/scenario_file.hpp): the same scenario under
+// two policy sets, side by side (issue #14 §2). Names left out are the defaults' (book,
+// thread-per-timer).
+struct ScenarioCompare {
+  QueuePolicy a_queue = QueuePolicy::Book;
+  TimerPolicy a_timer = TimerPolicy::ThreadPerTimer;
+  QueuePolicy b_queue = QueuePolicy::Book;
+  TimerPolicy b_timer = TimerPolicy::ThreadPerTimer;
+  std::string lesson; // the on-screen explanation of what differs and why
+  bool operator==(const ScenarioCompare&) const = default;
+};
 
 } // namespace pollscope

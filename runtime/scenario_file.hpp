@@ -106,13 +106,14 @@ struct ScenarioModel {
   std::string summary;
   std::string explanation;
   std::int64_t order = 1000;
-  std::optional<std::size_t> capacity; // defaults
-  std::optional<bool> virtual_clock;   // defaults: "clock"
+  std::optional<std::size_t> capacity;     // defaults
+  std::optional<bool> virtual_clock;       // defaults: "clock"
   std::optional<QueuePolicy> queue_policy; // defaults: "queue_policy" (policy.hpp names)
   std::optional<TimerPolicy> timer_policy; // defaults: "timer_policy"
   std::vector<ScenarioTaskSpec> tasks;
-  std::string source;  // the file it came from ("" for text)
-  bool spawns = false; // some step spawns a task
+  std::optional<ScenarioCompare> compare; // "compare": a lesson opens in compare mode
+  std::string source;                     // the file it came from ("" for text)
+  bool spawns = false;                    // some step spawns a task
 };
 
 struct ScenarioParseResult {
