@@ -85,6 +85,10 @@ CliParse parse_cli(int argc, char** argv) {
   auto* tpol = app.add_option("--timer-policy", timer_policy_text,
                               "Who sleeps until deadlines: thread-per-timer (default, the "
                               "book) or timer-thread");
+  std::string compare_text;
+  auto* cmp = app.add_option("--compare", compare_text,
+                             "Compare mode: side B runs these policies beside side A (the "
+                             "policies above), e.g. notified or local,timer-thread");
   app.add_option("--count", o.count, "random-timers: how many timer tasks")
       ->check(CLI::Range(1u, 100000u));
   std::string seed_text;
@@ -236,6 +240,30 @@ CliParse parse_cli(int argc, char** argv) {
       return result;
     }
     o.timer_policy = *t;
+  }
+  if (cmp->count() > 0) {
+    // Side B: a comma-separated list of policy names, each from either set;
+    // a set it leaves out is side A's.
+    o.compare = true;
+    o.compare_queue_policy = o.queue_policy;
+    o.compare_timer_policy = o.timer_policy;
+    std::string_view rest = compare_text;
+    while (true) {
+      const auto comma = rest.find(',');
+      const std::string_view name = rest.substr(0, comma);
+      if (const auto q = parse_queue_policy(name)) {
+        o.compare_queue_policy = *q;
+      } else if (const auto t = parse_timer_policy(name)) {
+        o.compare_timer_policy = *t;
+      } else {
+        result.exit_code = bad_input(
+            "--compare: '" + std::string(name) +
+            "' is not a policy; use book, notified, local, thread-per-timer or timer-thread");
+        return result;
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
   }
   if (!o.open_path.empty()) return result; // a recording: no scenario to check
   o.scenario_given = scen->count() > 0;
