@@ -13,6 +13,9 @@ using namespace pollscope;
 
 TEST_CASE("every event of the book's test names a thread row that a ThreadNamed introduced "
           "before it") {
+  // A thread keeps its role (its lane) from whatever it ran before: start this
+  // one as a fresh thread starts, outside any runtime, whichever test ran first.
+  RuntimeContext::set_thread_lane(Lane::External, 0);
   test::TestRuntime t;
   auto [executor, spawner] = executor_and_spawner(t.rt);
   REQUIRE(spawner.spawn(test::hello_world(), "hello") == SendResult::Ok);
