@@ -82,10 +82,15 @@ std::string file_name(const std::string& path) {
 App::App(const CliOptions& cli, record::EventsFile* events, LiveRecording* record,
          std::unique_ptr<LoadedRecording> recording)
     : events_(events), cli_(cli) {
+  // --compare, or a lesson scenario: the window opens in compare mode, and
+  // the single view's runtime waits in step mode behind it.
+  const std::optional<CompareSetup> compare = recording ? std::nullopt : compare_setup(cli);
   if (recording) {
     show_recording(std::move(recording));
   } else {
-    controller_ = std::make_unique<Controller>(controller_options(cli));
+    ControllerOptions options = controller_options(cli);
+    if (compare) options.initial_mode = ExecutorMode::Step;
+    controller_ = std::make_unique<Controller>(options);
     record::FoldPump::EventSink sink;
     const bool to_events = events != nullptr && events->is_open();
     const bool to_record = record != nullptr && record->is_open();
@@ -106,9 +111,7 @@ App::App(const CliOptions& cli, record::EventsFile* events, LiveRecording* recor
   controls_.scenario = scenario_index(cli.scenario);
   controls_.spawn_count = static_cast<int>(cli.count);
   controls_.seed = cli.seed;
-  // --compare, or a lesson scenario: the window opens in compare mode.
-  if (!recording_)
-    if (const std::optional<CompareSetup> setup = compare_setup(cli)) enter_compare(*setup);
+  if (compare) enter_compare(*compare);
 }
 
 App::~App() {

@@ -13,7 +13,10 @@ std::string change(std::uint64_t a, std::uint64_t b, bool duration) {
   if (a == b) return "same";
   char buf[48];
   if (a > 0 && b > 0) {
-    std::snprintf(buf, sizeof buf, "x%.2f", double(b) / double(a));
+    // Two decimals, or two significant digits for a small ratio (1 thread
+    // against 5,000 is x0.0002, not x0.00).
+    const double r = double(b) / double(a);
+    std::snprintf(buf, sizeof buf, r >= 0.1 ? "x%.2f" : "x%.2g", r);
     return buf;
   }
   if (duration)

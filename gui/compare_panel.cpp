@@ -197,6 +197,8 @@ void compare_bar(CompareMode& mode, CompareViewState& st, ControlRects& rects) {
 void tasks_by_state(const FrameView& view) {
   std::array<std::uint64_t, fold::kTaskStateCount> n{};
   for (const fold::TaskView& t : view.state.tasks.items()) ++n[static_cast<std::size_t>(t.state)];
+  // Finished tasks the fold no longer lists were dropped.
+  n[static_cast<std::size_t>(fold::TaskState::Dropped)] += view.state.counters.forgotten_tasks;
   std::uint64_t total = 0;
   for (auto c : n) total += c;
   ImGui::TextUnformatted("Tasks");

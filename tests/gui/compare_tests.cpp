@@ -260,6 +260,9 @@ TEST_CASE("the metrics table highlights the rows where A and B differ, and expla
   CHECK(row(rows, "duplicate entries").b == "0");
   CHECK(row(rows, "duplicate entries").change == "-1");
   CHECK_FALSE(row(rows, "peak timer threads").differ);
+  fold::RunMetrics many = a;
+  many.peak_timer_threads = 5000;
+  CHECK(row(metric_rows(many, b, ra, rb), "peak timer threads").change == "x0.0002");
   CHECK(row(rows, "peak timer threads").change == "same");
   CHECK_FALSE(row(rows, "wall time").differ);
   CHECK(row(rows, "timer lateness p50").differ); // A has a value, B none
