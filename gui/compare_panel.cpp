@@ -60,6 +60,22 @@ RssCell rss_cell(const CompareMode& mode, const CompareSide& side) {
   return c;
 }
 
+// The lesson in a box three lines high, so the bar under it never moves
+// when the lesson changes; what does not fit shows whole on hover.
+void lesson_box(const std::string& lesson) {
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float height = ImGui::GetTextLineHeight() * 3.0f;
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(p, ImVec2(p.x + width, p.y + height), true);
+  dl->AddText(nullptr, 0, p, u32(kDimText), lesson.data(), lesson.data() + lesson.size(), width);
+  dl->PopClipRect();
+  ImGui::Dummy(ImVec2(width, height));
+  if (ImGui::IsItemHovered() &&
+      ImGui::CalcTextSize(lesson.c_str(), nullptr, false, width).y > height + 0.5f)
+    tooltip_for_last_item(lesson);
+}
+
 // --- the bar that drives both sides ---------------------------------------------
 
 template <typename Policy, std::size_t N>
@@ -375,9 +391,7 @@ void draw_compare(CompareMode& mode, CompareViewState& st, ControlRects& rects) 
   ImGui::Text("Compare: %s", mode.setup().run.scenario.empty() ? "empty runtime"
                                                                : mode.setup().run.scenario.c_str());
   ImGui::PopFont();
-  ImGui::PushTextWrapPos(0.0f);
-  text_dim(compare_lesson(mode.setup()));
-  ImGui::PopTextWrapPos();
+  lesson_box(compare_lesson(mode.setup()));
   ImGui::Separator();
   compare_bar(mode, st, rects);
   ImGui::Separator();
