@@ -114,20 +114,22 @@ void side_pickers(std::size_t i, SidePolicies& p) {
   ImGui::PopID();
 }
 
-bool any_running(CompareMode& mode, const FrameView (&views)[2]) {
-  (void)mode;
-  for (const FrameView& v : views) {
-    const ExecutorMode m = v.state.executor.mode;
+// Whether Space pauses: the mode the controllers were last told (a command,
+// not a view: a snapshot taken before the runtime's first mode event would
+// still say the fold's default).
+bool any_running(CompareMode& mode) {
+  for (std::size_t i = 0; i < CompareMode::sides(); ++i) {
+    const ExecutorMode m = mode.side(i).controller->mode();
     if (m == ExecutorMode::Run || m == ExecutorMode::Throttle) return true;
   }
   return false;
 }
 
-void compare_keys(CompareMode& mode, const FrameView (&views)[2]) {
+void compare_keys(CompareMode& mode) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
-    if (any_running(mode, views))
+    if (any_running(mode))
       mode.pause();
     else
       mode.run();
@@ -372,7 +374,7 @@ void draw_compare(CompareMode& mode, CompareViewState& st, ControlRects& rects) 
     }
     st.timers_live = st.timers_live || views[i].state.counters.live_timer_threads > 0;
   }
-  compare_keys(mode, views);
+  compare_keys(mode);
 
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float top = ImGui::GetFrameHeight(); // the main menu bar
