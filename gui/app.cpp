@@ -118,8 +118,9 @@ App::~App() {
   job_.cancel(); // it may be reading the store and the strings
   if (job_.running()) (void)job_.take();
   compare_.reset(); // its measurements, pumps and runtimes: its own, in that order
-  cursor_.reset();  // reads the pump's store
-  pump_.reset();    // stop consuming before the log it drains is destroyed
+  if (retiring_.joinable()) retiring_.join();
+  cursor_.reset(); // reads the pump's store
+  pump_.reset();   // stop consuming before the log it drains is destroyed
   controller_.reset();
 }
 
@@ -780,8 +781,8 @@ namespace pollscope::gui {
 // --- 7. Compare mode ---------------------------------------------------------------
 
 void App::enter_compare(const CompareSetup& setup) {
-  if (job_.running()) return; // file work reads the single view's pump: finish it first
-  compare_.reset();           // a comparison already on screen makes way
+  if (job_.running()) return;    // file work reads the single view's pump: finish it first
+  if (compare_) leave_compare(); // a comparison already on screen makes way
   // The single view's runtime stops polling while it is out of sight: two
   // runtimes are enough for the cores, and its frames are not drawn.
   if (!controls_.no_runtime && controller_) {
@@ -821,7 +822,10 @@ void App::enter_compare() {
 }
 
 void App::leave_compare() {
-  compare_.reset();
+  // Off the UI thread: the window never waits for thousands of timer
+  // threads to be joined. CompareMode's teardown touches no ImGui state.
+  if (retiring_.joinable()) retiring_.join();
+  retiring_ = std::thread([old = std::move(compare_)]() mutable { old.reset(); });
   compare_view_.reset();
   ++view_serial_; // the single view draws again from its own snapshot
 }

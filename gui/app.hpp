@@ -21,6 +21,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
 namespace pollscope::gui {
 
@@ -142,6 +143,9 @@ private:
   std::unique_ptr<CompareMode> compare_;       // set: compare mode is on screen
   std::unique_ptr<CompareViewState> compare_view_;
   bool measure_rss_ = false;
+  // A comparison left: torn down on this thread (its runtimes may join
+  // thousands of timer threads), joined by the next leave and by ~App.
+  std::thread retiring_;
   CliOptions cli_;        // what started the app (a saved header)
   std::size_t count_ = 0; // this frame's published event count
 

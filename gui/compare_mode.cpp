@@ -117,7 +117,8 @@ CompareMode::CompareMode(CompareSetup setup, bool measure_rss, std::string exe)
 }
 
 CompareMode::~CompareMode() {
-  for (auto& s : sides_) s->rss.cancel(); // first: a child may run for a while
+  wait_for_reset();                       // it calls the controllers
+  for (auto& s : sides_) s->rss.cancel(); // a child may run for a while
   for (auto& s : sides_) s->pump.reset(); // stop draining before the logs go away
   for (auto& s : sides_) s->controller.reset();
 }
@@ -132,39 +133,59 @@ void CompareMode::start_side(CompareSide& side, const SidePolicies& policies) {
 }
 
 void CompareMode::run() {
+  if (resetting()) return;
   for (auto& s : sides_) s->controller->set_mode(ExecutorMode::Run);
 }
 
 void CompareMode::pause() {
+  if (resetting()) return;
   for (auto& s : sides_) s->controller->set_mode(ExecutorMode::Pause);
 }
 
 void CompareMode::step() {
+  if (resetting()) return;
   for (auto& s : sides_) s->controller->step(1);
 }
 
 void CompareMode::set_time_scale(double scale) {
+  if (resetting()) return;
   setup_.run.time_scale = pending.run.time_scale = scale;
   for (auto& s : sides_) s->controller->set_time_scale(scale);
 }
 
+bool CompareMode::resetting() const noexcept { return resetting_.load(std::memory_order_acquire); }
+
+void CompareMode::wait_for_reset() {
+  if (resetter_.joinable()) resetter_.join();
+}
+
 void CompareMode::reset() {
+  if (resetting()) return;
+  wait_for_reset();                       // the last one has finished: join its thread
   for (auto& s : sides_) s->rss.cancel(); // a measurement of the old run measures nothing now
   // A lesson's words are about its scenario and its two policy sets only.
   pending = compare_setup(pending.run, pending.a, pending.b);
   pending.run.initial_mode = ExecutorMode::Step;
   setup_ = pending;
+  std::array<ControllerOptions, 2> options;
   const SidePolicies policies[2] = {setup_.a, setup_.b};
   for (std::size_t i = 0; i < sides_.size(); ++i) {
-    CompareSide& s = *sides_[i];
-    ControllerOptions o = setup_.run;
-    o.queue_policy = policies[i].queue;
-    o.timer_policy = policies[i].timer;
-    s.policies = policies[i];
-    s.controller->reset(o); // the log, and so the pump, carry on
-    s.selection = Selection{};
+    options[i] = setup_.run;
+    options[i].queue_policy = policies[i].queue;
+    options[i].timer_policy = policies[i].timer;
+    sides_[i]->policies = policies[i];
+    sides_[i]->selection = Selection{};
   }
   measured_ = false;
+  resetting_.store(true); // before the thread starts: it stores false when done
+  // The controllers outlive the thread: the destructor joins it first.
+  resetter_ = std::thread([this, options = std::move(options),
+                           controllers = std::array<Controller*, 2>{sides_[0]->controller.get(),
+                                                                    sides_[1]->controller.get()}] {
+    for (std::size_t i = 0; i < controllers.size(); ++i)
+      controllers[i]->reset(options[i]); // the log, and so the pump, carry on
+    resetting_.store(false, std::memory_order_release);
+  });
 }
 
 void CompareMode::measure_rss(bool on) {
@@ -175,7 +196,7 @@ void CompareMode::measure_rss(bool on) {
 }
 
 void CompareMode::start_measurements() {
-  if (!measure_rss_ || measured_ || setup_.run.scenario.empty()) return;
+  if (!measure_rss_ || measured_ || setup_.run.scenario.empty() || resetting()) return;
   measured_ = true;
   sides_[0]->rss.start(exe_, side_child_args(setup_, setup_.a));
   sides_[1]->rss.start(exe_, side_child_args(setup_, setup_.b));

@@ -12,7 +12,14 @@
 //
 // Threading: everything here is for the UI thread, except what each side's
 // FoldPump runs on its own thread (record/fold_pump.hpp), each Controller's
-// worker (runtime/controller.hpp) and each PeakRssMeasurement's worker.
+// worker (runtime/controller.hpp), each PeakRssMeasurement's worker, and
+// Reset's thread. Tearing a runtime down joins every timer thread it has (a
+// second for 7,000 of them), so reset() hands both Controller::reset calls
+// to a thread of its own and returns; the Controller's members may be
+// called from any thread, and until that thread has finished (`resetting_`,
+// stored with release after both resets, loaded with acquire) the UI sends
+// no command and starts no measurement: it only draws the pumps' snapshots,
+// which never wait on a reset. The destructor joins it first.
 #pragma once
 
 #include "cli/cli.hpp"
@@ -23,10 +30,12 @@
 #include "runtime/policy.hpp"
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace pollscope::gui {
@@ -102,14 +111,17 @@ public:
   // The user's choices for the next Reset (the compare bar's pickers).
   CompareSetup pending;
 
-  // Both sides at once: never blocks (Reset as the single view's does).
+  // Both sides at once; never block. Ignored while a reset runs.
   void run();
   void pause();
   void step(); // one poll on each side
   void set_time_scale(double scale);
   // Fresh runtimes for `pending`: both torn down and started again, paused
-  // in step mode; measurements still running are cancelled and restarted.
+  // in step mode, on Reset's thread (see the contract); measurements still
+  // running are cancelled, and start again once it has finished.
   void reset();
+  [[nodiscard]] bool resetting() const noexcept;
+  void wait_for_reset(); // blocks until Reset's thread has finished (tests)
 
   // Once a frame, before drawing: starts the measurements of this run if
   // they have not started yet.
@@ -123,6 +135,8 @@ private:
   std::string exe_;
   bool measured_ = false; // this run's measurements were started
   std::array<std::unique_ptr<CompareSide>, 2> sides_;
+  std::atomic<bool> resetting_{false};
+  std::thread resetter_; // last: joined before the sides go
 };
 
 } // namespace pollscope::gui

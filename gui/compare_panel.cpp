@@ -140,6 +140,9 @@ void compare_keys(CompareMode& mode) {
 
 void compare_bar(CompareMode& mode, CompareViewState& st, ControlRects& rects) {
   const float w = ImGui::CalcTextSize("Pause").x + ImGui::GetStyle().FramePadding.x * 4;
+  // While both runtimes are torn down and started again, nothing to command.
+  const bool resetting = mode.resetting();
+  ImGui::BeginDisabled(resetting);
   if (ImGui::Button("Run", ImVec2(w, 0))) mode.run();
   rects.run = item_rect();
   tooltip_for_last_item("Run both sides: each executor polls as fast as tasks arrive.  Key: Space");
@@ -168,6 +171,7 @@ void compare_bar(CompareMode& mode, CompareViewState& st, ControlRects& rects) {
                          ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp))
     mode.set_time_scale(scale);
   tooltip_for_last_item("One time scale for both sides (real clock): 0.25x is slow motion.");
+  ImGui::EndDisabled();
 
   ImGui::SameLine();
   ImGui::TextUnformatted("  scenario");
@@ -200,7 +204,12 @@ void compare_bar(CompareMode& mode, CompareViewState& st, ControlRects& rects) {
   side_pickers(1, mode.pending.b);
   const bool pending = mode.pending.a != mode.setup().a || mode.pending.b != mode.setup().b ||
                        mode.pending.run.scenario != mode.setup().run.scenario;
-  if (pending) {
+  if (resetting) {
+    ImGui::SameLine();
+    text_colored(kAccent, "resetting both runtimes...");
+    tooltip_for_last_item("Tearing a runtime down joins every timer thread it started: with "
+                          "thousands of them that takes a moment. The window keeps drawing.");
+  } else if (pending) {
     ImGui::SameLine();
     text_colored(kAccent, "applies at Reset");
     tooltip_for_last_item("The sides still run what they started with; Reset starts both again "

@@ -5,7 +5,8 @@
 //
 // Threading contract
 //   - start(), cancel(), wait(), status(), result() and the destructor are
-//     for one thread, the UI's.
+//     for one thread at a time: the UI's (and, once compare mode is left,
+//     the thread the App tears it down on).
 //   - The worker runs run_side_in_child once, writes `result_`, then stores
 //     `done_` (release). status() loads `done_` (acquire) and result() reads
 //     `result_` only once status() said Done: the worker never touches it

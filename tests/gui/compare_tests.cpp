@@ -194,7 +194,9 @@ TEST_CASE("Reset starts both sides again, with the policies picked for the next 
   CompareMode mode(setup_for("double-wake", kBook, kNotified, ExecutorMode::Run), false);
   REQUIRE(wait_until_finished(mode));
   mode.pending.b.timer = TimerPolicy::TimerThread;
-  mode.reset();
+  mode.reset(); // on a thread of its own
+  mode.wait_for_reset();
+  CHECK_FALSE(mode.resetting());
   settle(mode);
   for (std::size_t i = 0; i < CompareMode::sides(); ++i) {
     const fold::FoldState& s = mode.side(i).pump->latest().state;
@@ -232,6 +234,7 @@ TEST_CASE("in the app, Space runs both sides and R resets both") {
   tap(32); // Space
   REQUIRE(wait_until_finished(mode));
   tap('R');
+  mode.wait_for_reset();
   settle(mode);
   for (std::size_t i = 0; i < CompareMode::sides(); ++i)
     CHECK(mode.side(i).pump->latest().state.executor.total_polls == 0);
