@@ -128,6 +128,23 @@ TEST_CASE("the Controls' Compare button enters compare mode with the picked poli
   CHECK(app.compare() == nullptr);
 }
 
+TEST_CASE(
+    "leaving compare mode during its Reset draws the single view at once, and the comparison is "
+    "torn down behind it") {
+  BareImGui imgui;
+  CliOptions cli;
+  cli.scenario = "double-wake";
+  cli.clock = "virtual";
+  cli.compare = true;
+  App app(cli);
+  REQUIRE(app.compare() != nullptr);
+  imgui.frame([&] { app.draw(); });
+  app.compare()->reset();
+  app.leave_compare();
+  CHECK(app.compare() == nullptr);
+  imgui.frame([&] { app.draw(); }); // ~App joins the teardown
+}
+
 TEST_CASE("a lesson's compare section sets both sides' policies and the text above them") {
   ScenarioCompare lesson;
   lesson.a_timer = TimerPolicy::ThreadPerTimer;
