@@ -11,9 +11,12 @@
 //   5. stepping: the first book step of a fresh runtime, one book step per
 //      Step press, the delivery gate's requests
 //   6. the menu bar
+//   7. compare mode: entering, leaving, its frame
 #include "gui/app.hpp"
 
 #include "gui/commands.hpp"
+#include "gui/compare_mode.hpp"
+#include "gui/compare_panel.hpp"
 #include "gui/history.hpp"
 #include "gui/history_bar.hpp"
 #include "gui/layout.hpp"
@@ -29,7 +32,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <system_error>
+#include <utility>
 
 namespace pollscope::gui {
 
@@ -77,10 +82,15 @@ std::string file_name(const std::string& path) {
 App::App(const CliOptions& cli, record::EventsFile* events, LiveRecording* record,
          std::unique_ptr<LoadedRecording> recording)
     : events_(events), cli_(cli) {
+  // --compare, or a lesson scenario: the window opens in compare mode, and
+  // the single view's runtime waits in step mode behind it.
+  const std::optional<CompareSetup> compare = recording ? std::nullopt : compare_setup(cli);
   if (recording) {
     show_recording(std::move(recording));
   } else {
-    controller_ = std::make_unique<Controller>(controller_options(cli));
+    ControllerOptions options = controller_options(cli);
+    if (compare) options.initial_mode = ExecutorMode::Step;
+    controller_ = std::make_unique<Controller>(options);
     record::FoldPump::EventSink sink;
     const bool to_events = events != nullptr && events->is_open();
     const bool to_record = record != nullptr && record->is_open();
@@ -101,11 +111,14 @@ App::App(const CliOptions& cli, record::EventsFile* events, LiveRecording* recor
   controls_.scenario = scenario_index(cli.scenario);
   controls_.spawn_count = static_cast<int>(cli.count);
   controls_.seed = cli.seed;
+  if (compare) enter_compare(*compare);
 }
 
 App::~App() {
   job_.cancel(); // it may be reading the store and the strings
   if (job_.running()) (void)job_.take();
+  compare_.reset(); // its measurements, pumps and runtimes: its own, in that order
+  if (retiring_.joinable()) retiring_.join();
   cursor_.reset(); // reads the pump's store
   pump_.reset();   // stop consuming before the log it drains is destroyed
   controller_.reset();
@@ -318,6 +331,7 @@ void App::note(std::string text, bool warning) {
 
 void App::draw() {
   finish_file_work(); // first: an opened recording replaces the pump
+  if (compare_) return draw_compare_frame();
   const record::Snapshot& snap = pump_->latest();
   // The live picture: what commands act on (and the Controls panel shows).
   // A recording's "now" is its last event: nothing runs after it.
@@ -383,6 +397,7 @@ void App::draw() {
   draw_menu_bar(live);
   if (open_.diagram) draw_diagram(view, diagram_, selection_, &open_.diagram);
   if (open_.controls) draw_controls(live, *controller_, controls_, &open_.controls);
+  if (std::exchange(controls_.compare_asked, false)) enter_compare(); // from the next frame
   if (open_.run_queue) draw_run_queue(view, selection_, &open_.run_queue);
   if (open_.timers) draw_timers(view, timers_, selection_, &open_.timers);
   apply_timer_requests();
@@ -544,6 +559,12 @@ void App::file_popup_accept() {
     } else {
       cmd_reset(*controller_, controls_);
     }
+    // A lesson opens in compare mode, on its two policy sets.
+    if (load.scenario->compare) {
+      ControllerOptions o = controller_->options();
+      o.initial_mode = ExecutorMode::Step;
+      enter_compare(compare_setup(*load.scenario->compare, o));
+    }
     return done("Opened scenario " + load.scenario->name + ".");
   }
   case FileAction::OpenRecording: {
@@ -667,6 +688,7 @@ void App::apply_steps(const FrameView& live) {
 
 bool App::animating() const noexcept {
   const double now = ImGui::GetTime();
+  if (compare_) return compare_view_->animating(now);
   // 1.5 s after a change covers chips gliding and the wake arrow fading.
   return timers_live_ || now - last_change_time_ < 1.5 || now - controls_.status_time < 6.5;
 }
@@ -701,6 +723,8 @@ void App::draw_menu_bar(const FrameView& view) {
     ImGui::MenuItem(title::kLints, nullptr, &open_.lints);
     ImGui::MenuItem(title::kTimeline, nullptr, &open_.timeline);
     ImGui::MenuItem(title::kHistograms, nullptr, &open_.histograms);
+    ImGui::Separator();
+    if (ImGui::MenuItem("Compare policies...", nullptr, false, !job_.running())) enter_compare();
     ImGui::Separator();
     if (ImGui::MenuItem("Show every panel")) {
       open_ = PanelsOpen{};
@@ -748,6 +772,86 @@ void App::draw_menu_bar(const FrameView& view) {
   ImGui::SetCursorPosX(ImGui::GetWindowWidth() - w);
   text_dim(status);
   ImGui::EndMainMenuBar();
+}
+
+} // namespace pollscope::gui
+
+namespace pollscope::gui {
+
+// --- 7. Compare mode ---------------------------------------------------------------
+
+void App::enter_compare(const CompareSetup& setup) {
+  if (job_.running()) return;    // file work reads the single view's pump: finish it first
+  if (compare_) leave_compare(); // a comparison already on screen makes way
+  // The single view's runtime stops polling while it is out of sight: two
+  // runtimes are enough for the cores, and its frames are not drawn.
+  if (!controls_.no_runtime && controller_) {
+    const ExecutorMode m = controller_->mode();
+    if (m == ExecutorMode::Run || m == ExecutorMode::Throttle) {
+      cmd_pause(*controller_, controls_);
+      note("Compare mode: the single view's runtime is paused.", false);
+    }
+  }
+  compare_ = std::make_unique<CompareMode>(setup, measure_rss_);
+  compare_view_ = std::make_unique<CompareViewState>();
+}
+
+void App::enter_compare() {
+  ControllerOptions o = recording_ ? controller_options(cli_) : controller_->options();
+  settle_inputs(controls_);
+  o.scenario = std::string(scenario_name(controls_.scenario));
+  o.queue_capacity = static_cast<std::size_t>(controls_.capacity);
+  o.time_scale = controls_.time_scale;
+  o.initial_mode = ExecutorMode::Step;
+  o.hold_due_timers = false;
+  const SidePolicies a{controls_.queue_policy, controls_.timer_policy};
+  // B: the other queue policy first (the duplicates lesson), else the other
+  // timer policy; either is changed in compare mode's own pickers.
+  SidePolicies b = a;
+  if (a.queue == QueuePolicy::Book)
+    b.queue = QueuePolicy::Notified;
+  else if (a.timer == TimerPolicy::ThreadPerTimer)
+    b.timer = TimerPolicy::TimerThread;
+  else
+    b = SidePolicies{};
+  // A lesson scenario's own pair, when the picked A is its A.
+  if (const Scenario* s = find_scenario(o.scenario);
+      s != nullptr && s->compare && a == SidePolicies{s->compare->a_queue, s->compare->a_timer})
+    b = {s->compare->b_queue, s->compare->b_timer};
+  enter_compare(compare_setup(o, a, b));
+}
+
+void App::leave_compare() {
+  // Off the UI thread: the window never waits for thousands of timer
+  // threads to be joined. CompareMode's teardown touches no ImGui state.
+  if (retiring_.joinable()) retiring_.join();
+  retiring_ = std::thread([old = std::move(compare_)]() mutable { old.reset(); });
+  compare_view_.reset();
+  ++view_serial_; // the single view draws again from its own snapshot
+}
+
+void App::measure_peak_rss(bool on) {
+  measure_rss_ = on;
+  if (compare_) compare_->measure_rss(on);
+}
+
+void App::draw_compare_frame() {
+  if (ImGui::BeginMainMenuBar()) {
+    if (ImGui::BeginMenu("View")) {
+      if (ImGui::MenuItem("Back to single view")) compare_view_->leave = true;
+      ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Help")) {
+      text_dim("Compare mode: Space runs or pauses both sides, S steps both, R resets both.");
+      text_dim("Hover a metric's name for what it counts and why the policies differ.");
+      ImGui::EndMenu();
+    }
+    if (!note_.empty() && ImGui::GetTime() - note_time_ < 6.0)
+      ImGui::TextColored(note_warning_ ? kWarnText : kGoodText, "%s", note_.c_str());
+    ImGui::EndMainMenuBar();
+  }
+  draw_compare(*compare_, *compare_view_, controls_.rects);
+  if (compare_view_->leave) leave_compare();
 }
 
 } // namespace pollscope::gui

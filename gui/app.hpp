@@ -21,8 +21,13 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
 namespace pollscope::gui {
+
+class CompareMode;
+struct CompareSetup;
+struct CompareViewState;
 
 // The controller options the command line asks for.
 [[nodiscard]] ControllerOptions controller_options(const CliOptions& cli);
@@ -81,6 +86,18 @@ public:
   // The message the File popup shows (a refused file), empty if none.
   [[nodiscard]] const std::string& file_error() const noexcept { return file_error_; }
 
+  // Compare mode (gui/compare_mode.hpp): two runtimes side by side in place
+  // of the single view, which stays as it was behind them. The App starts in
+  // it for --compare or a lesson scenario. Without a setup: the picked
+  // scenario and policies against the B that differs most plainly.
+  void enter_compare(const CompareSetup& setup);
+  void enter_compare();
+  void leave_compare(); // both runtimes and their measurements stop
+  [[nodiscard]] CompareMode* compare() noexcept { return compare_.get(); }
+  // Compare mode's peak RSS, measured in a child of this binary: the desktop
+  // app turns it on; tests (whose binary is not pollscope) leave it off.
+  void measure_peak_rss(bool on);
+
   // At quit, before the runtime is shut down: every event so far goes to the
   // --record file, and nothing after (the teardown is not part of the run:
   // the file opens on what the window last showed).
@@ -113,6 +130,7 @@ private:
   void apply_steps(const FrameView& live);
   void apply_timer_requests(); // the Timer threads panel's deliveries and gate setting
   void open_on_first_step(const FrameView& live); // step mode: a new runtime shows step 1
+  void draw_compare_frame(); // compare mode's frame instead of the single view's
 
   // Declaration order is destruction order reversed: the pump (which reads
   // the controller's log) stops before the controller goes away.
@@ -122,8 +140,14 @@ private:
   const record::EventsFile* events_ = nullptr; // --events, to show a failed write
   LiveRecording* record_ = nullptr;            // --record, streamed by the pump's sink
   std::unique_ptr<LoadedRecording> recording_; // open: shown instead of a runtime
-  CliOptions cli_;                             // what started the app (a saved header)
-  std::size_t count_ = 0;                      // this frame's published event count
+  std::unique_ptr<CompareMode> compare_;       // set: compare mode is on screen
+  std::unique_ptr<CompareViewState> compare_view_;
+  bool measure_rss_ = false;
+  // A comparison left: torn down on this thread (its runtimes may join
+  // thousands of timer threads), joined by the next leave and by ~App.
+  std::thread retiring_;
+  CliOptions cli_;        // what started the app (a saved header)
+  std::size_t count_ = 0; // this frame's published event count
 
   PanelsOpen open_;
   Selection selection_;

@@ -280,6 +280,17 @@ void policy_section(const FrameView& view, ControlsState& st) {
                               std::string(to_string(view.state.timer_policy));
   text_colored(kAccent, running);
   tooltip_for_last_item("The policies this runtime runs under (its start event says so).");
+  // Compare mode, at the end of the header line (a line more would give the
+  // panel a scrollbar at 1280x800), right-aligned when it fits.
+  const float compare_w = ImGui::CalcTextSize("A/B").x + ImGui::GetStyle().FramePadding.x * 2;
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < compare_w) ImGui::NewLine();
+  ImGui::SetCursorPosX(
+      std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - compare_w));
+  if (ImGui::SmallButton("A/B")) st.compare_asked = true;
+  tooltip_for_last_item("Compare policies side by side: the picked scenario under the policies "
+                        "below (A) and under others (B, picked there), with a metrics table. "
+                        "Also View > Compare policies.");
   policy_combo("##queue_policy", "queue policy", kQueuePolicyNames, view.state.queue_policy,
                st.queue_policy,
                "Where a woken task goes. book: every wake queues it, even when it is already "

@@ -122,6 +122,24 @@ void LintsPanelState::update(const fold::FoldState& state, std::uint64_t snapsho
   evaluated_with = thresholds;
 }
 
+void draw_lints_compact(const FrameView& view, Selection& sel) {
+  static const std::vector<fold::Lint> kNone;
+  const std::vector<fold::Lint>& lints = view.lints != nullptr ? *view.lints : kNone;
+  if (lints.empty()) text_dim("No lints.");
+  for (std::size_t i = 0; i < lints.size(); ++i) {
+    const fold::Lint& l = lints[i];
+    ImGui::PushID(static_cast<int>(i));
+    text_colored(lint_color(l.kind), fold::to_string(l.kind));
+    tooltip_for_last_item(fold::describe(l.kind));
+    if (ImGui::IsItemClicked() && l.task != 0) sel.task = l.task;
+    ImGui::SameLine();
+    ImGui::PushTextWrapPos(0.0f);
+    text_dim(fold::message(l, view.state, view.strings));
+    ImGui::PopTextWrapPos();
+    ImGui::PopID();
+  }
+}
+
 bool lint_badge(const FrameView& view, TaskId task) {
   if (view.lints == nullptr || task == 0) return false;
   const std::vector<fold::LintKind> kinds = fold::lints_of(*view.lints, task);

@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   {
     gui::App app(cli, &events, &record, std::move(recording));
+    app.measure_peak_rss(true); // compare mode: each side again in a child of this binary
     std::string title = "pollscope";
     gui::FramePacer pacer;
     unsigned frame = 0;

@@ -227,6 +227,7 @@ struct ControlsState {
   int capacity = 10000;
   QueuePolicy queue_policy = QueuePolicy::Book;           // applied at Reset
   TimerPolicy timer_policy = TimerPolicy::ThreadPerTimer; // applied at Reset
+  bool compare_asked = false; // "Compare..." pressed: the App enters compare mode
   // The last command's outcome, shown under the buttons.
   std::string status;
   bool status_is_error = false;
@@ -238,6 +239,9 @@ struct ControlsState {
 
 void draw_diagram(const FrameView& view, DiagramState& st, Selection& sel, bool* p_open);
 void draw_run_queue(const FrameView& view, Selection& sel, bool* p_open);
+// The run queue panel's contents, into the current window (compare mode
+// draws one per side): counts, gauge, blocked senders, entries with "dup N".
+void draw_run_queue_body(const FrameView& view, Selection& sel);
 void draw_tasks(const FrameView& view, TasksPanelState& st, Selection& sel, bool* p_open);
 void draw_wakers(const FrameView& view, WakersPanelState& st, Selection& sel, bool* p_open);
 void draw_timers(const FrameView& view, TimersPanelState& st, Selection& sel, bool* p_open);
@@ -259,6 +263,9 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
 // its polls or timers on the timeline (`timeline.highlight`).
 void draw_histograms(const FrameView& view, const fold::Timeline& tl, HistogramsState& st,
                      TimelineState& timeline, Selection& sel, bool* p_open);
+// The lints as a compact list into the current window: each one's title and
+// message (compare mode, one list per side). Hover a title for what it means.
+void draw_lints_compact(const FrameView& view, Selection& sel);
 // A small red "!" badge after the last item when the task has lints (hover
 // lists them). Returns whether it drew one.
 bool lint_badge(const FrameView& view, TaskId task);

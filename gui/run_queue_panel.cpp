@@ -118,6 +118,11 @@ void draw_run_queue(const FrameView& view, Selection& sel, bool* p_open) {
     ImGui::End();
     return;
   }
+  draw_run_queue_body(view, sel);
+  ImGui::End();
+}
+
+void draw_run_queue_body(const FrameView& view, Selection& sel) {
   const fold::QueueView& q = view.state.queue;
   concept_label("Run queue", fold::Concept::RunQueue);
   ImGui::SameLine();
@@ -139,7 +144,6 @@ void draw_run_queue(const FrameView& view, Selection& sel, bool* p_open) {
              " refused while the queue was full.");
   blocked_senders(view, sel);
   entries_table(view, sel);
-  ImGui::End();
 }
 
 } // namespace pollscope::gui
