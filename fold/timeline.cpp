@@ -9,7 +9,7 @@
 
 #include <algorithm>
 #include <bit>
-#include <deque>
+#include <unordered_map>
 #include <utility>
 
 namespace pollscope::fold {
@@ -43,28 +43,53 @@ std::string_view to_string(Counter c) noexcept {
 
 namespace {
 
-// An arrow waiting for its poll: from the wake (or spawn), through the push.
+// Where an arrow starts: the wake (or spawn), waiting for its push. 32 bytes,
+// not an Arrow: the writer keeps one per waker and per task in flight.
+struct Origin {
+  std::uint64_t event = kNoEvent; // kNoEvent: none
+  std::uint64_t t = 0;
+  ThreadIndex thread = 0;
+  WakerId waker = 0;
+  ArrowKind kind = ArrowKind::Wake;
+  [[nodiscard]] bool has() const noexcept { return event != kNoEvent; }
+};
+
+// A queue entry waiting for its pop: the push, and the origin it carries.
 struct PendingArrow {
-  Arrow arrow;
-  bool has_arrow = false;
-  std::uint64_t push_t = 0; // for the scheduled delay
-  bool has_push = false;
+  Origin from;
+  std::uint64_t push_event = kNoEvent; // kNoEvent: a free ring slot
+  std::uint64_t push_t = 0;            // for the scheduled delay
+  ThreadIndex push_thread = 0;
 };
 
 // What the writer remembers of a task of the current runtime.
 struct TaskWriter {
   TaskKey key = kNoIndex;
   std::uint32_t polls = 0;
+  Origin spawned; // spawned, not pushed yet
 };
 
-// Task ids are dense from 1 within a runtime: a vector, no allocation per
-// event. An odd id (a hand-made log's) goes to a map.
-class TaskTable {
+// Runtime ids (tasks, wakers) are dense from 1 within a runtime: a vector,
+// no allocation per event and no hashing. An id far past the ids seen so far
+// (a hand-made or corrupt log's) goes to a map, so memory stays bounded by
+// the ids a log names; the vector takes such entries over once it grows
+// past them.
+template <typename T>
+class DenseTable {
 public:
-  static constexpr TaskId kDense = TaskId{1} << 22;
-  TaskWriter& operator[](TaskId id) {
-    if (id >= kDense) return sparse_[id];
-    if (id >= dense_.size()) dense_.resize(std::max<std::size_t>(id + 1, dense_.size() * 2));
+  static constexpr std::size_t kSlack = 4096; // ids this far past the vector still grow it
+  T& operator[](std::uint32_t id) {
+    if (id < dense_.size()) return dense_[id];
+    if (id >= 2 * dense_.size() + kSlack) return sparse_[id];
+    dense_.resize(std::max<std::size_t>(id + 1, dense_.size() * 2));
+    for (auto it = sparse_.begin(); it != sparse_.end();) {
+      if (it->first < dense_.size()) {
+        dense_[it->first] = std::move(it->second);
+        it = sparse_.erase(it);
+      } else {
+        ++it;
+      }
+    }
     return dense_[id];
   }
   void clear() {
@@ -73,37 +98,37 @@ public:
   }
 
 private:
-  std::vector<TaskWriter> dense_;
-  std::unordered_map<TaskId, TaskWriter> sparse_;
+  std::vector<T> dense_;
+  std::unordered_map<std::uint32_t, T> sparse_;
 };
 
 // Queue entries by ticket, waiting for their pop. Tickets rise in push order
-// and pops come nearly in that order (the channel is FIFO), so a ring from
-// the oldest entry not popped yet: no allocation per push. A ticket below
-// the ring's base, or far beyond it, goes to a map.
+// and pops come nearly in that order (the channel is FIFO), so a ring indexed
+// by ticket, covering [base_, end_) (base_: the oldest entry not popped): no
+// allocation per push, one mask per lookup. A ticket below the base, or far
+// beyond it, goes to a map.
 class TicketRing {
 public:
   // Entries in flight are bounded by the queue's capacity (plus blocked
   // senders); a ticket further out than this is an odd log's.
   static constexpr std::uint64_t kSpan = std::uint64_t{1} << 16;
   void put(std::uint64_t ticket, const PendingArrow& p) {
-    if (ring_.empty()) base_ = ticket;
-    if (ticket < base_ || ticket - base_ > kSpan) {
+    // The last ticket of all has no end_ past it: the map's.
+    if (base_ == end_ && ticket != UINT64_MAX) base_ = end_ = ticket;
+    if (ticket < base_ || ticket - base_ > kSpan || ticket == UINT64_MAX) {
       sparse_[ticket] = p;
       return;
     }
-    const std::size_t i = static_cast<std::size_t>(ticket - base_);
-    if (i >= ring_.size()) ring_.resize(i + 1);
-    ring_[i] = p;
+    while (ticket - base_ >= ring_.size()) grow();
+    ring_[ticket & (ring_.size() - 1)] = p;
+    end_ = std::max(end_, ticket + 1);
   }
-  std::optional<PendingArrow> take(std::uint64_t ticket) {
-    std::optional<PendingArrow> out;
-    if (!ring_.empty() && ticket >= base_ && ticket - base_ < ring_.size()) {
-      out = std::exchange(ring_[static_cast<std::size_t>(ticket - base_)], std::nullopt);
-      while (!ring_.empty() && !ring_.front()) {
-        ring_.pop_front();
-        ++base_;
-      }
+  // The entry of `ticket`, taken out; push_event kNoEvent if none.
+  PendingArrow take(std::uint64_t ticket) {
+    PendingArrow out;
+    if (ticket >= base_ && ticket < end_) {
+      out = std::exchange(ring_[ticket & (ring_.size() - 1)], PendingArrow{});
+      while (base_ < end_ && ring_[base_ & (ring_.size() - 1)].push_event == kNoEvent) ++base_;
     } else if (auto it = sparse_.find(ticket); it != sparse_.end()) {
       out = it->second;
       sparse_.erase(it);
@@ -111,20 +136,28 @@ public:
     return out;
   }
   void clear() {
-    ring_.clear();
+    for (auto& slot : ring_) slot = PendingArrow{};
+    base_ = end_ = 0;
     sparse_.clear();
   }
 
 private:
-  std::uint64_t base_ = 0;
-  std::deque<std::optional<PendingArrow>> ring_;
+  // Twice the slots, each live entry moved to its ticket's new place.
+  void grow() {
+    std::vector<PendingArrow> bigger(std::max<std::size_t>(64, ring_.size() * 2));
+    for (std::uint64_t t = base_; t < end_; ++t)
+      bigger[t & (bigger.size() - 1)] = ring_[t & (ring_.size() - 1)];
+    ring_.swap(bigger);
+  }
+  std::uint64_t base_ = 0, end_ = 0;
+  std::vector<PendingArrow> ring_; // a power of two slots (or none)
   std::unordered_map<std::uint64_t, PendingArrow> sparse_;
 };
 
 struct LaneWriter {
   std::array<std::optional<Span>, kTracks> open;
   std::array<std::uint64_t, kTracks> last_end{}; // spans never start before this
-  bool named = false; // false: a gap lane, its row not named yet
+  bool named = false;                            // false: a gap lane, its row not named yet
 };
 
 } // namespace
@@ -145,13 +178,13 @@ struct Writer {
   bool done = false;
 
   // The current runtime's ids (cleared when a runtime opens).
-  TaskTable tasks;
+  DenseTable<TaskWriter> tasks; // spawned origins live here
   std::unordered_map<TimerId, TaskId> timer_tasks;
-  std::unordered_map<WakerId, Arrow> woken;  // woken, not pushed yet
-  std::unordered_map<TaskId, Arrow> spawned; // spawned, not pushed yet
+  DenseTable<Origin> woken; // by waker: woken, not pushed yet
   // The entry the executor popped, waiting for its PollBegin (one executor:
   // a pop is followed by the poll of that task, or by the next pop).
-  std::optional<std::pair<TaskId, PendingArrow>> popped;
+  TaskId popped_task = 0;
+  PendingArrow popped; // push_event kNoEvent: nothing popped
   TicketRing queued;
   // The poll open on the executor: its arrow and delay.
   std::uint32_t poll_arrow = kNoIndex;
@@ -371,9 +404,8 @@ private:
     w_.tasks.clear();
     w_.timer_tasks.clear();
     w_.woken.clear();
-    w_.spawned.clear();
     w_.queued.clear();
-    w_.popped.reset();
+    w_.popped = PendingArrow{};
     w_.poll_arrow = kNoIndex;
     if (im_.counters[0].samples.writer_size() > 0)
       push_sample(im_, Counter::QueueLength, t_, i_, 0);
@@ -440,56 +472,33 @@ private:
     return tw.key;
   }
 
-  Arrow arrow_from_here(ArrowKind kind) const {
-    Arrow a;
-    a.kind = kind;
-    a.from_event = i_;
-    a.from_t = t_;
-    a.from_thread = e_.thread;
-    a.task = e_.task;
-    a.waker = e_.waker;
-    return a;
-  }
+  Origin origin_here(ArrowKind kind) const { return Origin{i_, t_, e_.thread, e_.waker, kind}; }
 
   void task_spawned() {
     // A second spawn of an id within one runtime (a hand-made log) is a new task.
-    w_.tasks[e_.task] = TaskWriter{};
+    TaskWriter& tw = w_.tasks[e_.task];
+    tw = TaskWriter{};
     task_key(e_.task, field::task_name(e_));
-    w_.spawned[e_.task] = arrow_from_here(ArrowKind::Spawn);
+    tw.spawned = origin_here(ArrowKind::Spawn);
   }
 
-  void waker_woken() { w_.woken[e_.waker] = arrow_from_here(ArrowKind::Wake); }
+  void waker_woken() { w_.woken[e_.waker] = origin_here(ArrowKind::Wake); }
 
   void queue_push() {
     push_sample(im_, Counter::QueueLength, t_, i_, field::queue_length(e_));
     PendingArrow p;
+    p.push_event = i_;
     p.push_t = t_;
-    p.has_push = true;
-    if (e_.waker != 0) {
-      if (auto it = w_.woken.find(e_.waker); it != w_.woken.end()) {
-        p.arrow = it->second;
-        p.has_arrow = true;
-        w_.woken.erase(it);
-      }
-    } else if (auto it = w_.spawned.find(e_.task); it != w_.spawned.end()) {
-      p.arrow = it->second;
-      p.has_arrow = true;
-      w_.spawned.erase(it);
-    }
-    if (p.has_arrow) {
-      p.arrow.push_event = i_;
-      p.arrow.push_t = t_;
-      p.arrow.push_thread = e_.thread;
-    }
+    p.push_thread = e_.thread;
+    Origin& from = e_.waker != 0 ? w_.woken[e_.waker] : w_.tasks[e_.task].spawned;
+    p.from = std::exchange(from, Origin{});
     w_.queued.put(field::ticket(e_), p);
   }
 
   void queue_pop() {
     push_sample(im_, Counter::QueueLength, t_, i_, field::queue_length(e_));
-    if (auto p = w_.queued.take(field::ticket(e_)))
-      w_.popped.emplace(e_.task, *p);
-    else
-      w_.popped.reset();
+    w_.popped = w_.queued.take(field::ticket(e_));
+    w_.popped_task = e_.task;
     note_executor();
     if (lane_ && lane_ == w_.exec_lane) {
       w_.waiting = false;
@@ -520,17 +529,22 @@ private:
         ++ref.index;
       }
     }
-    if (w_.popped && w_.popped->first == e_.task) {
-      const PendingArrow p = w_.popped->second;
-      w_.popped.reset();
-      if (p.has_push) {
-        w_.poll_delay = t_ - std::min(t_, p.push_t);
-        w_.poll_has_delay = true;
-        push_sample(im_, Metric::ScheduledDelay,
-                    SampleRef{w_.poll_delay, i_, lane_ ? ref : SpanRef{}, e_.task});
-      }
-      if (p.has_arrow) {
-        Arrow a = p.arrow;
+    if (w_.popped.push_event != kNoEvent && w_.popped_task == e_.task) {
+      const PendingArrow p = std::exchange(w_.popped, PendingArrow{});
+      w_.poll_delay = t_ - std::min(t_, p.push_t);
+      w_.poll_has_delay = true;
+      push_sample(im_, Metric::ScheduledDelay,
+                  SampleRef{w_.poll_delay, i_, lane_ ? ref : SpanRef{}, e_.task});
+      if (p.from.has()) {
+        Arrow a;
+        a.kind = p.from.kind;
+        a.from_event = p.from.event;
+        a.from_t = p.from.t;
+        a.from_thread = p.from.thread;
+        a.waker = p.from.waker;
+        a.push_event = p.push_event;
+        a.push_t = p.push_t;
+        a.push_thread = p.push_thread;
         a.to_event = i_;
         // Sorted by to_t for arrows_in: never before the previous arrow's end.
         const std::size_t na = im_.arrows.writer_size();

@@ -302,6 +302,11 @@ public:
   [[nodiscard]] std::uint64_t event_near_time(std::uint64_t t, std::uint64_t upto) const noexcept;
   static constexpr std::size_t kTimeIndexStride = 64;
 
+  // --- memory ---
+  // Any thread: the bytes the index holds (every element published, at its
+  // size; the writer's bookkeeping aside), for the benchmarks.
+  [[nodiscard]] std::size_t bytes() const noexcept;
+
   // The inside (fold/timeline_impl.hpp), opaque to every other file: the
   // writer is timeline.cpp, the queries timeline_query.cpp.
   struct Impl;

@@ -338,3 +338,35 @@ std::uint64_t Timeline::event_near_time(std::uint64_t t, std::uint64_t upto) con
 }
 
 } // namespace pollscope::fold
+
+// --- memory ----------------------------------------------------------------------
+
+namespace pollscope::fold {
+
+namespace {
+template <typename T, std::size_t N>
+std::size_t bytes_of(const std::array<AppendOnly<T>, N>& all) {
+  std::size_t b = 0;
+  for (const auto& a : all) b += a.bytes();
+  return b;
+}
+} // namespace
+
+std::size_t Timeline::bytes() const noexcept {
+  const Impl& im = *impl_;
+  std::size_t b = im.lanes.bytes();
+  for (std::size_t l = 0; l < im.lanes.published(); ++l)
+    for (std::size_t t = 0; t < kTracks; ++t)
+      if (const Track* tr = im.track(static_cast<LaneId>(l), t))
+        b += sizeof(Track) + tr->spans.bytes() + tr->keys.bytes() +
+             bytes_of(tr->begins_every.keys) + bytes_of(tr->longest.levels);
+  for (const CounterTrack& c : im.counters)
+    b += c.samples.bytes() + c.keys.bytes() + bytes_of(c.times_every.keys) +
+         bytes_of(c.range.levels);
+  b += im.arrows.bytes() + im.arrow_prev.bytes() + im.arrow_task.bytes() + im.tasks.bytes() +
+       im.polls.bytes() + im.offsets.bytes() + im.times.bytes() + bytes_of(im.by_length);
+  for (const Series& s : im.series) b += s.samples.bytes() + s.cumulative.bytes();
+  return b;
+}
+
+} // namespace pollscope::fold
