@@ -196,6 +196,35 @@ struct Writer {
 };
 
 Timeline::Impl::Impl() : w(std::make_unique<Writer>()) {}
+
+void Timeline::Impl::push_arrow(const Arrow& a) {
+  ArrowRec r;
+  r.to_event = a.to_event;
+  r.from_t = a.from_t;
+  r.to_t = a.to_t;
+  r.from_thread = a.from_thread;
+  r.task = a.task;
+  r.waker = a.waker;
+  r.kind = a.kind;
+  auto fits = [](std::uint64_t lo, std::uint64_t hi) { return lo <= hi && hi - lo <= UINT32_MAX; };
+  const bool compact = fits(a.from_event, a.to_event) && fits(a.push_event, a.to_event) &&
+                       fits(a.from_t, a.push_t) && a.push_thread == a.from_thread &&
+                       a.poll.lane != kNoIndex && a.poll.track == 0 &&
+                       a.to_thread == a.poll.lane + 1;
+  if (compact) {
+    r.from_de = static_cast<std::uint32_t>(a.to_event - a.from_event);
+    r.push_de = static_cast<std::uint32_t>(a.to_event - a.push_event);
+    r.push_dt = static_cast<std::uint32_t>(a.push_t - a.from_t);
+    r.poll_lane = a.poll.lane;
+    r.poll_index = a.poll.index;
+  } else {
+    // Before the record: a reader that sees the record sees this.
+    r.wide = true;
+    r.poll_index = static_cast<std::uint32_t>(wide_arrows.writer_size());
+    wide_arrows.push_back(a);
+  }
+  arrows.push_back(r);
+}
 Timeline::Impl::~Impl() = default;
 
 Timeline::Timeline() : impl_(std::make_unique<Impl>()) {}
@@ -219,18 +248,18 @@ void push_span(Timeline::Impl& im, LaneId lane, std::size_t t, Span s) {
   // everything about spans [0, n) (it bounds its reads by the span count).
   tr->begins_every.push(n, s.begin_t);
   tr->keys.push_back(SpanKey{s.begin_t, s.duration(), before + s.duration()});
-  tr->spans.push_back(s);
+  tr->spans.push_back(SpanRec(s));
   tr->longest.grow(n + 1, [&](std::size_t k) { return tr->keys[k].duration; });
 }
 
 void push_sample(Timeline::Impl& im, Counter c, std::uint64_t t, std::uint64_t event,
                  std::uint64_t value) {
   CounterTrack& ct = im.counters[static_cast<std::size_t>(c)];
-  const std::size_t n = ct.samples.writer_size();
-  if (n > 0) t = std::max(t, ct.samples[n - 1].t); // sorted by time, for the queries
+  const std::size_t n = ct.keys.writer_size();
+  if (n > 0) t = std::max(t, ct.keys[n - 1].t); // sorted by time, for the queries
   ct.times_every.push(n, t);
   ct.keys.push_back(CounterKey{t, value});
-  ct.samples.push_back(CounterSample{t, event, value});
+  ct.events.push_back(event); // last: a reader bounds its reads by this count
   auto value_of = [&](std::size_t k) { return ct.keys[k].value; };
   ct.range.grow(n + 1, value_of);
 }
@@ -407,8 +436,7 @@ private:
     w_.queued.clear();
     w_.popped = PendingArrow{};
     w_.poll_arrow = kNoIndex;
-    if (im_.counters[0].samples.writer_size() > 0)
-      push_sample(im_, Counter::QueueLength, t_, i_, 0);
+    if (im_.counters[0].keys.writer_size() > 0) push_sample(im_, Counter::QueueLength, t_, i_, 0);
     if (w_.live_timers != 0) {
       w_.live_timers = 0;
       push_sample(im_, Counter::TimerThreads, t_, i_, 0);
@@ -555,8 +583,7 @@ private:
         const auto index = static_cast<std::uint32_t>(im_.arrows.writer_size());
         TaskRecord& rec = im_.tasks.mut(key);
         im_.arrow_prev.push_back(rec.last_arrow.load(std::memory_order_relaxed));
-        im_.arrow_task.push_back(key);
-        im_.arrows.push_back(a);
+        im_.push_arrow(a);
         rec.last_arrow.store(index, std::memory_order_release);
         const std::uint64_t len = a.to_t - std::min(a.to_t, a.from_t);
         im_.by_length[static_cast<std::size_t>(std::bit_width(len))].push_back(index);
@@ -592,11 +619,14 @@ private:
     }
     const TaskKey key = task_key(e_.task, 0);
     PollRecord p;
-    p.span = ref.value_or(SpanRef{});
+    if (ref && ref->lane < PollRecord::kNoLane) {
+      p.lane = ref->lane;
+      p.index = ref->index;
+    }
     p.task = key;
     p.end_event = i_;
     p.duration = field::poll_duration_ns(e_);
-    p.has_delay = w_.poll_has_delay;
+    p.has_delay = w_.poll_has_delay ? 1 : 0;
     p.delay = w_.poll_has_delay ? w_.poll_delay : 0;
     w_.poll_has_delay = false;
     TaskRecord& rec = im_.tasks.mut(key);
@@ -604,7 +634,12 @@ private:
     const auto index = static_cast<std::uint32_t>(im_.polls.writer_size());
     im_.polls.push_back(p);
     rec.last_poll.store(index, std::memory_order_release);
-    push_sample(im_, Metric::PollDuration, SampleRef{p.duration, i_, p.span, e_.task});
+    // The poll is the poll-duration histogram's sample: only its running
+    // count is kept here.
+    Histogram& h = w_.running[static_cast<std::size_t>(Metric::PollDuration)];
+    h.add(p.duration);
+    if (im_.polls.writer_size() % kCumulativeStride == 0)
+      im_.series[static_cast<std::size_t>(Metric::PollDuration)].cumulative.push_back(h);
     settle_executor();
   }
 

@@ -226,14 +226,15 @@ public:
   // The spans of a track closed by the first `upto` events: [0, span_count).
   [[nodiscard]] std::size_t span_count(LaneId lane, std::size_t track,
                                        std::uint64_t upto) const noexcept;
-  // For an index below span_count (a ref from a query, or checked).
-  [[nodiscard]] const Span& span(LaneId lane, std::size_t track, std::size_t index) const noexcept;
-  [[nodiscard]] const Span& span(SpanRef ref) const noexcept {
+  // For an index below span_count (a ref from a query, or checked). By
+  // value: the index stores spans packed (fold/timeline_impl.hpp).
+  [[nodiscard]] Span span(LaneId lane, std::size_t track, std::size_t index) const noexcept;
+  [[nodiscard]] Span span(SpanRef ref) const noexcept {
     return span(ref.lane, ref.track, ref.index);
   }
   // Any ref (an arrow's poll, a sample's span): the span if the first `upto`
-  // events closed it, else null.
-  [[nodiscard]] const Span* find_span(SpanRef ref, std::uint64_t upto) const noexcept;
+  // events closed it, else none.
+  [[nodiscard]] std::optional<Span> find_span(SpanRef ref, std::uint64_t upto) const noexcept;
   // The first span (index) whose end is at or after t, among span_count.
   [[nodiscard]] std::size_t first_span_ending_at_or_after(LaneId lane, std::size_t track,
                                                           std::uint64_t t,
@@ -251,7 +252,7 @@ public:
 
   // --- counters ---
   [[nodiscard]] std::size_t sample_count(Counter c, std::uint64_t upto) const noexcept;
-  [[nodiscard]] const CounterSample& sample(Counter c, std::size_t index) const noexcept;
+  [[nodiscard]] CounterSample sample(Counter c, std::size_t index) const noexcept;
   // The samples in [t0, t1] (and the one before t0, which holds the value at
   // t0) grouped by pixel column as `query` groups spans, with min / max.
   void query(Counter c, std::uint64_t t0, std::uint64_t t1, double pixels, std::uint64_t upto,
@@ -259,7 +260,7 @@ public:
 
   // --- arrows ---
   [[nodiscard]] std::size_t arrow_count(std::uint64_t upto) const noexcept;
-  [[nodiscard]] const Arrow& arrow(std::size_t index) const noexcept;
+  [[nodiscard]] Arrow arrow(std::size_t index) const noexcept; // by value, as span()
   // Arrows with an end in [t0, t1] or crossing it, in order of their polls;
   // the first `limit` of them.
   void arrows_in(std::uint64_t t0, std::uint64_t t1, std::uint64_t upto,

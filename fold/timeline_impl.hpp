@@ -196,8 +196,55 @@ struct SpanKey {
   std::uint64_t begin = 0, duration = 0;
   std::uint64_t busy = 0; // the durations of spans [0, this one], summed
 };
+// A span as a track stores it: a Span without its times, which the keys
+// beside it hold (begin, duration): 48 bytes rather than 64.
+struct SpanRec {
+  std::uint64_t begin_event = 0, end_event = 0;
+  std::uint64_t extra = 0;
+  TaskId task = 0;
+  TimerId timer = 0;
+  std::uint32_t poll_number = 0;
+  StringId suspended_at = 0;
+  std::uint32_t arrow = kNoIndex;
+  SpanKind kind = SpanKind::Poll;
+  bool ready = false;
+  bool cancelled = false;
+
+  SpanRec() = default;
+  explicit SpanRec(const Span& s)
+      : begin_event(s.begin_event),
+        end_event(s.end_event),
+        extra(s.extra),
+        task(s.task),
+        timer(s.timer),
+        poll_number(s.poll_number),
+        suspended_at(s.suspended_at),
+        arrow(s.arrow),
+        kind(s.kind),
+        ready(s.ready),
+        cancelled(s.cancelled) {}
+  [[nodiscard]] Span span(const SpanKey& k) const noexcept {
+    Span s;
+    s.begin_t = k.begin;
+    s.end_t = k.begin + k.duration;
+    s.begin_event = begin_event;
+    s.end_event = end_event;
+    s.extra = extra;
+    s.task = task;
+    s.timer = timer;
+    s.poll_number = poll_number;
+    s.suspended_at = suspended_at;
+    s.arrow = arrow;
+    s.kind = kind;
+    s.ready = ready;
+    s.cancelled = cancelled;
+    return s;
+  }
+};
+static_assert(sizeof(SpanRec) == 48);
+
 struct Track {
-  AppendOnly<Span> spans;
+  AppendOnly<SpanRec> spans;
   AppendOnly<SpanKey> keys; // keys[i]: spans[i]'s
   Strided begins_every;     // over the keys' begin
   Pyramid longest;          // over the keys' duration
@@ -313,10 +360,10 @@ struct CounterKey {
   std::uint64_t t = 0, value = 0;
 };
 struct CounterTrack {
-  AppendOnly<CounterSample> samples;
-  AppendOnly<CounterKey> keys; // dense copies, as Track's
-  Strided times_every;         // over the keys' t
-  RangePyramid range;          // over the keys' value
+  AppendOnly<CounterKey> keys;      // what the queries read
+  AppendOnly<std::uint64_t> events; // [i]: sample i's event; pushed after keys[i]
+  Strided times_every;              // over the keys' t
+  RangePyramid range;               // over the keys' value
 };
 
 struct TaskRecord {
@@ -326,17 +373,47 @@ struct TaskRecord {
   std::atomic<std::uint32_t> last_poll{kNoIndex};  // into Impl::polls
 };
 
-// Every closed poll, in the order they closed: the per-task lists and
-// histograms walk these.
+// Every closed poll, in the order they closed: the per-task lists and the
+// poll-duration histogram walk these (they are its samples). 40 bytes: the
+// span's track is always 0, and its lane has 31 bits (a lane id is below
+// the number of events, and a log of 2^31 events does not fit in memory).
 struct PollRecord {
-  SpanRef span;
-  TaskKey task = 0;
-  std::uint32_t prev_of_task = kNoIndex;
   std::uint64_t end_event = 0;
   std::uint64_t duration = 0; // field::poll_duration_ns
-  std::uint64_t delay = 0;    // the scheduled delay
-  bool has_delay = false;
+  std::uint64_t delay = 0;    // the scheduled delay, if has_delay
+  std::uint32_t lane : 31 = kNoLane;
+  std::uint32_t has_delay : 1 = 0;
+  std::uint32_t index = kNoIndex; // the Poll span's, in track 0 of `lane`
+  TaskKey task = 0;
+  std::uint32_t prev_of_task = kNoIndex;
+
+  static constexpr std::uint32_t kNoLane = 0x7fff'ffff;
+  [[nodiscard]] SpanRef span() const noexcept {
+    return lane == kNoLane ? SpanRef{} : SpanRef{lane, 0, index};
+  }
 };
+static_assert(sizeof(PollRecord) == 40);
+
+// An arrow as stored: 64 bytes rather than 88. A common arrow's wake, push
+// and poll lie within 2^32 events and its push within 2^32 ns of its wake,
+// the push on the wake's thread and the poll on its lane's thread: 32-bit
+// deltas, one thread. Any other (a corrupt log's, a lane-less poll's) is
+// kept whole in Impl::wide_arrows, `poll_index` naming it. The times the
+// arrows_in scan reads are whole in both.
+struct ArrowRec {
+  std::uint64_t to_event = 0, from_t = 0, to_t = 0;
+  std::uint32_t from_de = 0; // to_event - from_event
+  std::uint32_t push_de = 0; // to_event - push_event
+  std::uint32_t push_dt = 0; // push_t - from_t
+  ThreadIndex from_thread = 0;
+  TaskId task = 0;
+  WakerId waker = 0;
+  LaneId poll_lane = 0;
+  std::uint32_t poll_index = 0; // in track 0 of poll_lane; wide: in wide_arrows
+  ArrowKind kind = ArrowKind::Wake;
+  bool wide = false;
+};
+static_assert(sizeof(ArrowRec) == 64);
 
 struct Series {
   AppendOnly<SampleRef> samples;    // in order of `event`
@@ -357,11 +434,13 @@ struct Timeline::Impl {
   // --- what readers see ---
   AppendOnly<LaneData> lanes;
   std::array<CounterTrack, kCounterCount> counters;
-  AppendOnly<Arrow> arrows;
+  AppendOnly<ArrowRec> arrows;
+  AppendOnly<Arrow> wide_arrows;        // the arrows ArrowRec cannot hold
   AppendOnly<std::uint32_t> arrow_prev; // [k]: the previous arrow of arrow k's task
-  AppendOnly<TaskKey> arrow_task;       // [k]: arrow k's task
   AppendOnly<TaskRecord> tasks;
   AppendOnly<PollRecord> polls;
+  // Per metric; the poll durations' samples are `polls` themselves (only
+  // their cumulative counts live in series[PollDuration]).
   std::array<Series, kMetricCount> series;
   AppendOnly<OffsetChange> offsets;
   AppendOnly<std::uint64_t> times; // [k]: axis display time of event k * kTimeIndexStride
@@ -372,6 +451,11 @@ struct Timeline::Impl {
   std::array<AppendOnly<std::uint32_t>, kLengthClasses> by_length;
 
   std::unique_ptr<Writer> w;
+
+  // Writer: arrow `a` into the arrays (timeline.cpp).
+  void push_arrow(const Arrow& a);
+  // Any thread: arrow k, whole.
+  [[nodiscard]] Arrow arrow(std::size_t k) const noexcept;
 
   // Reader helpers (timeline_query.cpp).
   [[nodiscard]] const Track* track(LaneId lane, std::size_t t) const noexcept;
