@@ -187,7 +187,8 @@ void LintFacts::watch(const Event& e, const FoldState& before, std::uint64_t ind
     if (const TaskView* v = before.tasks.find(e.task); v != nullptr && v->queue_entries >= 1)
       fire(LintKind::DoubleWake, e.task, 0, index, e.t);
     // A push that fills the queue closes a cycle through a waiting timer.
-    if (executor_lock_wait != 0 && e.task != 0) settle_cycle(e, index, full_after(before, 1));
+    if (executor_lock_wait != 0 && e.task != 0)
+      settle_cycle(e, index, full_after(before, 1));
     break;
   case EventKind::PollBegin: open_poll = OpenPoll{e.task, e.t, index}; break;
   case EventKind::PollEnd:
