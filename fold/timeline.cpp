@@ -155,9 +155,16 @@ private:
 };
 
 struct LaneWriter {
-  std::array<std::optional<Span>, kTracks> open;
-  std::array<std::uint64_t, kTracks> last_end{}; // spans never start before this
-  bool named = false;                            // false: a gap lane, its row not named yet
+  // Per track (rows past the first included): the span open there, and the
+  // end of the last one closed (spans never start before it).
+  std::vector<std::optional<Span>> open = std::vector<std::optional<Span>>(kTracks);
+  std::vector<std::uint64_t> last_end = std::vector<std::uint64_t>(kTracks);
+  bool named = false; // false: a gap lane, its row not named yet
+  // Rows (Timeline::row_count): the track each timer served here holds from
+  // its first event to its exit, tracks given back, rows made so far.
+  std::unordered_map<TimerId, std::uint32_t> timer_track;
+  std::vector<std::uint32_t> free_tracks;
+  std::uint32_t rows = 0;
 };
 
 } // namespace
@@ -234,9 +241,23 @@ Timeline::~Timeline() = default;
 
 namespace {
 
+// Writer: the track, null if nothing made it yet (rows past the first are
+// made with their track).
+Track* writer_track(Timeline::Impl& im, LaneId lane, std::size_t t) {
+  LaneData& ld = im.lanes.mut(lane);
+  if (t < kTracks) return ld.tracks[t].load(std::memory_order_relaxed);
+  return ld.extra.load(std::memory_order_relaxed)->rows.mut(t - kTracks).track;
+}
+
+// Writer: the index the next span closed on the track will have.
+std::uint32_t next_span(Timeline::Impl& im, LaneId lane, std::size_t t) {
+  const Track* tr = writer_track(im, lane, t);
+  return static_cast<std::uint32_t>(tr ? tr->spans.writer_size() : 0);
+}
+
 void push_span(Timeline::Impl& im, LaneId lane, std::size_t t, Span s) {
   LaneData& ld = im.lanes.mut(lane);
-  Track* tr = ld.tracks[t].load(std::memory_order_relaxed);
+  Track* tr = writer_track(im, lane, t);
   if (tr == nullptr) {
     tr = new Track;
     // Release: a reader that loads the pointer sees the empty track whole.
@@ -643,31 +664,72 @@ private:
     settle_executor();
   }
 
+  // The track this event's timer holds on its lane: its row, given it at
+  // its first event here (a free row, else row 0 if unused, else a new one).
+  std::uint32_t timer_track(LaneId lane) {
+    LaneWriter& lw = w_.lanes[lane];
+    if (auto it = lw.timer_track.find(e_.timer); it != lw.timer_track.end()) return it->second;
+    std::uint32_t track = 0;
+    if (!lw.free_tracks.empty()) {
+      track = lw.free_tracks.back();
+      lw.free_tracks.pop_back();
+    } else if (lw.rows == 0 && im_.lanes[lane].current().kind != Lane::Executor) {
+      lw.rows = 1; // row 0, track 0
+    } else {
+      lw.rows = std::max<std::uint32_t>(lw.rows, 1); // the executor's row 0 is its polls'
+      track = new_row(lane);
+    }
+    lw.timer_track.emplace(e_.timer, track);
+    return track;
+  }
+  // A further row of the lane, published with its empty track.
+  std::uint32_t new_row(LaneId lane) {
+    LaneWriter& lw = w_.lanes[lane];
+    const auto track = static_cast<std::uint32_t>(Timeline::row_track(lw.rows++));
+    LaneData& ld = im_.lanes.mut(lane);
+    ExtraRows* x = ld.extra.load(std::memory_order_relaxed);
+    if (x == nullptr) {
+      x = new ExtraRows;
+      // Release: a reader that loads the pointer sees the empty list whole.
+      ld.extra.store(x, std::memory_order_release);
+    }
+    x->rows.push_back(RowSlot{new Track, i_});
+    lw.open.resize(track + 1);
+    lw.last_end.resize(track + 1);
+    return track;
+  }
+
   void timer_started() {
     push_sample(im_, Counter::TimerThreads, t_, i_, ++w_.live_timers);
-    open(0, SpanKind::TimerStarting);
+    if (lane_) open_on(*lane_, timer_track(*lane_), SpanKind::TimerStarting);
   }
-  void timer_waiting() { open(0, SpanKind::TimerWaiting, field::deadline_ns(e_) + w_.offset); }
+  void timer_waiting() {
+    if (lane_)
+      open_on(*lane_, timer_track(*lane_), SpanKind::TimerWaiting,
+              field::deadline_ns(e_) + w_.offset);
+  }
   void timer_fired() {
-    if (lane_) {
-      const auto& open = w_.lanes[*lane_].open[0];
-      if (open && open->kind == SpanKind::TimerWaiting) {
-        const std::uint64_t deadline = open->extra;
-        const Track* tr = im_.lanes[*lane_].tracks[0].load(std::memory_order_relaxed);
-        const SpanRef ref{*lane_, 0, static_cast<std::uint32_t>(tr ? tr->spans.writer_size() : 0)};
-        push_sample(im_, Metric::TimerLateness,
-                    SampleRef{t_ - std::min(t_, deadline), i_, ref, e_.task});
-      }
+    if (!lane_) return;
+    const std::uint32_t track = timer_track(*lane_);
+    const auto& open = w_.lanes[*lane_].open[track];
+    if (open && open->kind == SpanKind::TimerWaiting) {
+      const std::uint64_t deadline = open->extra;
+      const SpanRef ref{*lane_, track, next_span(im_, *lane_, track)};
+      push_sample(im_, Metric::TimerLateness,
+                  SampleRef{t_ - std::min(t_, deadline), i_, ref, e_.task});
     }
-    open(0, SpanKind::TimerFired);
+    open_on(*lane_, track, SpanKind::TimerFired);
   }
   void timer_exited() {
     if (w_.live_timers > 0) push_sample(im_, Counter::TimerThreads, t_, i_, --w_.live_timers);
-    if (lane_ && field::cancelled(e_)) {
-      auto& open = w_.lanes[*lane_].open[0];
-      if (open) open->cancelled = true;
-    }
-    close(lane_, 0);
+    if (!lane_) return;
+    const std::uint32_t track = timer_track(*lane_);
+    LaneWriter& lw = w_.lanes[*lane_];
+    if (field::cancelled(e_) && lw.open[track]) lw.open[track]->cancelled = true;
+    close(lane_, track);
+    // The row is free for the lane's next timer.
+    lw.timer_track.erase(e_.timer);
+    lw.free_tracks.push_back(track);
   }
 
   Timeline::Impl& im_;

@@ -18,6 +18,15 @@
 //     Waiting), waiting until the deadline (-> TimerFired, or -> Exited when
 //     cancelled; `deadline` says where the bar ends), fired (TimerFired ->
 //     TimerThreadExited: the wake happens in it).
+//   - rows: one thread serving several timers at once (the timer driver of
+//     --timer-policy timer-thread, whose timers wait side by side) would
+//     overlap their spans on track 0. So each timer holds a row of its lane
+//     from its first event there to its TimerThreadExited, assigned as it
+//     appends (O(1): a free row of the lane, else a new one): row 0 is track
+//     0, row r >= 1 is track row_track(r), a track like any other. A lane of
+//     one timer at a time (a thread per timer) has row 0 only; the
+//     executor's lane gives a timer it serves (an arm after a cancel) a row
+//     of its own, never its polls' row 0. See row_count.
 // Spans of one track never overlap and are sorted by begin time and, equally,
 // by the event that closed them. A span shows once it is closed: the span
 // open at the newest event (a poll in progress) is not in the index yet.
@@ -47,6 +56,8 @@
 //     (and track 1 for blocked sends); an item with count 1 is span(lane, 0,
 //     item.first); a merged one is drawn in the colour of span(lane, 0,
 //     item.longest)'s task, with item.count in its tooltip;
+//     rows r = 1 .. row_count(lane, upto) - 1 (a timer driver's lane): the
+//     same with track row_track(r), one sub-row below the other;
 //   counters:               query(Counter::QueueLength, t0, t1, width_px, upto, c)
 //   arrows:                 arrows_in(t0, t1, upto, ids, limit), or for the
 //                           selected task arrows_of(*find_task(id, upto), upto, ids);
@@ -99,7 +110,9 @@ enum class SpanKind : std::uint8_t {
 inline constexpr std::size_t kSpanKindCount = 9;
 [[nodiscard]] std::string_view to_string(SpanKind k) noexcept;
 
-inline constexpr std::size_t kTracks = 2; // 0: what the thread does, 1: blocked inside it
+// Tracks of every lane: 0 what the thread does (row 0), 1 blocked inside it.
+// Tracks from kTracks on are track 0's further rows (row_track).
+inline constexpr std::size_t kTracks = 2;
 
 struct Span {
   std::uint64_t begin_t = 0, end_t = 0; // axis ns (see the time axis above)
@@ -223,6 +236,13 @@ public:
   // Lanes named by the first `upto` events, in thread-table order.
   [[nodiscard]] std::size_t lane_count(std::uint64_t upto) const noexcept;
   [[nodiscard]] const LaneInfo& lane(LaneId id) const noexcept;
+  // The rows of track 0 the first `upto` events made (1 at least; more on a
+  // thread serving several timers at once: see "rows" above). Row r's spans
+  // are track row_track(r): query, span_count and span take it as a track.
+  [[nodiscard]] std::size_t row_count(LaneId lane, std::uint64_t upto) const noexcept;
+  [[nodiscard]] static constexpr std::size_t row_track(std::size_t row) noexcept {
+    return row == 0 ? 0 : kTracks + row - 1;
+  }
   // The spans of a track closed by the first `upto` events: [0, span_count).
   [[nodiscard]] std::size_t span_count(LaneId lane, std::size_t track,
                                        std::uint64_t upto) const noexcept;

@@ -250,10 +250,25 @@ struct Track {
   Pyramid longest;          // over the keys' duration
 };
 
+// The rows of track 0 past the first (Timeline::row_count): row r is
+// rows[r - 1], made (with its empty track) when a timer first needs it and
+// published with it, so a reader that sees the slot sees the track.
+struct RowSlot {
+  Track* track = nullptr;
+  std::uint64_t opened_event = 0; // the event that made the row
+};
+struct ExtraRows {
+  ~ExtraRows() {
+    for (std::size_t r = 0; r < rows.writer_size(); ++r) delete rows[r].track;
+  }
+  AppendOnly<RowSlot> rows;
+};
+
 struct LaneData {
   explicit LaneData(const LaneInfo& i) : info(i) {}
   ~LaneData() {
     for (auto& t : tracks) delete t.load(std::memory_order_relaxed);
+    delete extra.load(std::memory_order_relaxed);
     delete named_late.load(std::memory_order_relaxed);
   }
   // What the lane is. A row named after a later row (threads take rows when
@@ -270,6 +285,8 @@ struct LaneData {
   // Made when the lane's first span in the track closes; published with
   // release before that span, so a reader that finds it null sees no span.
   std::array<std::atomic<Track*>, kTracks> tracks{};
+  // Made (release) when the lane needs a second row; null for most lanes.
+  std::atomic<ExtraRows*> extra{nullptr};
 };
 
 // The least and greatest value of every aligned block of kFan^L samples, as

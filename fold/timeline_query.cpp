@@ -42,8 +42,12 @@ struct Columns {
 } // namespace
 
 const Track* Timeline::Impl::track(LaneId lane, std::size_t t) const noexcept {
-  if (lane >= lanes.published() || t >= kTracks) return nullptr;
-  return lanes[lane].tracks[t].load(std::memory_order_acquire);
+  if (lane >= lanes.published()) return nullptr;
+  const LaneData& ld = lanes[lane];
+  if (t < kTracks) return ld.tracks[t].load(std::memory_order_acquire);
+  const ExtraRows* x = ld.extra.load(std::memory_order_acquire);
+  if (x == nullptr || t - kTracks >= x->rows.published()) return nullptr;
+  return x->rows[t - kTracks].track;
 }
 
 std::size_t Timeline::Impl::closed_spans(const Track& tr, std::uint64_t upto) const noexcept {
@@ -68,8 +72,17 @@ std::size_t Timeline::span_count(LaneId lane, std::size_t track,
 }
 
 Span Timeline::span(LaneId lane, std::size_t track, std::size_t index) const noexcept {
-  const Track* tr = impl_->lanes[lane].tracks[track].load(std::memory_order_acquire);
+  const Track* tr = impl_->track(lane, track);
   return tr->spans[index].span(tr->keys[index]);
+}
+
+std::size_t Timeline::row_count(LaneId lane, std::uint64_t upto) const noexcept {
+  if (lane >= impl_->lanes.published()) return 1;
+  const ExtraRows* x = impl_->lanes[lane].extra.load(std::memory_order_acquire);
+  if (x == nullptr) return 1;
+  const auto& rows = x->rows;
+  return 1 +
+         partition(0, rows.published(), [&](std::size_t r) { return rows[r].opened_event < upto; });
 }
 
 std::optional<Span> Timeline::find_span(SpanRef ref, std::uint64_t upto) const noexcept {
@@ -400,7 +413,7 @@ std::size_t Timeline::bytes() const noexcept {
   const Impl& im = *impl_;
   std::size_t b = im.lanes.bytes();
   for (std::size_t l = 0; l < im.lanes.published(); ++l)
-    for (std::size_t t = 0; t < kTracks; ++t)
+    for (std::size_t t = 0; t < row_track(row_count(static_cast<LaneId>(l), UINT64_MAX)); ++t)
       if (const Track* tr = im.track(static_cast<LaneId>(l), t))
         b += sizeof(Track) + tr->spans.bytes() + tr->keys.bytes() +
              bytes_of(tr->begins_every.keys) + bytes_of(tr->longest.levels);
