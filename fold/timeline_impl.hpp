@@ -35,6 +35,58 @@ inline constexpr std::size_t kFan = 16;
 inline constexpr std::size_t kLevels = 7; // 16^7 = 268M spans per block at the top
 inline constexpr std::size_t kCumulativeStride = 8192;
 
+// Published entries per level (loaded once per query rather than once per
+// step).
+using LevelCounts = std::array<std::size_t, kLevels>;
+
+// The walk both pyramids make over [i, j) (i <= j, all published), left to
+// right so the earliest of equals can win: single elements up to the first
+// aligned block, whole blocks of the highest level that fits (and is
+// published), and single elements again at the right end. It hands over
+// stretches, not elements: `singles(lo, hi)` for elements [lo, hi),
+// `blocks(L, lo, hi)` for the level-L (1-based) entries [lo, hi), each
+// within one block of the level above; the callers read them as runs of
+// memory (AppendOnly::run).
+template <typename Singles, typename Blocks>
+void walk_blocks(std::size_t i, std::size_t j, const LevelCounts& counts, Singles singles,
+                 Blocks blocks) {
+  std::size_t pos = i;
+  while (pos < j) {
+    std::size_t taken = 0, size = 1;
+    for (std::size_t L = 1, block = kFan; L <= kLevels; ++L, block *= kFan) {
+      if (pos % block != 0 || pos + block > j) break;
+      if (pos / block >= counts[L - 1]) break;
+      taken = L;
+      size = block;
+    }
+    if (taken == 0) {
+      // Singles, to the next block boundary (or to j if no block fits there).
+      std::size_t stop = std::min(j, (pos / kFan + 1) * kFan);
+      if (stop + kFan > j || stop / kFan >= counts[0]) stop = j;
+      singles(pos, stop);
+      pos = stop;
+      continue;
+    }
+    // Consecutive blocks of this level, up to the next block of the level
+    // above, the end of what fits, or the end of what is published.
+    const std::size_t first = pos / size;
+    std::size_t n = std::min((j - pos) / size, counts[taken - 1] - first);
+    if (taken < kLevels) n = std::min(n, kFan - first % kFan);
+    blocks(taken, first, first + n);
+    pos += n * size;
+  }
+}
+
+// Calls f(element) for each of elements [lo, hi) of `a`, a run at a time.
+template <typename T, typename F>
+void each_in_runs(const AppendOnly<T>& a, std::size_t lo, std::size_t hi, F f) {
+  while (lo < hi) {
+    const auto [p, k] = a.run(lo, hi - lo);
+    for (std::size_t x = 0; x < k; ++x) f(lo + x, p[x]);
+    lo += k;
+  }
+}
+
 // The pyramid over a sequence: levels[L - 1][b] = the best element of block b
 // of kFan^L elements (the largest key, or the smallest for a `min` pyramid;
 // the earliest of equals), with its key kept beside it so a query never
@@ -70,9 +122,8 @@ struct Pyramid {
     }
   }
 
-  // Any thread: how many entries of each level a query may use (loaded once
-  // per query rather than once per step).
-  using Counts = std::array<std::size_t, kLevels>;
+  // Any thread: how many entries of each level a query may use.
+  using Counts = LevelCounts;
   [[nodiscard]] Counts published() const noexcept {
     Counts c{};
     for (std::size_t L = 0; L < kLevels; ++L) c[L] = levels[L].published();
@@ -80,50 +131,23 @@ struct Pyramid {
   }
 
   // Any thread: the best element of [i, j) (i < j, all published) whose keys
-  // are `keys`, walking left to right so the earliest of equals wins: single
-  // elements up to the first aligned block, whole blocks of the highest level
-  // that fits, and single elements again at the right end. Each stretch is
-  // read as runs of memory (AppendOnly::run).
+  // are `keys`: one walk_blocks, the earliest of equals winning.
   template <typename T, typename Key>
   [[nodiscard]] std::uint32_t best(std::size_t i, std::size_t j, const Counts& counts,
                                    const AppendOnly<T>& keys, Key key) const {
     Entry result{key(keys[i]), static_cast<std::uint32_t>(i)};
-    std::size_t pos = i + 1;
-    while (pos < j) {
-      std::size_t taken = 0, size = 1;
-      for (std::size_t L = 1, block = kFan; L <= kLevels; ++L, block *= kFan) {
-        if (pos % block != 0 || pos + block > j) break;
-        if (pos / block >= counts[L - 1]) break;
-        taken = L;
-        size = block;
-      }
-      if (taken == 0) {
-        // Singles, to the next block boundary (or to j if no block fits there).
-        std::size_t stop = std::min(j, (pos / kFan + 1) * kFan);
-        if (stop + kFan > j || stop / kFan >= counts[0]) stop = j;
-        while (pos < stop) {
-          const auto [p, k] = keys.run(pos, stop - pos);
-          for (std::size_t x = 0; x < k; ++x)
-            if (better(result.key, key(p[x])))
-              result = Entry{key(p[x]), static_cast<std::uint32_t>(pos + x)};
-          pos += k;
-        }
-        continue;
-      }
-      // Consecutive blocks of this level, up to the next block of the level
-      // above, the end of what fits, or the end of what is published.
-      const std::size_t first = pos / size;
-      std::size_t blocks = std::min((j - pos) / size, counts[taken - 1] - first);
-      if (taken < kLevels) blocks = std::min(blocks, kFan - first % kFan);
-      std::size_t b = first;
-      while (b < first + blocks) {
-        const auto [p, k] = levels[taken - 1].run(b, first + blocks - b);
-        for (std::size_t x = 0; x < k; ++x)
-          if (better(result.key, p[x].key)) result = p[x];
-        b += k;
-      }
-      pos += blocks * size;
-    }
+    walk_blocks(
+        i + 1, j, counts,
+        [&](std::size_t lo, std::size_t hi) {
+          each_in_runs(keys, lo, hi, [&](std::size_t k, const T& x) {
+            if (better(result.key, key(x))) result = Entry{key(x), static_cast<std::uint32_t>(k)};
+          });
+        },
+        [&](std::size_t L, std::size_t lo, std::size_t hi) {
+          each_in_runs(levels[L - 1], lo, hi, [&](std::size_t, const Entry& e) {
+            if (better(result.key, e.key)) result = e;
+          });
+        });
     return result.index;
   }
 
@@ -295,7 +319,7 @@ struct RangePyramid {
   struct Entry {
     std::uint64_t min = 0, max = 0;
   };
-  using Counts = std::array<std::size_t, kLevels>;
+  using Counts = LevelCounts;
 
   // Writer: element n - 1 was just appended; value_of(k) is element k's value.
   template <typename ValueOf>
@@ -325,48 +349,26 @@ struct RangePyramid {
     return c;
   }
 
-  // Any thread: min and max over [i, j) (i < j, all published), the walk of
+  // Any thread: min and max over [i, j) (i < j, all published): the walk of
   // Pyramid::best.
   template <typename T, typename ValueOf>
   [[nodiscard]] Entry range(std::size_t i, std::size_t j, const Counts& counts,
                             const AppendOnly<T>& values, ValueOf value_of) const {
     Entry r{value_of(values[i]), value_of(values[i])};
-    std::size_t pos = i + 1;
-    while (pos < j) {
-      std::size_t taken = 0, size = 1;
-      for (std::size_t L = 1, block = kFan; L <= kLevels; ++L, block *= kFan) {
-        if (pos % block != 0 || pos + block > j) break;
-        if (pos / block >= counts[L - 1]) break;
-        taken = L;
-        size = block;
-      }
-      if (taken == 0) {
-        std::size_t stop = std::min(j, (pos / kFan + 1) * kFan);
-        if (stop + kFan > j || stop / kFan >= counts[0]) stop = j;
-        while (pos < stop) {
-          const auto [p, k] = values.run(pos, stop - pos);
-          for (std::size_t x = 0; x < k; ++x) {
-            r.min = std::min(r.min, value_of(p[x]));
-            r.max = std::max(r.max, value_of(p[x]));
-          }
-          pos += k;
-        }
-        continue;
-      }
-      const std::size_t first = pos / size;
-      std::size_t blocks = std::min((j - pos) / size, counts[taken - 1] - first);
-      if (taken < kLevels) blocks = std::min(blocks, kFan - first % kFan);
-      std::size_t b = first;
-      while (b < first + blocks) {
-        const auto [p, k] = levels[taken - 1].run(b, first + blocks - b);
-        for (std::size_t x = 0; x < k; ++x) {
-          r.min = std::min(r.min, p[x].min);
-          r.max = std::max(r.max, p[x].max);
-        }
-        b += k;
-      }
-      pos += blocks * size;
-    }
+    walk_blocks(
+        i + 1, j, counts,
+        [&](std::size_t lo, std::size_t hi) {
+          each_in_runs(values, lo, hi, [&](std::size_t, const T& x) {
+            r.min = std::min(r.min, value_of(x));
+            r.max = std::max(r.max, value_of(x));
+          });
+        },
+        [&](std::size_t L, std::size_t lo, std::size_t hi) {
+          each_in_runs(levels[L - 1], lo, hi, [&](std::size_t, const Entry& e) {
+            r.min = std::min(r.min, e.min);
+            r.max = std::max(r.max, e.max);
+          });
+        });
     return r;
   }
 
