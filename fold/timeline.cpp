@@ -62,11 +62,12 @@ struct PendingArrow {
   ThreadIndex push_thread = 0;
 };
 
-// What the writer remembers of a task of the current runtime.
+// What the writer remembers of a task of the current runtime: 8 bytes, so
+// that 10,000 tasks polled in turn stay in cache (the spawn's origin, used
+// once, lives apart).
 struct TaskWriter {
   TaskKey key = kNoIndex;
   std::uint32_t polls = 0;
-  Origin spawned; // spawned, not pushed yet
 };
 
 // Runtime ids (tasks, wakers) are dense from 1 within a runtime: a vector,
@@ -185,7 +186,8 @@ struct Writer {
   bool done = false;
 
   // The current runtime's ids (cleared when a runtime opens).
-  DenseTable<TaskWriter> tasks; // spawned origins live here
+  DenseTable<TaskWriter> tasks;
+  DenseTable<Origin> spawned; // by task: spawned, not pushed yet
   std::unordered_map<TimerId, TaskId> timer_tasks;
   DenseTable<Origin> woken; // by waker: woken, not pushed yet
   // The entry the executor popped, waiting for its PollBegin (one executor:
@@ -454,6 +456,7 @@ private:
     w_.tasks.clear();
     w_.timer_tasks.clear();
     w_.woken.clear();
+    w_.spawned.clear();
     w_.queued.clear();
     w_.popped = PendingArrow{};
     w_.poll_arrow = kNoIndex;
@@ -525,10 +528,9 @@ private:
 
   void task_spawned() {
     // A second spawn of an id within one runtime (a hand-made log) is a new task.
-    TaskWriter& tw = w_.tasks[e_.task];
-    tw = TaskWriter{};
+    w_.tasks[e_.task] = TaskWriter{};
     task_key(e_.task, field::task_name(e_));
-    tw.spawned = origin_here(ArrowKind::Spawn);
+    w_.spawned[e_.task] = origin_here(ArrowKind::Spawn);
   }
 
   void waker_woken() { w_.woken[e_.waker] = origin_here(ArrowKind::Wake); }
@@ -539,7 +541,7 @@ private:
     p.push_event = i_;
     p.push_t = t_;
     p.push_thread = e_.thread;
-    Origin& from = e_.waker != 0 ? w_.woken[e_.waker] : w_.tasks[e_.task].spawned;
+    Origin& from = e_.waker != 0 ? w_.woken[e_.waker] : w_.spawned[e_.task];
     p.from = std::exchange(from, Origin{});
     w_.queued.put(field::ticket(e_), p);
   }
