@@ -77,7 +77,7 @@ TEST_CASE("timers one thread serves at once get a row each, and a freed row is u
   CHECK(g.tl.row_count(driver, before_second) == 1);
   CHECK(g.tl.row_count(driver, g.n()) == 3);
   // They fire in deadline order, each exiting after its wake.
-  for (const auto [timer, t] : {std::pair{2u, 50u}, {3u, 80u}, {1u, 100u}}) {
+  for (const auto& [timer, t] : {std::pair{2u, 50u}, {3u, 80u}, {1u, 100u}}) {
     g.add(EventKind::TimerFired, t, 2, timer);
     g.add(EventKind::TimerThreadExited, t + 1, 2, timer);
   }
