@@ -64,6 +64,9 @@ public:
   [[nodiscard]] std::size_t published() const noexcept {
     return size_.load(std::memory_order_acquire);
   }
+  // Any thread: the bytes the published elements take (what they add to the
+  // resident set: chunks are touched only as far as they are filled).
+  [[nodiscard]] std::size_t bytes() const noexcept { return published() * sizeof(T); }
   // Writer: the same without the fence.
   [[nodiscard]] std::size_t writer_size() const noexcept {
     return size_.load(std::memory_order_relaxed);

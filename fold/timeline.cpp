@@ -9,7 +9,7 @@
 
 #include <algorithm>
 #include <bit>
-#include <deque>
+#include <unordered_map>
 #include <utility>
 
 namespace pollscope::fold {
@@ -43,28 +43,54 @@ std::string_view to_string(Counter c) noexcept {
 
 namespace {
 
-// An arrow waiting for its poll: from the wake (or spawn), through the push.
-struct PendingArrow {
-  Arrow arrow;
-  bool has_arrow = false;
-  std::uint64_t push_t = 0; // for the scheduled delay
-  bool has_push = false;
+// Where an arrow starts: the wake (or spawn), waiting for its push. 32 bytes,
+// not an Arrow: the writer keeps one per waker and per task in flight.
+struct Origin {
+  std::uint64_t event = kNoEvent; // kNoEvent: none
+  std::uint64_t t = 0;
+  ThreadIndex thread = 0;
+  WakerId waker = 0;
+  ArrowKind kind = ArrowKind::Wake;
+  [[nodiscard]] bool has() const noexcept { return event != kNoEvent; }
 };
 
-// What the writer remembers of a task of the current runtime.
+// A queue entry waiting for its pop: the push, and the origin it carries.
+struct PendingArrow {
+  Origin from;
+  std::uint64_t push_event = kNoEvent; // kNoEvent: a free ring slot
+  std::uint64_t push_t = 0;            // for the scheduled delay
+  ThreadIndex push_thread = 0;
+};
+
+// What the writer remembers of a task of the current runtime: 8 bytes, so
+// that 10,000 tasks polled in turn stay in cache (the spawn's origin, used
+// once, lives apart).
 struct TaskWriter {
   TaskKey key = kNoIndex;
   std::uint32_t polls = 0;
 };
 
-// Task ids are dense from 1 within a runtime: a vector, no allocation per
-// event. An odd id (a hand-made log's) goes to a map.
-class TaskTable {
+// Runtime ids (tasks, wakers) are dense from 1 within a runtime: a vector,
+// no allocation per event and no hashing. An id far past the ids seen so far
+// (a hand-made or corrupt log's) goes to a map, so memory stays bounded by
+// the ids a log names; the vector takes such entries over once it grows
+// past them.
+template <typename T>
+class DenseTable {
 public:
-  static constexpr TaskId kDense = TaskId{1} << 22;
-  TaskWriter& operator[](TaskId id) {
-    if (id >= kDense) return sparse_[id];
-    if (id >= dense_.size()) dense_.resize(std::max<std::size_t>(id + 1, dense_.size() * 2));
+  static constexpr std::size_t kSlack = 4096; // ids this far past the vector still grow it
+  T& operator[](std::uint32_t id) {
+    if (id < dense_.size()) return dense_[id];
+    if (id >= 2 * dense_.size() + kSlack) return sparse_[id];
+    dense_.resize(std::max<std::size_t>(id + 1, dense_.size() * 2));
+    for (auto it = sparse_.begin(); it != sparse_.end();) {
+      if (it->first < dense_.size()) {
+        dense_[it->first] = std::move(it->second);
+        it = sparse_.erase(it);
+      } else {
+        ++it;
+      }
+    }
     return dense_[id];
   }
   void clear() {
@@ -73,37 +99,37 @@ public:
   }
 
 private:
-  std::vector<TaskWriter> dense_;
-  std::unordered_map<TaskId, TaskWriter> sparse_;
+  std::vector<T> dense_;
+  std::unordered_map<std::uint32_t, T> sparse_;
 };
 
 // Queue entries by ticket, waiting for their pop. Tickets rise in push order
-// and pops come nearly in that order (the channel is FIFO), so a ring from
-// the oldest entry not popped yet: no allocation per push. A ticket below
-// the ring's base, or far beyond it, goes to a map.
+// and pops come nearly in that order (the channel is FIFO), so a ring indexed
+// by ticket, covering [base_, end_) (base_: the oldest entry not popped): no
+// allocation per push, one mask per lookup. A ticket below the base, or far
+// beyond it, goes to a map.
 class TicketRing {
 public:
   // Entries in flight are bounded by the queue's capacity (plus blocked
   // senders); a ticket further out than this is an odd log's.
   static constexpr std::uint64_t kSpan = std::uint64_t{1} << 16;
   void put(std::uint64_t ticket, const PendingArrow& p) {
-    if (ring_.empty()) base_ = ticket;
-    if (ticket < base_ || ticket - base_ > kSpan) {
+    // The last ticket of all has no end_ past it: the map's.
+    if (base_ == end_ && ticket != UINT64_MAX) base_ = end_ = ticket;
+    if (ticket < base_ || ticket - base_ > kSpan || ticket == UINT64_MAX) {
       sparse_[ticket] = p;
       return;
     }
-    const std::size_t i = static_cast<std::size_t>(ticket - base_);
-    if (i >= ring_.size()) ring_.resize(i + 1);
-    ring_[i] = p;
+    while (ticket - base_ >= ring_.size()) grow();
+    ring_[ticket & (ring_.size() - 1)] = p;
+    end_ = std::max(end_, ticket + 1);
   }
-  std::optional<PendingArrow> take(std::uint64_t ticket) {
-    std::optional<PendingArrow> out;
-    if (!ring_.empty() && ticket >= base_ && ticket - base_ < ring_.size()) {
-      out = std::exchange(ring_[static_cast<std::size_t>(ticket - base_)], std::nullopt);
-      while (!ring_.empty() && !ring_.front()) {
-        ring_.pop_front();
-        ++base_;
-      }
+  // The entry of `ticket`, taken out; push_event kNoEvent if none.
+  PendingArrow take(std::uint64_t ticket) {
+    PendingArrow out;
+    if (ticket >= base_ && ticket < end_) {
+      out = std::exchange(ring_[ticket & (ring_.size() - 1)], PendingArrow{});
+      while (base_ < end_ && ring_[base_ & (ring_.size() - 1)].push_event == kNoEvent) ++base_;
     } else if (auto it = sparse_.find(ticket); it != sparse_.end()) {
       out = it->second;
       sparse_.erase(it);
@@ -111,20 +137,35 @@ public:
     return out;
   }
   void clear() {
-    ring_.clear();
+    for (auto& slot : ring_) slot = PendingArrow{};
+    base_ = end_ = 0;
     sparse_.clear();
   }
 
 private:
-  std::uint64_t base_ = 0;
-  std::deque<std::optional<PendingArrow>> ring_;
+  // Twice the slots, each live entry moved to its ticket's new place.
+  void grow() {
+    std::vector<PendingArrow> bigger(std::max<std::size_t>(64, ring_.size() * 2));
+    for (std::uint64_t t = base_; t < end_; ++t)
+      bigger[t & (bigger.size() - 1)] = ring_[t & (ring_.size() - 1)];
+    ring_.swap(bigger);
+  }
+  std::uint64_t base_ = 0, end_ = 0;
+  std::vector<PendingArrow> ring_; // a power of two slots (or none)
   std::unordered_map<std::uint64_t, PendingArrow> sparse_;
 };
 
 struct LaneWriter {
-  std::array<std::optional<Span>, kTracks> open;
-  std::array<std::uint64_t, kTracks> last_end{}; // spans never start before this
+  // Per track (rows past the first included): the span open there, and the
+  // end of the last one closed (spans never start before it).
+  std::vector<std::optional<Span>> open = std::vector<std::optional<Span>>(kTracks);
+  std::vector<std::uint64_t> last_end = std::vector<std::uint64_t>(kTracks);
   bool named = false; // false: a gap lane, its row not named yet
+  // Rows (Timeline::row_count): the track each timer served here holds from
+  // its first event to its exit, tracks given back, rows made so far.
+  std::unordered_map<TimerId, std::uint32_t> timer_track;
+  std::vector<std::uint32_t> free_tracks;
+  std::uint32_t rows = 0;
 };
 
 } // namespace
@@ -145,13 +186,14 @@ struct Writer {
   bool done = false;
 
   // The current runtime's ids (cleared when a runtime opens).
-  TaskTable tasks;
+  DenseTable<TaskWriter> tasks;
+  DenseTable<Origin> spawned; // by task: spawned, not pushed yet
   std::unordered_map<TimerId, TaskId> timer_tasks;
-  std::unordered_map<WakerId, Arrow> woken;  // woken, not pushed yet
-  std::unordered_map<TaskId, Arrow> spawned; // spawned, not pushed yet
+  DenseTable<Origin> woken; // by waker: woken, not pushed yet
   // The entry the executor popped, waiting for its PollBegin (one executor:
   // a pop is followed by the poll of that task, or by the next pop).
-  std::optional<std::pair<TaskId, PendingArrow>> popped;
+  TaskId popped_task = 0;
+  PendingArrow popped; // push_event kNoEvent: nothing popped
   TicketRing queued;
   // The poll open on the executor: its arrow and delay.
   std::uint32_t poll_arrow = kNoIndex;
@@ -163,6 +205,35 @@ struct Writer {
 };
 
 Timeline::Impl::Impl() : w(std::make_unique<Writer>()) {}
+
+void Timeline::Impl::push_arrow(const Arrow& a) {
+  ArrowRec r;
+  r.to_event = a.to_event;
+  r.from_t = a.from_t;
+  r.to_t = a.to_t;
+  r.from_thread = a.from_thread;
+  r.task = a.task;
+  r.waker = a.waker;
+  r.kind = a.kind;
+  auto fits = [](std::uint64_t lo, std::uint64_t hi) { return lo <= hi && hi - lo <= UINT32_MAX; };
+  const bool compact = fits(a.from_event, a.to_event) && fits(a.push_event, a.to_event) &&
+                       fits(a.from_t, a.push_t) && a.push_thread == a.from_thread &&
+                       a.poll.lane != kNoIndex && a.poll.track == 0 &&
+                       a.to_thread == a.poll.lane + 1;
+  if (compact) {
+    r.from_de = static_cast<std::uint32_t>(a.to_event - a.from_event);
+    r.push_de = static_cast<std::uint32_t>(a.to_event - a.push_event);
+    r.push_dt = static_cast<std::uint32_t>(a.push_t - a.from_t);
+    r.poll_lane = a.poll.lane;
+    r.poll_index = a.poll.index;
+  } else {
+    // Before the record: a reader that sees the record sees this.
+    r.wide = true;
+    r.poll_index = static_cast<std::uint32_t>(wide_arrows.writer_size());
+    wide_arrows.push_back(a);
+  }
+  arrows.push_back(r);
+}
 Timeline::Impl::~Impl() = default;
 
 Timeline::Timeline() : impl_(std::make_unique<Impl>()) {}
@@ -172,9 +243,23 @@ Timeline::~Timeline() = default;
 
 namespace {
 
+// Writer: the track, null if nothing made it yet (rows past the first are
+// made with their track).
+Track* writer_track(Timeline::Impl& im, LaneId lane, std::size_t t) {
+  LaneData& ld = im.lanes.mut(lane);
+  if (t < kTracks) return ld.tracks[t].load(std::memory_order_relaxed);
+  return ld.extra.load(std::memory_order_relaxed)->rows.mut(t - kTracks).track;
+}
+
+// Writer: the index the next span closed on the track will have.
+std::uint32_t next_span(Timeline::Impl& im, LaneId lane, std::size_t t) {
+  const Track* tr = writer_track(im, lane, t);
+  return static_cast<std::uint32_t>(tr ? tr->spans.writer_size() : 0);
+}
+
 void push_span(Timeline::Impl& im, LaneId lane, std::size_t t, Span s) {
   LaneData& ld = im.lanes.mut(lane);
-  Track* tr = ld.tracks[t].load(std::memory_order_relaxed);
+  Track* tr = writer_track(im, lane, t);
   if (tr == nullptr) {
     tr = new Track;
     // Release: a reader that loads the pointer sees the empty track whole.
@@ -186,18 +271,18 @@ void push_span(Timeline::Impl& im, LaneId lane, std::size_t t, Span s) {
   // everything about spans [0, n) (it bounds its reads by the span count).
   tr->begins_every.push(n, s.begin_t);
   tr->keys.push_back(SpanKey{s.begin_t, s.duration(), before + s.duration()});
-  tr->spans.push_back(s);
+  tr->spans.push_back(SpanRec(s));
   tr->longest.grow(n + 1, [&](std::size_t k) { return tr->keys[k].duration; });
 }
 
 void push_sample(Timeline::Impl& im, Counter c, std::uint64_t t, std::uint64_t event,
                  std::uint64_t value) {
   CounterTrack& ct = im.counters[static_cast<std::size_t>(c)];
-  const std::size_t n = ct.samples.writer_size();
-  if (n > 0) t = std::max(t, ct.samples[n - 1].t); // sorted by time, for the queries
+  const std::size_t n = ct.keys.writer_size();
+  if (n > 0) t = std::max(t, ct.keys[n - 1].t); // sorted by time, for the queries
   ct.times_every.push(n, t);
   ct.keys.push_back(CounterKey{t, value});
-  ct.samples.push_back(CounterSample{t, event, value});
+  ct.events.push_back(event); // last: a reader bounds its reads by this count
   auto value_of = [&](std::size_t k) { return ct.keys[k].value; };
   ct.range.grow(n + 1, value_of);
 }
@@ -373,10 +458,9 @@ private:
     w_.woken.clear();
     w_.spawned.clear();
     w_.queued.clear();
-    w_.popped.reset();
+    w_.popped = PendingArrow{};
     w_.poll_arrow = kNoIndex;
-    if (im_.counters[0].samples.writer_size() > 0)
-      push_sample(im_, Counter::QueueLength, t_, i_, 0);
+    if (im_.counters[0].keys.writer_size() > 0) push_sample(im_, Counter::QueueLength, t_, i_, 0);
     if (w_.live_timers != 0) {
       w_.live_timers = 0;
       push_sample(im_, Counter::TimerThreads, t_, i_, 0);
@@ -440,56 +524,32 @@ private:
     return tw.key;
   }
 
-  Arrow arrow_from_here(ArrowKind kind) const {
-    Arrow a;
-    a.kind = kind;
-    a.from_event = i_;
-    a.from_t = t_;
-    a.from_thread = e_.thread;
-    a.task = e_.task;
-    a.waker = e_.waker;
-    return a;
-  }
+  Origin origin_here(ArrowKind kind) const { return Origin{i_, t_, e_.thread, e_.waker, kind}; }
 
   void task_spawned() {
     // A second spawn of an id within one runtime (a hand-made log) is a new task.
     w_.tasks[e_.task] = TaskWriter{};
     task_key(e_.task, field::task_name(e_));
-    w_.spawned[e_.task] = arrow_from_here(ArrowKind::Spawn);
+    w_.spawned[e_.task] = origin_here(ArrowKind::Spawn);
   }
 
-  void waker_woken() { w_.woken[e_.waker] = arrow_from_here(ArrowKind::Wake); }
+  void waker_woken() { w_.woken[e_.waker] = origin_here(ArrowKind::Wake); }
 
   void queue_push() {
     push_sample(im_, Counter::QueueLength, t_, i_, field::queue_length(e_));
     PendingArrow p;
+    p.push_event = i_;
     p.push_t = t_;
-    p.has_push = true;
-    if (e_.waker != 0) {
-      if (auto it = w_.woken.find(e_.waker); it != w_.woken.end()) {
-        p.arrow = it->second;
-        p.has_arrow = true;
-        w_.woken.erase(it);
-      }
-    } else if (auto it = w_.spawned.find(e_.task); it != w_.spawned.end()) {
-      p.arrow = it->second;
-      p.has_arrow = true;
-      w_.spawned.erase(it);
-    }
-    if (p.has_arrow) {
-      p.arrow.push_event = i_;
-      p.arrow.push_t = t_;
-      p.arrow.push_thread = e_.thread;
-    }
+    p.push_thread = e_.thread;
+    Origin& from = e_.waker != 0 ? w_.woken[e_.waker] : w_.spawned[e_.task];
+    p.from = std::exchange(from, Origin{});
     w_.queued.put(field::ticket(e_), p);
   }
 
   void queue_pop() {
     push_sample(im_, Counter::QueueLength, t_, i_, field::queue_length(e_));
-    if (auto p = w_.queued.take(field::ticket(e_)))
-      w_.popped.emplace(e_.task, *p);
-    else
-      w_.popped.reset();
+    w_.popped = w_.queued.take(field::ticket(e_));
+    w_.popped_task = e_.task;
     note_executor();
     if (lane_ && lane_ == w_.exec_lane) {
       w_.waiting = false;
@@ -520,17 +580,22 @@ private:
         ++ref.index;
       }
     }
-    if (w_.popped && w_.popped->first == e_.task) {
-      const PendingArrow p = w_.popped->second;
-      w_.popped.reset();
-      if (p.has_push) {
-        w_.poll_delay = t_ - std::min(t_, p.push_t);
-        w_.poll_has_delay = true;
-        push_sample(im_, Metric::ScheduledDelay,
-                    SampleRef{w_.poll_delay, i_, lane_ ? ref : SpanRef{}, e_.task});
-      }
-      if (p.has_arrow) {
-        Arrow a = p.arrow;
+    if (w_.popped.push_event != kNoEvent && w_.popped_task == e_.task) {
+      const PendingArrow p = std::exchange(w_.popped, PendingArrow{});
+      w_.poll_delay = t_ - std::min(t_, p.push_t);
+      w_.poll_has_delay = true;
+      push_sample(im_, Metric::ScheduledDelay,
+                  SampleRef{w_.poll_delay, i_, lane_ ? ref : SpanRef{}, e_.task});
+      if (p.from.has()) {
+        Arrow a;
+        a.kind = p.from.kind;
+        a.from_event = p.from.event;
+        a.from_t = p.from.t;
+        a.from_thread = p.from.thread;
+        a.waker = p.from.waker;
+        a.push_event = p.push_event;
+        a.push_t = p.push_t;
+        a.push_thread = p.push_thread;
         a.to_event = i_;
         // Sorted by to_t for arrows_in: never before the previous arrow's end.
         const std::size_t na = im_.arrows.writer_size();
@@ -541,8 +606,7 @@ private:
         const auto index = static_cast<std::uint32_t>(im_.arrows.writer_size());
         TaskRecord& rec = im_.tasks.mut(key);
         im_.arrow_prev.push_back(rec.last_arrow.load(std::memory_order_relaxed));
-        im_.arrow_task.push_back(key);
-        im_.arrows.push_back(a);
+        im_.push_arrow(a);
         rec.last_arrow.store(index, std::memory_order_release);
         const std::uint64_t len = a.to_t - std::min(a.to_t, a.from_t);
         im_.by_length[static_cast<std::size_t>(std::bit_width(len))].push_back(index);
@@ -578,11 +642,14 @@ private:
     }
     const TaskKey key = task_key(e_.task, 0);
     PollRecord p;
-    p.span = ref.value_or(SpanRef{});
+    if (ref && ref->lane < PollRecord::kNoLane) {
+      p.lane = ref->lane;
+      p.index = ref->index;
+    }
     p.task = key;
     p.end_event = i_;
     p.duration = field::poll_duration_ns(e_);
-    p.has_delay = w_.poll_has_delay;
+    p.has_delay = w_.poll_has_delay ? 1 : 0;
     p.delay = w_.poll_has_delay ? w_.poll_delay : 0;
     w_.poll_has_delay = false;
     TaskRecord& rec = im_.tasks.mut(key);
@@ -590,35 +657,81 @@ private:
     const auto index = static_cast<std::uint32_t>(im_.polls.writer_size());
     im_.polls.push_back(p);
     rec.last_poll.store(index, std::memory_order_release);
-    push_sample(im_, Metric::PollDuration, SampleRef{p.duration, i_, p.span, e_.task});
+    // The poll is the poll-duration histogram's sample: only its running
+    // count is kept here.
+    Histogram& h = w_.running[static_cast<std::size_t>(Metric::PollDuration)];
+    h.add(p.duration);
+    if (im_.polls.writer_size() % kCumulativeStride == 0)
+      im_.series[static_cast<std::size_t>(Metric::PollDuration)].cumulative.push_back(h);
     settle_executor();
+  }
+
+  // The track this event's timer holds on its lane: its row, given it at
+  // its first event here (a free row, else row 0 if unused, else a new one).
+  std::uint32_t timer_track(LaneId lane) {
+    LaneWriter& lw = w_.lanes[lane];
+    if (auto it = lw.timer_track.find(e_.timer); it != lw.timer_track.end()) return it->second;
+    std::uint32_t track = 0;
+    if (!lw.free_tracks.empty()) {
+      track = lw.free_tracks.back();
+      lw.free_tracks.pop_back();
+    } else if (lw.rows == 0 && im_.lanes[lane].current().kind != Lane::Executor) {
+      lw.rows = 1; // row 0, track 0
+    } else {
+      lw.rows = std::max<std::uint32_t>(lw.rows, 1); // the executor's row 0 is its polls'
+      track = new_row(lane);
+    }
+    lw.timer_track.emplace(e_.timer, track);
+    return track;
+  }
+  // A further row of the lane, published with its empty track.
+  std::uint32_t new_row(LaneId lane) {
+    LaneWriter& lw = w_.lanes[lane];
+    const auto track = static_cast<std::uint32_t>(Timeline::row_track(lw.rows++));
+    LaneData& ld = im_.lanes.mut(lane);
+    ExtraRows* x = ld.extra.load(std::memory_order_relaxed);
+    if (x == nullptr) {
+      x = new ExtraRows;
+      // Release: a reader that loads the pointer sees the empty list whole.
+      ld.extra.store(x, std::memory_order_release);
+    }
+    x->rows.push_back(RowSlot{new Track, i_});
+    lw.open.resize(track + 1);
+    lw.last_end.resize(track + 1);
+    return track;
   }
 
   void timer_started() {
     push_sample(im_, Counter::TimerThreads, t_, i_, ++w_.live_timers);
-    open(0, SpanKind::TimerStarting);
+    if (lane_) open_on(*lane_, timer_track(*lane_), SpanKind::TimerStarting);
   }
-  void timer_waiting() { open(0, SpanKind::TimerWaiting, field::deadline_ns(e_) + w_.offset); }
+  void timer_waiting() {
+    if (lane_)
+      open_on(*lane_, timer_track(*lane_), SpanKind::TimerWaiting,
+              field::deadline_ns(e_) + w_.offset);
+  }
   void timer_fired() {
-    if (lane_) {
-      const auto& open = w_.lanes[*lane_].open[0];
-      if (open && open->kind == SpanKind::TimerWaiting) {
-        const std::uint64_t deadline = open->extra;
-        const Track* tr = im_.lanes[*lane_].tracks[0].load(std::memory_order_relaxed);
-        const SpanRef ref{*lane_, 0, static_cast<std::uint32_t>(tr ? tr->spans.writer_size() : 0)};
-        push_sample(im_, Metric::TimerLateness,
-                    SampleRef{t_ - std::min(t_, deadline), i_, ref, e_.task});
-      }
+    if (!lane_) return;
+    const std::uint32_t track = timer_track(*lane_);
+    const auto& open = w_.lanes[*lane_].open[track];
+    if (open && open->kind == SpanKind::TimerWaiting) {
+      const std::uint64_t deadline = open->extra;
+      const SpanRef ref{*lane_, track, next_span(im_, *lane_, track)};
+      push_sample(im_, Metric::TimerLateness,
+                  SampleRef{t_ - std::min(t_, deadline), i_, ref, e_.task});
     }
-    open(0, SpanKind::TimerFired);
+    open_on(*lane_, track, SpanKind::TimerFired);
   }
   void timer_exited() {
     if (w_.live_timers > 0) push_sample(im_, Counter::TimerThreads, t_, i_, --w_.live_timers);
-    if (lane_ && field::cancelled(e_)) {
-      auto& open = w_.lanes[*lane_].open[0];
-      if (open) open->cancelled = true;
-    }
-    close(lane_, 0);
+    if (!lane_) return;
+    const std::uint32_t track = timer_track(*lane_);
+    LaneWriter& lw = w_.lanes[*lane_];
+    if (field::cancelled(e_) && lw.open[track]) lw.open[track]->cancelled = true;
+    close(lane_, track);
+    // The row is free for the lane's next timer.
+    lw.timer_track.erase(e_.timer);
+    lw.free_tracks.push_back(track);
   }
 
   Timeline::Impl& im_;

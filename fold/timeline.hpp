@@ -18,6 +18,15 @@
 //     Waiting), waiting until the deadline (-> TimerFired, or -> Exited when
 //     cancelled; `deadline` says where the bar ends), fired (TimerFired ->
 //     TimerThreadExited: the wake happens in it).
+//   - rows: one thread serving several timers at once (the timer driver of
+//     --timer-policy timer-thread, whose timers wait side by side) would
+//     overlap their spans on track 0. So each timer holds a row of its lane
+//     from its first event there to its TimerThreadExited, assigned as it
+//     appends (O(1): a free row of the lane, else a new one): row 0 is track
+//     0, row r >= 1 is track row_track(r), a track like any other. A lane of
+//     one timer at a time (a thread per timer) has row 0 only; the
+//     executor's lane gives a timer it serves (an arm after a cancel) a row
+//     of its own, never its polls' row 0. See row_count.
 // Spans of one track never overlap and are sorted by begin time and, equally,
 // by the event that closed them. A span shows once it is closed: the span
 // open at the newest event (a poll in progress) is not in the index yet.
@@ -47,6 +56,8 @@
 //     (and track 1 for blocked sends); an item with count 1 is span(lane, 0,
 //     item.first); a merged one is drawn in the colour of span(lane, 0,
 //     item.longest)'s task, with item.count in its tooltip;
+//     rows r = 1 .. row_count(lane, upto) - 1 (a timer driver's lane): the
+//     same with track row_track(r), one sub-row below the other;
 //   counters:               query(Counter::QueueLength, t0, t1, width_px, upto, c)
 //   arrows:                 arrows_in(t0, t1, upto, ids, limit), or for the
 //                           selected task arrows_of(*find_task(id, upto), upto, ids);
@@ -99,7 +110,9 @@ enum class SpanKind : std::uint8_t {
 inline constexpr std::size_t kSpanKindCount = 9;
 [[nodiscard]] std::string_view to_string(SpanKind k) noexcept;
 
-inline constexpr std::size_t kTracks = 2; // 0: what the thread does, 1: blocked inside it
+// Tracks of every lane: 0 what the thread does (row 0), 1 blocked inside it.
+// Tracks from kTracks on are track 0's further rows (row_track).
+inline constexpr std::size_t kTracks = 2;
 
 struct Span {
   std::uint64_t begin_t = 0, end_t = 0; // axis ns (see the time axis above)
@@ -223,17 +236,25 @@ public:
   // Lanes named by the first `upto` events, in thread-table order.
   [[nodiscard]] std::size_t lane_count(std::uint64_t upto) const noexcept;
   [[nodiscard]] const LaneInfo& lane(LaneId id) const noexcept;
+  // The rows of track 0 the first `upto` events made (1 at least; more on a
+  // thread serving several timers at once: see "rows" above). Row r's spans
+  // are track row_track(r): query, span_count and span take it as a track.
+  [[nodiscard]] std::size_t row_count(LaneId lane, std::uint64_t upto) const noexcept;
+  [[nodiscard]] static constexpr std::size_t row_track(std::size_t row) noexcept {
+    return row == 0 ? 0 : kTracks + row - 1;
+  }
   // The spans of a track closed by the first `upto` events: [0, span_count).
   [[nodiscard]] std::size_t span_count(LaneId lane, std::size_t track,
                                        std::uint64_t upto) const noexcept;
-  // For an index below span_count (a ref from a query, or checked).
-  [[nodiscard]] const Span& span(LaneId lane, std::size_t track, std::size_t index) const noexcept;
-  [[nodiscard]] const Span& span(SpanRef ref) const noexcept {
+  // For an index below span_count (a ref from a query, or checked). By
+  // value: the index stores spans packed (fold/timeline_impl.hpp).
+  [[nodiscard]] Span span(LaneId lane, std::size_t track, std::size_t index) const noexcept;
+  [[nodiscard]] Span span(SpanRef ref) const noexcept {
     return span(ref.lane, ref.track, ref.index);
   }
   // Any ref (an arrow's poll, a sample's span): the span if the first `upto`
-  // events closed it, else null.
-  [[nodiscard]] const Span* find_span(SpanRef ref, std::uint64_t upto) const noexcept;
+  // events closed it, else none.
+  [[nodiscard]] std::optional<Span> find_span(SpanRef ref, std::uint64_t upto) const noexcept;
   // The first span (index) whose end is at or after t, among span_count.
   [[nodiscard]] std::size_t first_span_ending_at_or_after(LaneId lane, std::size_t track,
                                                           std::uint64_t t,
@@ -251,7 +272,7 @@ public:
 
   // --- counters ---
   [[nodiscard]] std::size_t sample_count(Counter c, std::uint64_t upto) const noexcept;
-  [[nodiscard]] const CounterSample& sample(Counter c, std::size_t index) const noexcept;
+  [[nodiscard]] CounterSample sample(Counter c, std::size_t index) const noexcept;
   // The samples in [t0, t1] (and the one before t0, which holds the value at
   // t0) grouped by pixel column as `query` groups spans, with min / max.
   void query(Counter c, std::uint64_t t0, std::uint64_t t1, double pixels, std::uint64_t upto,
@@ -259,7 +280,7 @@ public:
 
   // --- arrows ---
   [[nodiscard]] std::size_t arrow_count(std::uint64_t upto) const noexcept;
-  [[nodiscard]] const Arrow& arrow(std::size_t index) const noexcept;
+  [[nodiscard]] Arrow arrow(std::size_t index) const noexcept; // by value, as span()
   // Arrows with an end in [t0, t1] or crossing it, in order of their polls;
   // the first `limit` of them.
   void arrows_in(std::uint64_t t0, std::uint64_t t1, std::uint64_t upto,
@@ -301,6 +322,11 @@ public:
   // store's display times plus axis_offset_at.
   [[nodiscard]] std::uint64_t event_near_time(std::uint64_t t, std::uint64_t upto) const noexcept;
   static constexpr std::size_t kTimeIndexStride = 64;
+
+  // --- memory ---
+  // Any thread: the bytes the index holds (every element published, at its
+  // size; the writer's bookkeeping aside), for the benchmarks.
+  [[nodiscard]] std::size_t bytes() const noexcept;
 
   // The inside (fold/timeline_impl.hpp), opaque to every other file: the
   // writer is timeline.cpp, the queries timeline_query.cpp.

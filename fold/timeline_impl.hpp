@@ -35,6 +35,58 @@ inline constexpr std::size_t kFan = 16;
 inline constexpr std::size_t kLevels = 7; // 16^7 = 268M spans per block at the top
 inline constexpr std::size_t kCumulativeStride = 8192;
 
+// Published entries per level (loaded once per query rather than once per
+// step).
+using LevelCounts = std::array<std::size_t, kLevels>;
+
+// The walk both pyramids make over [i, j) (i <= j, all published), left to
+// right so the earliest of equals can win: single elements up to the first
+// aligned block, whole blocks of the highest level that fits (and is
+// published), and single elements again at the right end. It hands over
+// stretches, not elements: `singles(lo, hi)` for elements [lo, hi),
+// `blocks(L, lo, hi)` for the level-L (1-based) entries [lo, hi), each
+// within one block of the level above; the callers read them as runs of
+// memory (AppendOnly::run).
+template <typename Singles, typename Blocks>
+void walk_blocks(std::size_t i, std::size_t j, const LevelCounts& counts, Singles singles,
+                 Blocks blocks) {
+  std::size_t pos = i;
+  while (pos < j) {
+    std::size_t taken = 0, size = 1;
+    for (std::size_t L = 1, block = kFan; L <= kLevels; ++L, block *= kFan) {
+      if (pos % block != 0 || pos + block > j) break;
+      if (pos / block >= counts[L - 1]) break;
+      taken = L;
+      size = block;
+    }
+    if (taken == 0) {
+      // Singles, to the next block boundary (or to j if no block fits there).
+      std::size_t stop = std::min(j, (pos / kFan + 1) * kFan);
+      if (stop + kFan > j || stop / kFan >= counts[0]) stop = j;
+      singles(pos, stop);
+      pos = stop;
+      continue;
+    }
+    // Consecutive blocks of this level, up to the next block of the level
+    // above, the end of what fits, or the end of what is published.
+    const std::size_t first = pos / size;
+    std::size_t n = std::min((j - pos) / size, counts[taken - 1] - first);
+    if (taken < kLevels) n = std::min(n, kFan - first % kFan);
+    blocks(taken, first, first + n);
+    pos += n * size;
+  }
+}
+
+// Calls f(element) for each of elements [lo, hi) of `a`, a run at a time.
+template <typename T, typename F>
+void each_in_runs(const AppendOnly<T>& a, std::size_t lo, std::size_t hi, F f) {
+  while (lo < hi) {
+    const auto [p, k] = a.run(lo, hi - lo);
+    for (std::size_t x = 0; x < k; ++x) f(lo + x, p[x]);
+    lo += k;
+  }
+}
+
 // The pyramid over a sequence: levels[L - 1][b] = the best element of block b
 // of kFan^L elements (the largest key, or the smallest for a `min` pyramid;
 // the earliest of equals), with its key kept beside it so a query never
@@ -70,9 +122,8 @@ struct Pyramid {
     }
   }
 
-  // Any thread: how many entries of each level a query may use (loaded once
-  // per query rather than once per step).
-  using Counts = std::array<std::size_t, kLevels>;
+  // Any thread: how many entries of each level a query may use.
+  using Counts = LevelCounts;
   [[nodiscard]] Counts published() const noexcept {
     Counts c{};
     for (std::size_t L = 0; L < kLevels; ++L) c[L] = levels[L].published();
@@ -80,50 +131,23 @@ struct Pyramid {
   }
 
   // Any thread: the best element of [i, j) (i < j, all published) whose keys
-  // are `keys`, walking left to right so the earliest of equals wins: single
-  // elements up to the first aligned block, whole blocks of the highest level
-  // that fits, and single elements again at the right end. Each stretch is
-  // read as runs of memory (AppendOnly::run).
+  // are `keys`: one walk_blocks, the earliest of equals winning.
   template <typename T, typename Key>
   [[nodiscard]] std::uint32_t best(std::size_t i, std::size_t j, const Counts& counts,
                                    const AppendOnly<T>& keys, Key key) const {
     Entry result{key(keys[i]), static_cast<std::uint32_t>(i)};
-    std::size_t pos = i + 1;
-    while (pos < j) {
-      std::size_t taken = 0, size = 1;
-      for (std::size_t L = 1, block = kFan; L <= kLevels; ++L, block *= kFan) {
-        if (pos % block != 0 || pos + block > j) break;
-        if (pos / block >= counts[L - 1]) break;
-        taken = L;
-        size = block;
-      }
-      if (taken == 0) {
-        // Singles, to the next block boundary (or to j if no block fits there).
-        std::size_t stop = std::min(j, (pos / kFan + 1) * kFan);
-        if (stop + kFan > j || stop / kFan >= counts[0]) stop = j;
-        while (pos < stop) {
-          const auto [p, k] = keys.run(pos, stop - pos);
-          for (std::size_t x = 0; x < k; ++x)
-            if (better(result.key, key(p[x])))
-              result = Entry{key(p[x]), static_cast<std::uint32_t>(pos + x)};
-          pos += k;
-        }
-        continue;
-      }
-      // Consecutive blocks of this level, up to the next block of the level
-      // above, the end of what fits, or the end of what is published.
-      const std::size_t first = pos / size;
-      std::size_t blocks = std::min((j - pos) / size, counts[taken - 1] - first);
-      if (taken < kLevels) blocks = std::min(blocks, kFan - first % kFan);
-      std::size_t b = first;
-      while (b < first + blocks) {
-        const auto [p, k] = levels[taken - 1].run(b, first + blocks - b);
-        for (std::size_t x = 0; x < k; ++x)
-          if (better(result.key, p[x].key)) result = p[x];
-        b += k;
-      }
-      pos += blocks * size;
-    }
+    walk_blocks(
+        i + 1, j, counts,
+        [&](std::size_t lo, std::size_t hi) {
+          each_in_runs(keys, lo, hi, [&](std::size_t k, const T& x) {
+            if (better(result.key, key(x))) result = Entry{key(x), static_cast<std::uint32_t>(k)};
+          });
+        },
+        [&](std::size_t L, std::size_t lo, std::size_t hi) {
+          each_in_runs(levels[L - 1], lo, hi, [&](std::size_t, const Entry& e) {
+            if (better(result.key, e.key)) result = e;
+          });
+        });
     return result.index;
   }
 
@@ -196,17 +220,79 @@ struct SpanKey {
   std::uint64_t begin = 0, duration = 0;
   std::uint64_t busy = 0; // the durations of spans [0, this one], summed
 };
+// A span as a track stores it: a Span without its times, which the keys
+// beside it hold (begin, duration): 48 bytes rather than 64.
+struct SpanRec {
+  std::uint64_t begin_event = 0, end_event = 0;
+  std::uint64_t extra = 0;
+  TaskId task = 0;
+  TimerId timer = 0;
+  std::uint32_t poll_number = 0;
+  StringId suspended_at = 0;
+  std::uint32_t arrow = kNoIndex;
+  SpanKind kind = SpanKind::Poll;
+  bool ready = false;
+  bool cancelled = false;
+
+  SpanRec() = default;
+  explicit SpanRec(const Span& s)
+      : begin_event(s.begin_event),
+        end_event(s.end_event),
+        extra(s.extra),
+        task(s.task),
+        timer(s.timer),
+        poll_number(s.poll_number),
+        suspended_at(s.suspended_at),
+        arrow(s.arrow),
+        kind(s.kind),
+        ready(s.ready),
+        cancelled(s.cancelled) {}
+  [[nodiscard]] Span span(const SpanKey& k) const noexcept {
+    Span s;
+    s.begin_t = k.begin;
+    s.end_t = k.begin + k.duration;
+    s.begin_event = begin_event;
+    s.end_event = end_event;
+    s.extra = extra;
+    s.task = task;
+    s.timer = timer;
+    s.poll_number = poll_number;
+    s.suspended_at = suspended_at;
+    s.arrow = arrow;
+    s.kind = kind;
+    s.ready = ready;
+    s.cancelled = cancelled;
+    return s;
+  }
+};
+static_assert(sizeof(SpanRec) == 48);
+
 struct Track {
-  AppendOnly<Span> spans;
+  AppendOnly<SpanRec> spans;
   AppendOnly<SpanKey> keys; // keys[i]: spans[i]'s
   Strided begins_every;     // over the keys' begin
   Pyramid longest;          // over the keys' duration
+};
+
+// The rows of track 0 past the first (Timeline::row_count): row r is
+// rows[r - 1], made (with its empty track) when a timer first needs it and
+// published with it, so a reader that sees the slot sees the track.
+struct RowSlot {
+  Track* track = nullptr;
+  std::uint64_t opened_event = 0; // the event that made the row
+};
+struct ExtraRows {
+  ~ExtraRows() {
+    for (std::size_t r = 0; r < rows.writer_size(); ++r) delete rows[r].track;
+  }
+  AppendOnly<RowSlot> rows;
 };
 
 struct LaneData {
   explicit LaneData(const LaneInfo& i) : info(i) {}
   ~LaneData() {
     for (auto& t : tracks) delete t.load(std::memory_order_relaxed);
+    delete extra.load(std::memory_order_relaxed);
     delete named_late.load(std::memory_order_relaxed);
   }
   // What the lane is. A row named after a later row (threads take rows when
@@ -223,6 +309,8 @@ struct LaneData {
   // Made when the lane's first span in the track closes; published with
   // release before that span, so a reader that finds it null sees no span.
   std::array<std::atomic<Track*>, kTracks> tracks{};
+  // Made (release) when the lane needs a second row; null for most lanes.
+  std::atomic<ExtraRows*> extra{nullptr};
 };
 
 // The least and greatest value of every aligned block of kFan^L samples, as
@@ -231,7 +319,7 @@ struct RangePyramid {
   struct Entry {
     std::uint64_t min = 0, max = 0;
   };
-  using Counts = std::array<std::size_t, kLevels>;
+  using Counts = LevelCounts;
 
   // Writer: element n - 1 was just appended; value_of(k) is element k's value.
   template <typename ValueOf>
@@ -261,48 +349,26 @@ struct RangePyramid {
     return c;
   }
 
-  // Any thread: min and max over [i, j) (i < j, all published), the walk of
+  // Any thread: min and max over [i, j) (i < j, all published): the walk of
   // Pyramid::best.
   template <typename T, typename ValueOf>
   [[nodiscard]] Entry range(std::size_t i, std::size_t j, const Counts& counts,
                             const AppendOnly<T>& values, ValueOf value_of) const {
     Entry r{value_of(values[i]), value_of(values[i])};
-    std::size_t pos = i + 1;
-    while (pos < j) {
-      std::size_t taken = 0, size = 1;
-      for (std::size_t L = 1, block = kFan; L <= kLevels; ++L, block *= kFan) {
-        if (pos % block != 0 || pos + block > j) break;
-        if (pos / block >= counts[L - 1]) break;
-        taken = L;
-        size = block;
-      }
-      if (taken == 0) {
-        std::size_t stop = std::min(j, (pos / kFan + 1) * kFan);
-        if (stop + kFan > j || stop / kFan >= counts[0]) stop = j;
-        while (pos < stop) {
-          const auto [p, k] = values.run(pos, stop - pos);
-          for (std::size_t x = 0; x < k; ++x) {
-            r.min = std::min(r.min, value_of(p[x]));
-            r.max = std::max(r.max, value_of(p[x]));
-          }
-          pos += k;
-        }
-        continue;
-      }
-      const std::size_t first = pos / size;
-      std::size_t blocks = std::min((j - pos) / size, counts[taken - 1] - first);
-      if (taken < kLevels) blocks = std::min(blocks, kFan - first % kFan);
-      std::size_t b = first;
-      while (b < first + blocks) {
-        const auto [p, k] = levels[taken - 1].run(b, first + blocks - b);
-        for (std::size_t x = 0; x < k; ++x) {
-          r.min = std::min(r.min, p[x].min);
-          r.max = std::max(r.max, p[x].max);
-        }
-        b += k;
-      }
-      pos += blocks * size;
-    }
+    walk_blocks(
+        i + 1, j, counts,
+        [&](std::size_t lo, std::size_t hi) {
+          each_in_runs(values, lo, hi, [&](std::size_t, const T& x) {
+            r.min = std::min(r.min, value_of(x));
+            r.max = std::max(r.max, value_of(x));
+          });
+        },
+        [&](std::size_t L, std::size_t lo, std::size_t hi) {
+          each_in_runs(levels[L - 1], lo, hi, [&](std::size_t, const Entry& e) {
+            r.min = std::min(r.min, e.min);
+            r.max = std::max(r.max, e.max);
+          });
+        });
     return r;
   }
 
@@ -313,10 +379,10 @@ struct CounterKey {
   std::uint64_t t = 0, value = 0;
 };
 struct CounterTrack {
-  AppendOnly<CounterSample> samples;
-  AppendOnly<CounterKey> keys; // dense copies, as Track's
-  Strided times_every;         // over the keys' t
-  RangePyramid range;          // over the keys' value
+  AppendOnly<CounterKey> keys;      // what the queries read
+  AppendOnly<std::uint64_t> events; // [i]: sample i's event; pushed after keys[i]
+  Strided times_every;              // over the keys' t
+  RangePyramid range;               // over the keys' value
 };
 
 struct TaskRecord {
@@ -326,17 +392,47 @@ struct TaskRecord {
   std::atomic<std::uint32_t> last_poll{kNoIndex};  // into Impl::polls
 };
 
-// Every closed poll, in the order they closed: the per-task lists and
-// histograms walk these.
+// Every closed poll, in the order they closed: the per-task lists and the
+// poll-duration histogram walk these (they are its samples). 40 bytes: the
+// span's track is always 0, and its lane has 31 bits (a lane id is below
+// the number of events, and a log of 2^31 events does not fit in memory).
 struct PollRecord {
-  SpanRef span;
-  TaskKey task = 0;
-  std::uint32_t prev_of_task = kNoIndex;
   std::uint64_t end_event = 0;
   std::uint64_t duration = 0; // field::poll_duration_ns
-  std::uint64_t delay = 0;    // the scheduled delay
-  bool has_delay = false;
+  std::uint64_t delay = 0;    // the scheduled delay, if has_delay
+  std::uint32_t lane : 31 = kNoLane;
+  std::uint32_t has_delay : 1 = 0;
+  std::uint32_t index = kNoIndex; // the Poll span's, in track 0 of `lane`
+  TaskKey task = 0;
+  std::uint32_t prev_of_task = kNoIndex;
+
+  static constexpr std::uint32_t kNoLane = 0x7fff'ffff;
+  [[nodiscard]] SpanRef span() const noexcept {
+    return lane == kNoLane ? SpanRef{} : SpanRef{lane, 0, index};
+  }
 };
+static_assert(sizeof(PollRecord) == 40);
+
+// An arrow as stored: 64 bytes rather than 88. A common arrow's wake, push
+// and poll lie within 2^32 events and its push within 2^32 ns of its wake,
+// the push on the wake's thread and the poll on its lane's thread: 32-bit
+// deltas, one thread. Any other (a corrupt log's, a lane-less poll's) is
+// kept whole in Impl::wide_arrows, `poll_index` naming it. The times the
+// arrows_in scan reads are whole in both.
+struct ArrowRec {
+  std::uint64_t to_event = 0, from_t = 0, to_t = 0;
+  std::uint32_t from_de = 0; // to_event - from_event
+  std::uint32_t push_de = 0; // to_event - push_event
+  std::uint32_t push_dt = 0; // push_t - from_t
+  ThreadIndex from_thread = 0;
+  TaskId task = 0;
+  WakerId waker = 0;
+  LaneId poll_lane = 0;
+  std::uint32_t poll_index = 0; // in track 0 of poll_lane; wide: in wide_arrows
+  ArrowKind kind = ArrowKind::Wake;
+  bool wide = false;
+};
+static_assert(sizeof(ArrowRec) == 64);
 
 struct Series {
   AppendOnly<SampleRef> samples;    // in order of `event`
@@ -357,11 +453,13 @@ struct Timeline::Impl {
   // --- what readers see ---
   AppendOnly<LaneData> lanes;
   std::array<CounterTrack, kCounterCount> counters;
-  AppendOnly<Arrow> arrows;
+  AppendOnly<ArrowRec> arrows;
+  AppendOnly<Arrow> wide_arrows;        // the arrows ArrowRec cannot hold
   AppendOnly<std::uint32_t> arrow_prev; // [k]: the previous arrow of arrow k's task
-  AppendOnly<TaskKey> arrow_task;       // [k]: arrow k's task
   AppendOnly<TaskRecord> tasks;
   AppendOnly<PollRecord> polls;
+  // Per metric; the poll durations' samples are `polls` themselves (only
+  // their cumulative counts live in series[PollDuration]).
   std::array<Series, kMetricCount> series;
   AppendOnly<OffsetChange> offsets;
   AppendOnly<std::uint64_t> times; // [k]: axis display time of event k * kTimeIndexStride
@@ -372,6 +470,11 @@ struct Timeline::Impl {
   std::array<AppendOnly<std::uint32_t>, kLengthClasses> by_length;
 
   std::unique_ptr<Writer> w;
+
+  // Writer: arrow `a` into the arrays (timeline.cpp).
+  void push_arrow(const Arrow& a);
+  // Any thread: arrow k, whole.
+  [[nodiscard]] Arrow arrow(std::size_t k) const noexcept;
 
   // Reader helpers (timeline_query.cpp).
   [[nodiscard]] const Track* track(LaneId lane, std::size_t t) const noexcept;

@@ -42,8 +42,12 @@ struct Columns {
 } // namespace
 
 const Track* Timeline::Impl::track(LaneId lane, std::size_t t) const noexcept {
-  if (lane >= lanes.published() || t >= kTracks) return nullptr;
-  return lanes[lane].tracks[t].load(std::memory_order_acquire);
+  if (lane >= lanes.published()) return nullptr;
+  const LaneData& ld = lanes[lane];
+  if (t < kTracks) return ld.tracks[t].load(std::memory_order_acquire);
+  const ExtraRows* x = ld.extra.load(std::memory_order_acquire);
+  if (x == nullptr || t - kTracks >= x->rows.published()) return nullptr;
+  return x->rows[t - kTracks].track;
 }
 
 std::size_t Timeline::Impl::closed_spans(const Track& tr, std::uint64_t upto) const noexcept {
@@ -67,15 +71,25 @@ std::size_t Timeline::span_count(LaneId lane, std::size_t track,
   return tr ? impl_->closed_spans(*tr, upto) : 0;
 }
 
-const Span& Timeline::span(LaneId lane, std::size_t track, std::size_t index) const noexcept {
-  return impl_->lanes[lane].tracks[track].load(std::memory_order_acquire)->spans[index];
+Span Timeline::span(LaneId lane, std::size_t track, std::size_t index) const noexcept {
+  const Track* tr = impl_->track(lane, track);
+  return tr->spans[index].span(tr->keys[index]);
 }
 
-const Span* Timeline::find_span(SpanRef ref, std::uint64_t upto) const noexcept {
-  if (ref.lane == kNoIndex || ref.index == kNoIndex) return nullptr;
+std::size_t Timeline::row_count(LaneId lane, std::uint64_t upto) const noexcept {
+  if (lane >= impl_->lanes.published()) return 1;
+  const ExtraRows* x = impl_->lanes[lane].extra.load(std::memory_order_acquire);
+  if (x == nullptr) return 1;
+  const auto& rows = x->rows;
+  return 1 +
+         partition(0, rows.published(), [&](std::size_t r) { return rows[r].opened_event < upto; });
+}
+
+std::optional<Span> Timeline::find_span(SpanRef ref, std::uint64_t upto) const noexcept {
+  if (ref.lane == kNoIndex || ref.index == kNoIndex) return std::nullopt;
   if (ref.lane >= lane_count(upto) || ref.index >= span_count(ref.lane, ref.track, upto))
-    return nullptr;
-  return &span(ref);
+    return std::nullopt;
+  return span(ref);
 }
 
 std::size_t Timeline::first_span_ending_at_or_after(LaneId lane, std::size_t track, std::uint64_t t,
@@ -83,7 +97,10 @@ std::size_t Timeline::first_span_ending_at_or_after(LaneId lane, std::size_t tra
   const Track* tr = impl_->track(lane, track);
   if (tr == nullptr) return 0;
   const std::size_t n = impl_->closed_spans(*tr, upto);
-  return partition(0, n, [&](std::size_t i) { return tr->spans[i].end_t < t; });
+  return partition(0, n, [&](std::size_t i) {
+    const SpanKey& k = tr->keys[i];
+    return k.begin + k.duration < t;
+  });
 }
 
 void Timeline::query(LaneId lane, std::size_t track, std::uint64_t t0, std::uint64_t t1,
@@ -91,14 +108,14 @@ void Timeline::query(LaneId lane, std::size_t track, std::uint64_t t0, std::uint
   out.clear();
   const Track* tr = impl_->track(lane, track);
   if (tr == nullptr || t1 < t0) return;
-  const auto& spans = tr->spans;
   const auto& keys = tr->keys;
   const std::size_t n = impl_->closed_spans(*tr, upto);
   const Columns col(t0, t1, pixels);
   const Pyramid::Counts levels = tr->longest.published();
   auto begin = [](const SpanKey& k) { return k.begin; };
   auto duration = [](const SpanKey& k) { return k.duration; };
-  std::size_t i = partition(0, n, [&](std::size_t k) { return spans[k].end_t < t0; });
+  std::size_t i =
+      partition(0, n, [&](std::size_t k) { return keys[k].begin + keys[k].duration < t0; });
   while (i < n && keys[i].begin <= t1) {
     const std::uint64_t c = col.of(keys[i].begin);
     // Every span that begins in column c (and in the view) joins the item.
@@ -120,12 +137,13 @@ void Timeline::query(LaneId lane, std::size_t track, std::uint64_t t0, std::uint
 // --- counters --------------------------------------------------------------------
 
 std::size_t Timeline::sample_count(Counter c, std::uint64_t upto) const noexcept {
-  const auto& s = impl_->counters[static_cast<std::size_t>(c)].samples;
-  return partition(0, s.published(), [&](std::size_t i) { return s[i].event < upto; });
+  const auto& events = impl_->counters[static_cast<std::size_t>(c)].events;
+  return partition(0, events.published(), [&](std::size_t i) { return events[i] < upto; });
 }
 
-const CounterSample& Timeline::sample(Counter c, std::size_t index) const noexcept {
-  return impl_->counters[static_cast<std::size_t>(c)].samples[index];
+CounterSample Timeline::sample(Counter c, std::size_t index) const noexcept {
+  const CounterTrack& ct = impl_->counters[static_cast<std::size_t>(c)];
+  return CounterSample{ct.keys[index].t, ct.events[index], ct.keys[index].value};
 }
 
 void Timeline::query(Counter c, std::uint64_t t0, std::uint64_t t1, double pixels,
@@ -166,7 +184,26 @@ std::size_t Timeline::arrow_count(std::uint64_t upto) const noexcept {
   return partition(0, a.published(), [&](std::size_t i) { return a[i].to_event < upto; });
 }
 
-const Arrow& Timeline::arrow(std::size_t index) const noexcept { return impl_->arrows[index]; }
+Arrow Timeline::arrow(std::size_t index) const noexcept { return impl_->arrow(index); }
+
+Arrow Timeline::Impl::arrow(std::size_t k) const noexcept {
+  const ArrowRec& r = arrows[k];
+  if (r.wide) return wide_arrows[r.poll_index];
+  Arrow a;
+  a.from_event = r.to_event - r.from_de;
+  a.from_t = r.from_t;
+  a.push_event = r.to_event - r.push_de;
+  a.push_t = r.from_t + r.push_dt;
+  a.to_event = r.to_event;
+  a.to_t = r.to_t;
+  a.from_thread = a.push_thread = r.from_thread;
+  a.to_thread = r.poll_lane + 1;
+  a.task = r.task;
+  a.waker = r.waker;
+  a.poll = SpanRef{r.poll_lane, 0, r.poll_index};
+  a.kind = r.kind;
+  return a;
+}
 
 void Timeline::arrows_in(std::uint64_t t0, std::uint64_t t1, std::uint64_t upto,
                          std::vector<std::uint32_t>& out, std::size_t limit) const {
@@ -236,13 +273,22 @@ void each_poll(const Timeline::Impl& im, TaskKey task, std::uint64_t upto, F f) 
 
 void Timeline::polls_of(TaskKey task, std::uint64_t upto, std::vector<SpanRef>& out) const {
   out.clear();
-  each_poll(*impl_, task, upto, [&](const PollRecord& p) { out.push_back(p.span); });
+  each_poll(*impl_, task, upto, [&](const PollRecord& p) { out.push_back(p.span()); });
 }
 
 // --- histograms ------------------------------------------------------------------
 
 Histogram Timeline::histogram(Metric m, std::uint64_t upto) const {
   const Series& s = impl_->series[static_cast<std::size_t>(m)];
+  if (m == Metric::PollDuration) { // the polls are its samples
+    const auto& polls = impl_->polls;
+    const std::size_t n =
+        partition(0, polls.published(), [&](std::size_t i) { return polls[i].end_event < upto; });
+    const std::size_t c = std::min(n / kCumulativeStride, s.cumulative.published());
+    Histogram h = c > 0 ? s.cumulative[c - 1] : Histogram{};
+    for (std::size_t i = c * kCumulativeStride; i < n; ++i) h.add(polls[i].duration);
+    return h;
+  }
   const std::size_t n =
       partition(0, s.samples.published(), [&](std::size_t i) { return s.samples[i].event < upto; });
   const std::size_t c = std::min(n / kCumulativeStride, s.cumulative.published());
@@ -279,11 +325,22 @@ void Timeline::in_bucket(Metric m, std::size_t bucket, std::uint64_t upto,
       if (m == Metric::ScheduledDelay && !p.has_delay) return;
       const std::uint64_t v = m == Metric::PollDuration ? p.duration : p.delay;
       if (Histogram::bucket_of(v) != bucket) return;
-      const std::uint64_t event = m == Metric::PollDuration || p.span.lane == kNoIndex
-                                      ? p.end_event
-                                      : span(p.span).begin_event;
-      out.push_back(SampleRef{v, event, p.span, id});
+      const SpanRef ref = p.span();
+      const std::uint64_t event =
+          m == Metric::PollDuration || ref.lane == kNoIndex ? p.end_event : span(ref).begin_event;
+      out.push_back(SampleRef{v, event, ref, id});
     });
+    return;
+  }
+  if (m == Metric::PollDuration) { // every poll, from the polls themselves
+    const auto& polls = impl_->polls;
+    const std::size_t n =
+        partition(0, polls.published(), [&](std::size_t i) { return polls[i].end_event < upto; });
+    for (std::size_t i = 0; i < n; ++i) {
+      const PollRecord& p = polls[i];
+      if (Histogram::bucket_of(p.duration) != bucket) continue;
+      out.push_back(SampleRef{p.duration, p.end_event, p.span(), impl_->tasks[p.task].info.id});
+    }
     return;
   }
   const Series& s = impl_->series[static_cast<std::size_t>(m)];
@@ -335,6 +392,38 @@ std::uint64_t Timeline::event_near_time(std::uint64_t t, std::uint64_t upto) con
   const std::size_t k = partition(0, n, [&](std::size_t i) { return times[i] < t; });
   if (k == 0) return 0;
   return std::min<std::uint64_t>(upto, (k - 1) * kTimeIndexStride + 1);
+}
+
+} // namespace pollscope::fold
+
+// --- memory ----------------------------------------------------------------------
+
+namespace pollscope::fold {
+
+namespace {
+template <typename T, std::size_t N>
+std::size_t bytes_of(const std::array<AppendOnly<T>, N>& all) {
+  std::size_t b = 0;
+  for (const auto& a : all) b += a.bytes();
+  return b;
+}
+} // namespace
+
+std::size_t Timeline::bytes() const noexcept {
+  const Impl& im = *impl_;
+  std::size_t b = im.lanes.bytes();
+  for (std::size_t l = 0; l < im.lanes.published(); ++l)
+    for (std::size_t t = 0; t < row_track(row_count(static_cast<LaneId>(l), UINT64_MAX)); ++t)
+      if (const Track* tr = im.track(static_cast<LaneId>(l), t))
+        b += sizeof(Track) + tr->spans.bytes() + tr->keys.bytes() +
+             bytes_of(tr->begins_every.keys) + bytes_of(tr->longest.levels);
+  for (const CounterTrack& c : im.counters)
+    b +=
+        c.events.bytes() + c.keys.bytes() + bytes_of(c.times_every.keys) + bytes_of(c.range.levels);
+  b += im.arrows.bytes() + im.wide_arrows.bytes() + im.arrow_prev.bytes() + im.tasks.bytes() +
+       im.polls.bytes() + im.offsets.bytes() + im.times.bytes() + bytes_of(im.by_length);
+  for (const Series& s : im.series) b += s.samples.bytes() + s.cumulative.bytes();
+  return b;
 }
 
 } // namespace pollscope::fold

@@ -1,6 +1,7 @@
 #include "record/fold_pump.hpp"
 
 #include <chrono>
+#include <ctime>
 #include <utility>
 
 namespace pollscope::record {
@@ -19,6 +20,14 @@ std::uint64_t ns_since(std::chrono::steady_clock::time_point t0) {
   return static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
           .count());
+}
+
+// This thread's CPU time, ns.
+std::uint64_t thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000u +
+         static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
 } // namespace
@@ -43,8 +52,10 @@ FoldPump::FoldPump(std::span<const Event> events, CheckpointPolicy policy)
       front_(std::make_unique<Snapshot>()) {
   front_->events.store = &recorder_.store();
   const auto t0 = std::chrono::steady_clock::now();
+  const std::uint64_t c0 = thread_cpu_ns();
   for (const Event& e : events) recorder_.append(e);
   fold_ns_.store(ns_since(t0), std::memory_order_relaxed);
+  fold_cpu_ns_.store(thread_cpu_ns() - c0, std::memory_order_relaxed);
   folded_ = events.size();
   events_.store(events.size(), std::memory_order_relaxed);
   dirty_ = true;
@@ -80,6 +91,7 @@ std::size_t FoldPump::drain_once(std::vector<Event>& batch) {
   // Raw times throughout: the fold, the store and the sink see what the
   // runtime stamped (display order is record/display_time.hpp's business).
   const auto t0 = std::chrono::steady_clock::now();
+  const std::uint64_t c0 = thread_cpu_ns();
   if (observer_) {
     for (const Event& e : batch) {
       recorder_.append(e);
@@ -89,6 +101,7 @@ std::size_t FoldPump::drain_once(std::vector<Event>& batch) {
     for (const Event& e : batch) recorder_.append(e);
   }
   fold_ns_.fetch_add(ns_since(t0), std::memory_order_relaxed);
+  fold_cpu_ns_.fetch_add(thread_cpu_ns() - c0, std::memory_order_relaxed);
   if (sink_) sink_(batch);
   folded_ += n;
   events_.fetch_add(n, std::memory_order_relaxed);
@@ -171,9 +184,9 @@ void FoldPump::flush() {
 }
 
 PumpStats FoldPump::stats() const noexcept {
-  return PumpStats{events_.load(std::memory_order_relaxed),
-                   fold_ns_.load(std::memory_order_relaxed),
-                   copy_ns_.load(std::memory_order_relaxed)};
+  return PumpStats{
+      events_.load(std::memory_order_relaxed), fold_ns_.load(std::memory_order_relaxed),
+      fold_cpu_ns_.load(std::memory_order_relaxed), copy_ns_.load(std::memory_order_relaxed)};
 }
 
 } // namespace pollscope::record

@@ -54,6 +54,9 @@ struct Snapshot {
 struct PumpStats {
   std::uint64_t events = 0;  // folded so far
   std::uint64_t fold_ns = 0; // time spent in Fold::apply, total
+  // The same in the pump thread's CPU time (steadier than wall time on a
+  // busy machine; page faults count, being the thread's own).
+  std::uint64_t fold_cpu_ns = 0;
   std::uint64_t copy_ns = 0; // time spent copying state into snapshots, total
 };
 
@@ -125,7 +128,7 @@ private:
   std::uint64_t serial_ = 0;          // pump only
   std::uint64_t folded_ = 0;          // pump only
 
-  std::atomic<std::uint64_t> events_{0}, fold_ns_{0}, copy_ns_{0};
+  std::atomic<std::uint64_t> events_{0}, fold_ns_{0}, fold_cpu_ns_{0}, copy_ns_{0};
   std::atomic<bool> stop_{false};
   bool drain_on_stop_ = false; // written before stop_ under mutex_, read by the pump after
   std::thread thread_;         // last: starts after every member above exists

@@ -74,8 +74,8 @@ void check_endpoints(const Run& r) {
     CHECK(a.push_event < a.to_event);
     // The poll span the arrow lands on begins at that PollBegin; before its
     // PollEnd it is not there yet.
-    REQUIRE(tl.find_span(a.poll, n) != nullptr);
-    CHECK(tl.find_span(a.poll, a.to_event + 1) == nullptr);
+    REQUIRE(tl.find_span(a.poll, n).has_value());
+    CHECK(!tl.find_span(a.poll, a.to_event + 1).has_value());
     const Span& poll = tl.span(a.poll);
     CHECK(poll.kind == SpanKind::Poll);
     CHECK(poll.begin_event == a.to_event);
