@@ -284,6 +284,16 @@ CliParse parse_cli(int argc, char** argv) {
     if (s->virtual_clock && clk->count() == 0) o.clock = *s->virtual_clock ? "virtual" : "real";
     if (s->queue_policy && qpol->count() == 0) o.queue_policy = *s->queue_policy;
     if (s->timer_policy && tpol->count() == 0) o.timer_policy = *s->timer_policy;
+    // A lesson opens in compare mode, with its own sides. --compare wins (side
+    // A is then the policies above); so does a policy flag alone, which runs
+    // that one side by itself.
+    if (s->compare && cmp->count() == 0 && qpol->count() == 0 && tpol->count() == 0) {
+      o.compare = true;
+      o.queue_policy = s->compare->a_queue;
+      o.timer_policy = s->compare->a_timer;
+      o.compare_queue_policy = s->compare->b_queue;
+      o.compare_timer_policy = s->compare->b_timer;
+    }
   }
   if (find_scenario(o.scenario) == nullptr) {
     std::fprintf(stderr, "pollscope: unknown scenario '%s'\n%s", o.scenario.c_str(),

@@ -41,7 +41,9 @@ struct CliOptions {
   std::vector<std::uint32_t> deliver; // --deliver 3,1,2: the delivery gate's order (timer ids)
   // --compare POLICIES (e.g. "notified", "local,timer-thread"): compare mode,
   // side A runs the policies above, side B these (a name it leaves out is A's).
-  // A scenario file's "compare" section turns it on too (runtime/scenario_file.hpp).
+  // A scenario file's "compare" section turns it on too (runtime/scenario_file.hpp)
+  // with the file's sides, unless --compare, --queue-policy or --timer-policy
+  // is given (a policy flag alone runs that one side by itself).
   bool compare = false;
   QueuePolicy compare_queue_policy = QueuePolicy::Book;
   TimerPolicy compare_timer_policy = TimerPolicy::ThreadPerTimer;

@@ -10,6 +10,10 @@
 //     "order": 10,                           // optional: place in the picker
 //     "defaults": {"capacity": 1, "clock": "virtual",    // optional, each key too
 //                  "queue_policy": "notified", "timer_policy": "timer-thread"},
+//     "compare": {                           // optional: a lesson, opened in compare mode
+//       "a": {"queue_policy": "book"},       // optional, each key too (left out: the
+//       "b": {"queue_policy": "notified"},   //   default, book / thread-per-timer)
+//       "lesson": "what to watch, what differs, why"},
 //     "tasks": [
 //       {"name": "timer-{i}", "instances": "count", "steps": [...]},
 //       {"name": "helper", "start": false, "steps": [...]}
@@ -20,6 +24,11 @@
 // (a number, or "count": ScenarioParams::count, i.e. --count), or only by a
 // "spawn" step of another task ("start": false). "{i}" in its name and in
 // print texts is the instance number, from 1.
+//
+// "compare" (issue #14 §2): the same scenario under two policy sets, side A
+// and side B, with the lesson's text. Sides A and B must differ; the lesson
+// is required (it is the point of the section). Run headless, such a file
+// runs compare mode unless --compare says otherwise (cli/cli.hpp).
 //
 // Steps (each an object with exactly one key):
 //   {"print": "text"}          an Output line; "{i}", "{ms}" (last timer) substituted
@@ -55,7 +64,12 @@ inline constexpr std::size_t kMaxSteps = 512; // per file, nested steps included
 inline constexpr std::size_t kMaxRepeatDepth = 4;
 inline constexpr std::uint64_t kMaxRepeat = 10000;
 inline constexpr std::uint64_t kMaxYields = 10000;
-inline constexpr std::uint64_t kMaxInstances = 1000; // a number; "count" follows --count
+// "instances" as a number: up to 10,000 copies of one task (the 10,000-timers
+// lesson), and at most kMaxStartedInstances over the whole file, which keeps
+// the worst case where it was with 1,000 per task (64 x 1,000). "count"
+// follows --count (its own limit).
+inline constexpr std::uint64_t kMaxInstances = 10000;
+inline constexpr std::uint64_t kMaxStartedInstances = 64000;
 inline constexpr std::size_t kMaxJoin = 64;
 inline constexpr std::uint64_t kMaxDurationMs = 24ull * 3600 * 1000; // a day
 inline constexpr std::uint64_t kMaxBlockMs = 10000;
