@@ -132,6 +132,11 @@ CliParse parse_cli(int argc, char** argv) {
          "Headless, virtual clock: hold due timers' wakes and deliver them in this order of "
          "timer ids, e.g. 3,1,2 (the rest in deadline order)")
       ->type_name("IDS");
+  auto* metrics = app.add_option("--metrics-json", o.metrics_path,
+                                 "Headless: at the end, write the run's metrics (polls, duplicate "
+                                 "entries, timer threads, lateness, ...) as one JSON object to "
+                                 "FILE, or with - to stdout instead of the timeline");
+  metrics->type_name("FILE|-");
   auto* trace = app.add_option("--export-trace", o.trace_path,
                                "Headless: write the run's (or the recording's) Chrome trace "
                                "JSON here (Perfetto, chrome://tracing, speedscope)");
@@ -153,6 +158,8 @@ CliParse parse_cli(int argc, char** argv) {
              "  pollscope --headless --record run.pscope     record a run\n"
              "  pollscope run.pscope                         open it in the app\n"
              "  pollscope --headless --open run.pscope --export-trace run.json\n"
+             "  pollscope --headless --scenario double-wake --compare notified\n"
+             "                                               book vs notified, side by side\n"
              "No display? Use --headless, or run the app under xvfb-run with --screenshot.\n"
              "Headless exit status: 0 done; 1 stopped because it could make no more progress\n"
              "(a deadlock, or tasks nothing is left to wake: it says which); 3 with --lint when\n"
@@ -196,8 +203,9 @@ CliParse parse_cli(int argc, char** argv) {
     result.exit_code = bad_input("--events: the file name is empty");
     return result;
   }
-  for (const auto& [opt, path] : {std::pair{record, &o.record_path}, std::pair{open, &o.open_path},
-                                  std::pair{trace, &o.trace_path}}) {
+  for (const auto& [opt, path] :
+       {std::pair{record, &o.record_path}, std::pair{open, &o.open_path},
+        std::pair{trace, &o.trace_path}, std::pair{metrics, &o.metrics_path}}) {
     if (opt->count() > 0 && path->empty()) {
       result.exit_code = bad_input(opt->get_name() + ": the file name is empty");
       return result;
@@ -220,6 +228,10 @@ CliParse parse_cli(int argc, char** argv) {
   if (trace->count() > 0 && !o.headless) {
     result.exit_code =
         bad_input("--export-trace goes with --headless (in the app: File > Export trace)");
+    return result;
+  }
+  if (metrics->count() > 0 && !o.headless) {
+    result.exit_code = bad_input("--metrics-json goes with --headless");
     return result;
   }
   // Checked here, not by CLI11, so the message lists the names policy.hpp knows.
@@ -300,6 +312,26 @@ CliParse parse_cli(int argc, char** argv) {
                  scenario_list().c_str());
     result.exit_code = 2;
     return result;
+  }
+  if (o.compare && o.headless) {
+    // Headless compare prints a table of two runs; these write or steer one.
+    const std::pair<CLI::Option*, const char*> one_run[] = {{record, "--record"},
+                                                            {events, "--events"},
+                                                            {trace, "--export-trace"},
+                                                            {metrics, "--metrics-json"}};
+    for (const auto& [opt, name] : one_run) {
+      if (opt->count() == 0) continue;
+      result.exit_code = bad_input(std::string(name) +
+                                   " writes one run, and compare mode runs two; run one side by "
+                                   "itself (--queue-policy/--timer-policy without --compare)");
+      return result;
+    }
+    if (!o.deliver.empty()) {
+      result.exit_code =
+          bad_input("--deliver does not go with compare mode: the two sides' timers differ; "
+                    "run one side by itself (--queue-policy/--timer-policy without --compare)");
+      return result;
+    }
   }
   return result;
 }
