@@ -22,10 +22,18 @@
 #include <signal.h>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace pollscope {
 namespace {
+
+// fmt::print throws when stdout fails (a full disk); the flush check at the
+// end reports that as the rest of the CLI does, so write with stdio.
+template <typename... Args>
+void say(fmt::format_string<Args...> f, Args&&... args) {
+  std::fputs(fmt::format(f, std::forward<Args>(args)...).c_str(), stdout);
+}
 
 struct Side {
   char letter = 'A';
@@ -99,16 +107,16 @@ const Row kRows[] = {
 
 void print_side(const Side& s) {
   if (!s.run.metrics) {
-    fmt::print("{}: failed: {}\n", s.title(), s.run.error);
+    say("{}: failed: {}\n", s.title(), s.run.error);
     return;
   }
-  if (!s.run.stopped.empty()) fmt::print("{}: stopped: {}\n", s.title(), s.run.stopped);
+  if (!s.run.stopped.empty()) say("{}: stopped: {}\n", s.title(), s.run.stopped);
   if (s.run.lint_lines.empty()) {
-    fmt::print("{}: lints: none\n", s.title());
+    say("{}: lints: none\n", s.title());
     return;
   }
-  fmt::print("{}: lints: {} fired\n", s.title(), s.run.lint_lines.size());
-  for (const std::string& line : s.run.lint_lines) fmt::print("  {}\n", line);
+  say("{}: lints: {} fired\n", s.title(), s.run.lint_lines.size());
+  for (const std::string& line : s.run.lint_lines) say("  {}\n", line);
 }
 
 void print_table(const Side& a, const Side& b) {
@@ -120,11 +128,10 @@ void print_table(const Side& a, const Side& b) {
     a_w = std::max(a_w, cells.back().first.size());
     b_w = std::max(b_w, cells.back().second.size());
   }
-  fmt::print("\n{:<{}}  {:<{}}  {}\n", "", label_w, a.title(), a_w, b.title());
-  fmt::print("{:-<{}}  {:-<{}}  {:-<{}}\n", "", label_w, "", a_w, "", b_w);
+  say("\n{:<{}}  {:<{}}  {}\n", "", label_w, a.title(), a_w, b.title());
+  say("{:-<{}}  {:-<{}}  {:-<{}}\n", "", label_w, "", a_w, "", b_w);
   for (std::size_t i = 0; i < cells.size(); ++i)
-    fmt::print("{:<{}}  {:<{}}  {}\n", kRows[i].label, label_w, cells[i].first, a_w,
-               cells[i].second);
+    say("{:<{}}  {:<{}}  {}\n", kRows[i].label, label_w, cells[i].first, a_w, cells[i].second);
 }
 
 // Run and report; `cancel` is set by the signal thread.
@@ -132,10 +139,10 @@ int compare(const CliOptions& o, const std::string& exe, const std::atomic<bool>
   const Scenario* scenario = find_scenario(o.scenario);
   Side a{'A', o.queue_policy, o.timer_policy, {}};
   Side b{'B', o.compare_queue_policy, o.compare_timer_policy, {}};
-  fmt::print("pollscope: compare mode, scenario {} on the {} clock\n", o.scenario, o.clock);
+  say("pollscope: compare mode, scenario {} on the {} clock\n", o.scenario, o.clock);
   if (scenario != nullptr && scenario->compare && !scenario->compare->lesson.empty())
-    fmt::print("lesson: {}\n", scenario->compare->lesson);
-  fmt::print("running {} and {}, each in a process of its own, at once...\n", a.title(), b.title());
+    say("lesson: {}\n", scenario->compare->lesson);
+  say("running {} and {}, each in a process of its own, at once...\n", a.title(), b.title());
   std::fflush(stdout);
   {
     std::thread other([&] { b.run = run_side_in_child(exe, side_args(o, b), &cancel); });
@@ -143,7 +150,7 @@ int compare(const CliOptions& o, const std::string& exe, const std::atomic<bool>
     other.join();
   }
   if (cancel.load(std::memory_order_relaxed)) return 0; // the caller reports the signal
-  fmt::print("\n");
+  say("\n");
   print_side(a);
   print_side(b);
   print_table(a, b);
