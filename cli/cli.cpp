@@ -89,8 +89,8 @@ CliParse parse_cli(int argc, char** argv) {
   auto* cmp = app.add_option("--compare", compare_text,
                              "Compare mode: side B runs these policies beside side A (the "
                              "policies above), e.g. notified or local,timer-thread");
-  app.add_option("--count", o.count, "random-timers: how many timer tasks")
-      ->check(CLI::Range(1u, 100000u));
+  auto* count = app.add_option("--count", o.count, "random-timers: how many timer tasks")
+                    ->check(CLI::Range(1u, 100000u));
   std::string seed_text;
   auto* seed =
       app.add_option("--seed", seed_text, "random-timers: seed for the durations (0 to 2^64-1)");
@@ -296,6 +296,7 @@ CliParse parse_cli(int argc, char** argv) {
     if (s->virtual_clock && clk->count() == 0) o.clock = *s->virtual_clock ? "virtual" : "real";
     if (s->queue_policy && qpol->count() == 0) o.queue_policy = *s->queue_policy;
     if (s->timer_policy && tpol->count() == 0) o.timer_policy = *s->timer_policy;
+    if (s->count && count->count() == 0) o.count = *s->count;
     // A lesson opens in compare mode, with its own sides. --compare wins (side
     // A is then the policies above); so does a policy flag alone, which runs
     // that one side by itself.

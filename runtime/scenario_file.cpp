@@ -180,15 +180,6 @@ public:
       m.tasks.push_back(std::move(spec));
     }
     for (std::size_t i = 0; i < tasks.size(); ++i) parse_task(tasks[i], i, m);
-    std::uint64_t started = 0;
-    for (std::size_t i = 0; i < m.tasks.size(); ++i) {
-      if (m.tasks[i].instances_from_count) continue;
-      started += m.tasks[i].instances;
-      if (started > lim::kMaxStartedInstances)
-        throw Refusal{"/tasks/" + std::to_string(i) + "/instances",
-                      "more than " + std::to_string(lim::kMaxStartedInstances) +
-                          " instances in the file"};
-    }
     if (std::none_of(m.tasks.begin(), m.tasks.end(), [](const auto& t) { return t.start; }))
       throw Refusal{"/tasks", "no task starts: give at least one task \"start\": true"};
     m.spawns = spawns_;
@@ -257,8 +248,10 @@ private:
   static void parse_defaults(const json& d, ScenarioModel& m) {
     if (!d.is_object())
       throw Refusal{"/defaults",
-                    "expected an object (capacity, clock, queue_policy, timer_policy)"};
-    allow_keys(d, "/defaults", {"capacity", "clock", "queue_policy", "timer_policy"});
+                    "expected an object (capacity, clock, queue_policy, timer_policy, count)"};
+    allow_keys(d, "/defaults", {"capacity", "clock", "queue_policy", "timer_policy", "count"});
+    if (d.contains("count"))
+      m.count = static_cast<unsigned>(whole(d.at("count"), "/defaults/count", 1, lim::kMaxCount));
     if (d.contains("queue_policy")) {
       const std::string q = text(d.at("queue_policy"), "/defaults/queue_policy", 32);
       m.queue_policy = parse_queue_policy(q);
