@@ -254,6 +254,10 @@ CliParse parse_cli(int argc, char** argv) {
     o.timer_policy = *t;
   }
   if (cmp->count() > 0) {
+    if (!o.open_path.empty()) {
+      result.exit_code = bad_input("--compare runs a scenario twice; a recording has one run");
+      return result;
+    }
     // Side B: a comma-separated list of policy names, each from either set;
     // a set it leaves out is side A's.
     o.compare = true;
