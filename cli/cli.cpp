@@ -89,8 +89,8 @@ CliParse parse_cli(int argc, char** argv) {
   auto* cmp = app.add_option("--compare", compare_text,
                              "Compare mode: side B runs these policies beside side A (the "
                              "policies above), e.g. notified or local,timer-thread");
-  app.add_option("--count", o.count, "random-timers: how many timer tasks")
-      ->check(CLI::Range(1u, 100000u));
+  auto* count = app.add_option("--count", o.count, "random-timers: how many timer tasks")
+                    ->check(CLI::Range(1u, 100000u));
   std::string seed_text;
   auto* seed =
       app.add_option("--seed", seed_text, "random-timers: seed for the durations (0 to 2^64-1)");
@@ -132,6 +132,11 @@ CliParse parse_cli(int argc, char** argv) {
          "Headless, virtual clock: hold due timers' wakes and deliver them in this order of "
          "timer ids, e.g. 3,1,2 (the rest in deadline order)")
       ->type_name("IDS");
+  auto* metrics = app.add_option("--metrics-json", o.metrics_path,
+                                 "Headless: at the end, write the run's metrics (polls, duplicate "
+                                 "entries, timer threads, lateness, ...) as one JSON object to "
+                                 "FILE, or with - to stdout instead of the timeline");
+  metrics->type_name("FILE|-");
   auto* trace = app.add_option("--export-trace", o.trace_path,
                                "Headless: write the run's (or the recording's) Chrome trace "
                                "JSON here (Perfetto, chrome://tracing, speedscope)");
@@ -153,6 +158,8 @@ CliParse parse_cli(int argc, char** argv) {
              "  pollscope --headless --record run.pscope     record a run\n"
              "  pollscope run.pscope                         open it in the app\n"
              "  pollscope --headless --open run.pscope --export-trace run.json\n"
+             "  pollscope --headless --scenario double-wake --compare notified\n"
+             "                                               book vs notified, side by side\n"
              "No display? Use --headless, or run the app under xvfb-run with --screenshot.\n"
              "Headless exit status: 0 done; 1 stopped because it could make no more progress\n"
              "(a deadlock, or tasks nothing is left to wake: it says which); 3 with --lint when\n"
@@ -196,8 +203,9 @@ CliParse parse_cli(int argc, char** argv) {
     result.exit_code = bad_input("--events: the file name is empty");
     return result;
   }
-  for (const auto& [opt, path] : {std::pair{record, &o.record_path}, std::pair{open, &o.open_path},
-                                  std::pair{trace, &o.trace_path}}) {
+  for (const auto& [opt, path] :
+       {std::pair{record, &o.record_path}, std::pair{open, &o.open_path},
+        std::pair{trace, &o.trace_path}, std::pair{metrics, &o.metrics_path}}) {
     if (opt->count() > 0 && path->empty()) {
       result.exit_code = bad_input(opt->get_name() + ": the file name is empty");
       return result;
@@ -222,6 +230,10 @@ CliParse parse_cli(int argc, char** argv) {
         bad_input("--export-trace goes with --headless (in the app: File > Export trace)");
     return result;
   }
+  if (metrics->count() > 0 && !o.headless) {
+    result.exit_code = bad_input("--metrics-json goes with --headless");
+    return result;
+  }
   // Checked here, not by CLI11, so the message lists the names policy.hpp knows.
   if (qpol->count() > 0) {
     const auto q = parse_queue_policy(queue_policy_text);
@@ -242,6 +254,10 @@ CliParse parse_cli(int argc, char** argv) {
     o.timer_policy = *t;
   }
   if (cmp->count() > 0) {
+    if (!o.open_path.empty()) {
+      result.exit_code = bad_input("--compare runs a scenario twice; a recording has one run");
+      return result;
+    }
     // Side B: a comma-separated list of policy names, each from either set;
     // a set it leaves out is side A's.
     o.compare = true;
@@ -284,12 +300,43 @@ CliParse parse_cli(int argc, char** argv) {
     if (s->virtual_clock && clk->count() == 0) o.clock = *s->virtual_clock ? "virtual" : "real";
     if (s->queue_policy && qpol->count() == 0) o.queue_policy = *s->queue_policy;
     if (s->timer_policy && tpol->count() == 0) o.timer_policy = *s->timer_policy;
+    if (s->count && count->count() == 0) o.count = *s->count;
+    // A lesson opens in compare mode, with its own sides. --compare wins (side
+    // A is then the policies above); so does a policy flag alone, which runs
+    // that one side by itself.
+    if (s->compare && cmp->count() == 0 && qpol->count() == 0 && tpol->count() == 0) {
+      o.compare = true;
+      o.queue_policy = s->compare->a_queue;
+      o.timer_policy = s->compare->a_timer;
+      o.compare_queue_policy = s->compare->b_queue;
+      o.compare_timer_policy = s->compare->b_timer;
+    }
   }
   if (find_scenario(o.scenario) == nullptr) {
     std::fprintf(stderr, "pollscope: unknown scenario '%s'\n%s", o.scenario.c_str(),
                  scenario_list().c_str());
     result.exit_code = 2;
     return result;
+  }
+  if (o.compare && o.headless) {
+    // Headless compare prints a table of two runs; these write or steer one.
+    const std::pair<CLI::Option*, const char*> one_run[] = {{record, "--record"},
+                                                            {events, "--events"},
+                                                            {trace, "--export-trace"},
+                                                            {metrics, "--metrics-json"}};
+    for (const auto& [opt, name] : one_run) {
+      if (opt->count() == 0) continue;
+      result.exit_code = bad_input(std::string(name) +
+                                   " writes one run, and compare mode runs two; run one side by "
+                                   "itself (--queue-policy/--timer-policy without --compare)");
+      return result;
+    }
+    if (!o.deliver.empty()) {
+      result.exit_code =
+          bad_input("--deliver does not go with compare mode: the two sides' timers differ; "
+                    "run one side by itself (--queue-policy/--timer-policy without --compare)");
+      return result;
+    }
   }
   return result;
 }

@@ -39,9 +39,13 @@ struct CliOptions {
   std::string open_path;       // --open FILE (or a positional FILE.pscope): a recording, no runtime
   std::string trace_path;      // --export-trace FILE.json: the Chrome trace of the run or recording
   std::vector<std::uint32_t> deliver; // --deliver 3,1,2: the delivery gate's order (timer ids)
+  std::string
+      metrics_path; // --metrics-json FILE|-: the run's RunMetrics as JSON ("-": stdout only)
   // --compare POLICIES (e.g. "notified", "local,timer-thread"): compare mode,
   // side A runs the policies above, side B these (a name it leaves out is A's).
-  // A scenario file's "compare" section turns it on too (runtime/scenario_file.hpp).
+  // A scenario file's "compare" section turns it on too (runtime/scenario_file.hpp)
+  // with the file's sides, unless --compare, --queue-policy or --timer-policy
+  // is given (a policy flag alone runs that one side by itself).
   bool compare = false;
   QueuePolicy compare_queue_policy = QueuePolicy::Book;
   TimerPolicy compare_timer_policy = TimerPolicy::ThreadPerTimer;
@@ -64,5 +68,13 @@ struct CliParse {
 // timeline as they happen, then the executor's completion line. Returns the
 // process exit status.
 [[nodiscard]] int run_headless(const CliOptions& options);
+
+// Compare mode without a window (cli/compare_headless.cpp): side A and side
+// B each run in a child process of this binary, at once, with the same
+// scenario and clock flags; then each side's lints and a metrics table.
+// Exit status: 0; 3 with --lint when either side linted; 1 when a side failed
+// (or stopped itself, like a single run); 2 for bad input. `exe` is the
+// pollscope binary the sides run ("" = this process's own).
+[[nodiscard]] int run_compare_headless(const CliOptions& options, const std::string& exe = "");
 
 } // namespace pollscope

@@ -19,12 +19,21 @@
 // to wake) is stopped the same way, by the pump thread, the moment the folded
 // state shows it (see "stalls" below): it prints why, the lints with --lint,
 // and exits 1 (3 with --lint when a lint fired). Deterministic: no timeout.
+//
+// --metrics-json FILE|-: at the end, the run's RunMetrics as one JSON object
+// (cli/compare_run.hpp documents its fields). With "-" the object is all that
+// goes to stdout: no header, timeline, output lines, summary or lints (they
+// are in the object); messages still go to stderr and the exit status is as
+// without it. This is how compare mode measures a side in a child process.
+// --compare (or a lesson's "compare" section) runs cli/compare_headless.cpp.
 #include "cli.hpp"
 
+#include "cli/compare_run.hpp"
 #include "cli/replay.hpp"
 #include "cli/timeline.hpp"
 #include "fold/describe.hpp"
 #include "fold/lints.hpp"
+#include "fold/metrics.hpp"
 #include "record/display_time.hpp"
 #include "record/events_file.hpp"
 #include "record/fold_pump.hpp"
@@ -43,6 +52,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <pthread.h>
@@ -166,15 +176,49 @@ private:
   std::string why_;
 };
 
+// What --lint prints, one line per lint (the metrics JSON's "lint_lines").
+std::vector<std::string> lint_lines(const fold::FoldState& state, const StringTable& strings) {
+  std::vector<std::string> out;
+  for (const fold::Lint& l : fold::evaluate(state, fold::LintThresholds{})) {
+    char where[96];
+    std::snprintf(where, sizeof where, " (x%llu; first at event #%llu, %.3f s)",
+                  static_cast<unsigned long long>(l.count),
+                  static_cast<unsigned long long>(l.event), static_cast<double>(l.t) / 1e9);
+    std::string kind(fold::to_string(l.kind));
+    kind.resize(std::max<std::size_t>(kind.size(), 18), ' ');
+    out.push_back(kind + " " + fold::message(l, state, strings) + where);
+  }
+  return out;
+}
+
+// --metrics-json: false (and a message on stderr) if the file cannot be written.
+bool write_metrics(const std::string& path, const std::string& json) {
+  if (path == "-") {
+    std::fputs(json.c_str(), stdout);
+    std::fputc('\n', stdout);
+    return true; // a failed stdout is caught by the flush check after it
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << json << '\n';
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "pollscope: --metrics-json: cannot write %s\n", path.c_str());
+    return false;
+  }
+  return true;
+}
+
 } // namespace
 
 int run_headless(const CliOptions& o) {
+  if (o.compare) return run_compare_headless(o);
   const Scenario* scenario = find_scenario(o.scenario);
   if (scenario == nullptr) {
     std::fprintf(stderr, "pollscope: unknown scenario '%s' (see --list-scenarios)\n",
                  o.scenario.c_str());
     return 2;
   }
+  const bool print = o.metrics_path != "-"; // "-": stdout carries the JSON alone
   if (!o.deliver.empty() && o.clock != "virtual") {
     std::fprintf(stderr, "pollscope: --deliver needs --clock virtual (the delivery gate holds "
                          "timers that are due on the virtual clock)\n");
@@ -229,7 +273,7 @@ int run_headless(const CliOptions& o) {
         std::fflush(stdout);
       },
       [&](const Event& e, const fold::FoldState& state) {
-        print_event(e, shown.next(e), strings, state, o.quiet_timeline);
+        if (print) print_event(e, shown.next(e), strings, state, o.quiet_timeline);
         if (stall_seen) return;
         if (std::string why = stall(state, strings); !why.empty()) {
           stall_seen = true;
@@ -239,12 +283,12 @@ int run_headless(const CliOptions& o) {
                         static_cast<double>(e.t) / 1e9);
           // Here, in the timeline's order: what follows is the teardown (a
           // deadlocked poll may even finish once its timer's send gives up).
-          if (stopper.stop(0, why + where))
+          if (stopper.stop(0, why + where) && print)
             std::printf("stopped: %s%s; tearing the runtime down\n", why.c_str(), where);
         }
       });
 
-  print_timeline_header(scenario->name, o.clock);
+  if (print) print_timeline_header(scenario->name, o.clock);
   const auto wall0 = std::chrono::steady_clock::now();
   std::uint64_t polls = 0;
   bool spawned = false;
@@ -315,6 +359,27 @@ int run_headless(const CliOptions& o) {
     return 2;
   }
   const bool stalled = stopper.stopped();
+  const record::Snapshot& last = pump.latest();
+  if (!o.metrics_path.empty()) {
+    MetricsReport report;
+    report.metrics = fold::run_metrics(last.state, &pump.timeline(), last.events.count);
+    report.scenario = scenario->name;
+    report.queue_policy = o.queue_policy;
+    report.timer_policy = o.timer_policy;
+    report.elapsed_ns = static_cast<std::uint64_t>(wall * 1e9);
+    report.lint_lines = lint_lines(last.state, strings);
+    report.stopped = stalled ? stopper.why() : std::string();
+    if (!write_metrics(o.metrics_path, metrics_json(report))) return 2;
+  }
+  if (!print) {
+    // Only the JSON went to stdout; the status is the run's, as without it.
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+      std::fprintf(stderr, "pollscope: writing to standard output failed (disk full?)\n");
+      return 2;
+    }
+    if (o.lint && !fold::evaluate(last.state, fold::LintThresholds{}).empty()) return 3;
+    return stalled ? 1 : 0;
+  }
   if (stalled) {
     std::printf("executor: run() returned once stopped, after %llu polls, %.3f s of %s time\n",
                 static_cast<unsigned long long>(polls), runtime_secs, o.clock.c_str());
@@ -334,7 +399,7 @@ int run_headless(const CliOptions& o) {
     return 2;
   }
   // A stalled run did not complete: 1, or 3 when --lint found the fault.
-  const int lint_status = o.lint ? print_lints(pump.latest().state, strings) : 0;
+  const int lint_status = o.lint ? print_lints(last.state, strings) : 0;
   if (lint_status != 0) return lint_status;
   return stalled ? 1 : 0;
 }

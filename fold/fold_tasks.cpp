@@ -57,10 +57,13 @@ void Fold::on_queue_push(const Event& e) {
     q.entries.insert(at, entry);
   }
   ++q.pushes;
+  if (e.waker != 0) ++q.waker_pushes;
+  if (field::local_queue(e)) ++q.local_pushes;
   q.max_length = std::max(
       {q.max_length, static_cast<std::uint64_t>(q.entries.size()), field::queue_length(e)});
   TaskView* v = task(e.task, e.t);
   if (v != nullptr) {
+    if (v->queue_entries > 0) ++q.duplicate_pushes; // as the double-wake lint sees it
     ++v->queue_entries;
     settle(*v, e.t);
   }

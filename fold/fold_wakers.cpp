@@ -1,6 +1,8 @@
 // Handlers for wakers, timers and output.
 #include "fold/fold.hpp"
 
+#include <algorithm>
+
 namespace pollscope::fold {
 
 namespace {
@@ -148,12 +150,14 @@ void Fold::on_timer_thread_started(const Event& e) {
   if (tm == nullptr || tm->thread_live) return;
   tm->thread_live = true;
   tm->thread = e.thread < kMaxThreads ? e.thread : 0;
+  auto& c = s_.counters;
   if (tm->thread == 0) {
-    ++s_.counters.live_timer_threads;
-    return;
+    ++c.live_timer_threads;
+  } else {
+    if (s_.timers_served.size() <= tm->thread) s_.timers_served.resize(tm->thread + 1);
+    if (s_.timers_served[tm->thread]++ == 0) ++c.live_timer_threads;
   }
-  if (s_.timers_served.size() <= tm->thread) s_.timers_served.resize(tm->thread + 1);
-  if (s_.timers_served[tm->thread]++ == 0) ++s_.counters.live_timer_threads;
+  c.peak_timer_threads = std::max(c.peak_timer_threads, c.live_timer_threads);
 }
 
 void Fold::timer_thread_done(TimerView& tm) {

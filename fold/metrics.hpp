@@ -33,12 +33,20 @@ struct RunMetrics {
   MetricPercentiles scheduled_delay;    // queued -> polled
   std::uint64_t lints = 0;              // lints fired (threshold-free and threshold)
   bool finished = false;                // the executor reported done
+  // Where the wakes went (the yielders lesson): queue pushes made by a waker
+  // into the shared channel, and into the executor-local queue (`local`).
+  // Spawns (pushes by the spawner) are in neither.
+  std::uint64_t channel_wakes = 0;
+  std::uint64_t local_wakes = 0;
   bool operator==(const RunMetrics&) const = default;
 };
 
 // The metrics of the runtime `state` shows (its latest), up to event index
 // `upto` of `timeline` (exclusive; the cursor's position). `timeline` may be
-// null: the histogram rows then stay empty.
+// null: the histogram rows then stay empty. The histograms count only the
+// samples of events from `state.runtime_begin` on (the timeline spans every
+// runtime of the log), so `timeline` must have seen the log from its first
+// event, as the pump's and a recording's do.
 [[nodiscard]] RunMetrics run_metrics(const FoldState& state, const Timeline* timeline,
                                      std::uint64_t upto);
 

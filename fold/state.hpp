@@ -255,6 +255,13 @@ struct QueueView {
   std::uint64_t max_length = 0;       // the longest the queue has been
   std::uint64_t pushes = 0;
   std::uint64_t pops = 0;
+  // Pushes of a task that already had an entry: the book's duplicates (the
+  // double-wake lint fires on each). Never counted under `notified`/`local`.
+  std::uint64_t duplicate_pushes = 0;
+  // Where the wakes went: pushes made by a waker (not the spawner), and the
+  // pushes into the executor-local queue (`local` policy: ticket bit 63).
+  std::uint64_t waker_pushes = 0;
+  std::uint64_t local_pushes = 0;
   std::uint64_t try_send_refused = 0; // TrySendFull count ("queue full")
   TaskId last_refused_task = 0;
   std::uint64_t last_refused_t = 0;
@@ -342,8 +349,9 @@ struct Counters {
   // thread-per-timer, one for all of them under timer-thread (a timer event
   // with no thread row counts as its own thread).
   std::uint64_t live_timer_threads = 0;
-  std::uint64_t held_timers = 0;     // due, wake held by the delivery gate
-  std::uint64_t finished_timers = 0; // remembered timers Exited or Failed
+  std::uint64_t peak_timer_threads = 0; // the most live_timer_threads has been
+  std::uint64_t held_timers = 0;        // due, wake held by the delivery gate
+  std::uint64_t finished_timers = 0;    // remembered timers Exited or Failed
   // Finished objects no longer in the tables (see kKeepFinished).
   std::uint64_t forgotten_tasks = 0;
   std::uint64_t forgotten_wakers = 0;

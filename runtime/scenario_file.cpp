@@ -152,7 +152,8 @@ class Parser {
 public:
   ScenarioModel parse(const json& doc) {
     if (!doc.is_object()) throw Refusal{"", "expected a JSON object (name, explanation, tasks)"};
-    allow_keys(doc, "", {"name", "summary", "explanation", "order", "defaults", "tasks"});
+    allow_keys(doc, "",
+               {"name", "summary", "explanation", "order", "defaults", "compare", "tasks"});
     ScenarioModel m;
     m.name = name_field(doc, "", "name", /*scenario=*/true);
     m.explanation = text_field(doc, "", "explanation", true);
@@ -160,6 +161,7 @@ public:
     if (doc.contains("order"))
       m.order = static_cast<std::int64_t>(whole(doc.at("order"), "/order", 0, 1'000'000));
     if (doc.contains("defaults")) parse_defaults(doc.at("defaults"), m);
+    if (doc.contains("compare")) m.compare = parse_compare(doc.at("compare"));
     if (!doc.contains("tasks")) throw Refusal{"", "missing field 'tasks'"};
     const json& tasks = doc.at("tasks");
     if (!tasks.is_array()) throw Refusal{"/tasks", "expected an array of tasks"};
@@ -246,8 +248,10 @@ private:
   static void parse_defaults(const json& d, ScenarioModel& m) {
     if (!d.is_object())
       throw Refusal{"/defaults",
-                    "expected an object (capacity, clock, queue_policy, timer_policy)"};
-    allow_keys(d, "/defaults", {"capacity", "clock", "queue_policy", "timer_policy"});
+                    "expected an object (capacity, clock, queue_policy, timer_policy, count)"};
+    allow_keys(d, "/defaults", {"capacity", "clock", "queue_policy", "timer_policy", "count"});
+    if (d.contains("count"))
+      m.count = static_cast<unsigned>(whole(d.at("count"), "/defaults/count", 1, lim::kMaxCount));
     if (d.contains("queue_policy")) {
       const std::string q = text(d.at("queue_policy"), "/defaults/queue_policy", 32);
       m.queue_policy = parse_queue_policy(q);
@@ -270,6 +274,41 @@ private:
         throw Refusal{"/defaults/clock", "expected \"real\" or \"virtual\", got \"" + c + "\""};
       m.virtual_clock = c == "virtual";
     }
+  }
+
+  // One side of "compare": its policies, by the names the command line uses.
+  static void parse_side(const json& d, const std::string& at, QueuePolicy& queue,
+                         TimerPolicy& timer) {
+    if (!d.is_object()) throw Refusal{at, "expected an object (queue_policy, timer_policy)"};
+    allow_keys(d, at, {"queue_policy", "timer_policy"});
+    if (d.contains("queue_policy")) {
+      const std::string q = text(d.at("queue_policy"), at + "/queue_policy", 32);
+      const auto p = parse_queue_policy(q);
+      if (!p)
+        throw Refusal{at + "/queue_policy",
+                      "expected \"book\", \"notified\" or \"local\", got \"" + q + "\""};
+      queue = *p;
+    }
+    if (d.contains("timer_policy")) {
+      const std::string t = text(d.at("timer_policy"), at + "/timer_policy", 32);
+      const auto p = parse_timer_policy(t);
+      if (!p)
+        throw Refusal{at + "/timer_policy",
+                      "expected \"thread-per-timer\" or \"timer-thread\", got \"" + t + "\""};
+      timer = *p;
+    }
+  }
+
+  static ScenarioCompare parse_compare(const json& c) {
+    if (!c.is_object()) throw Refusal{"/compare", "expected an object (a, b, lesson)"};
+    allow_keys(c, "/compare", {"a", "b", "lesson"});
+    ScenarioCompare out;
+    if (c.contains("a")) parse_side(c.at("a"), "/compare/a", out.a_queue, out.a_timer);
+    if (c.contains("b")) parse_side(c.at("b"), "/compare/b", out.b_queue, out.b_timer);
+    out.lesson = text_field(c, "/compare", "lesson", true);
+    if (out.a_queue == out.b_queue && out.a_timer == out.b_timer)
+      throw Refusal{"/compare", "sides a and b run the same policies: nothing to compare"};
+    return out;
   }
 
   void parse_task(const json& t, std::size_t index, ScenarioModel& m) {

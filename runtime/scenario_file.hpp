@@ -9,7 +9,12 @@
 //     "explanation": "one paragraph, shown on screen",
 //     "order": 10,                           // optional: place in the picker
 //     "defaults": {"capacity": 1, "clock": "virtual",    // optional, each key too
-//                  "queue_policy": "notified", "timer_policy": "timer-thread"},
+//                  "queue_policy": "notified", "timer_policy": "timer-thread",
+//                  "count": 10000},              // --count's default ("instances": "count")
+//     "compare": {                           // optional: a lesson, opened in compare mode
+//       "a": {"queue_policy": "book"},       // optional, each key too (left out: the
+//       "b": {"queue_policy": "notified"},   //   default, book / thread-per-timer)
+//       "lesson": "what to watch, what differs, why"},
 //     "tasks": [
 //       {"name": "timer-{i}", "instances": "count", "steps": [...]},
 //       {"name": "helper", "start": false, "steps": [...]}
@@ -20,6 +25,11 @@
 // (a number, or "count": ScenarioParams::count, i.e. --count), or only by a
 // "spawn" step of another task ("start": false). "{i}" in its name and in
 // print texts is the instance number, from 1.
+//
+// "compare" (issue #14 §2): the same scenario under two policy sets, side A
+// and side B, with the lesson's text. Sides A and B must differ; the lesson
+// is required (it is the point of the section). Run headless, such a file
+// runs compare mode unless --compare says otherwise (cli/cli.hpp).
 //
 // Steps (each an object with exactly one key):
 //   {"print": "text"}          an Output line; "{i}", "{ms}" (last timer) substituted
@@ -56,6 +66,9 @@ inline constexpr std::size_t kMaxRepeatDepth = 4;
 inline constexpr std::uint64_t kMaxRepeat = 10000;
 inline constexpr std::uint64_t kMaxYields = 10000;
 inline constexpr std::uint64_t kMaxInstances = 1000; // a number; "count" follows --count
+// "defaults": {"count": N}: --count's default for this file, in --count's own
+// range (the 10,000-timers lesson). Tests and the app pass their own count.
+inline constexpr std::uint64_t kMaxCount = 100000;
 inline constexpr std::size_t kMaxJoin = 64;
 inline constexpr std::uint64_t kMaxDurationMs = 24ull * 3600 * 1000; // a day
 inline constexpr std::uint64_t kMaxBlockMs = 10000;
@@ -110,6 +123,7 @@ struct ScenarioModel {
   std::optional<bool> virtual_clock;       // defaults: "clock"
   std::optional<QueuePolicy> queue_policy; // defaults: "queue_policy" (policy.hpp names)
   std::optional<TimerPolicy> timer_policy; // defaults: "timer_policy"
+  std::optional<unsigned> count;           // defaults: "count" (--count's default)
   std::vector<ScenarioTaskSpec> tasks;
   std::optional<ScenarioCompare> compare; // "compare": a lesson opens in compare mode
   std::string source;                     // the file it came from ("" for text)

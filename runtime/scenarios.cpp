@@ -57,6 +57,8 @@ Scenario make_scenario(std::shared_ptr<const ScenarioModel> model, std::string n
   s.virtual_clock = model->virtual_clock;
   s.queue_policy = model->queue_policy;
   s.timer_policy = model->timer_policy;
+  s.compare = model->compare;
+  s.count = model->count;
   s.spawn = [model](Spawner& sp, const ScenarioParams& p) { return spawn_model(model, sp, p); };
   return s;
 }

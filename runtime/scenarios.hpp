@@ -43,6 +43,7 @@ struct Scenario {
   std::optional<bool> virtual_clock;
   std::optional<QueuePolicy> queue_policy; // the file's defaults (policy.hpp)
   std::optional<TimerPolicy> timer_policy;
+  std::optional<unsigned> count;          // --count's default (ScenarioParams::count)
   std::optional<ScenarioCompare> compare; // a lesson: opens in compare mode (scenario_file.hpp)
   // Spawns the scenario's tasks; returns false if the queue was full (try_spawn).
   std::function<bool(Spawner&, const ScenarioParams&)> spawn;

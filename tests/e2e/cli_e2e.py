@@ -7,6 +7,9 @@ Each bad option must exit 2 with a message naming it (never run, never wrap
 silently); a run whose standard output is /dev/full must fail with a message,
 as `--events /dev/full` does; SIGINT and SIGTERM stop a headless run cleanly
 (exit 128 + the signal, the --events file complete up to executor_done).
+Compare mode runs both sides in child processes of the real binary: the
+lessons' tables show what each lesson teaches, --metrics-json - prints the
+JSON alone, and compare's bad input exits 2.
 """
 import json
 import os
@@ -29,6 +32,12 @@ BAD = [
     (["--capacity", "-1"], "--capacity"),
     (["--count", "0"], "--count"),
     (["--scenario", "no-such-scenario"], "no-such-scenario"),
+    (["--compare", "fifo"], "--compare"),
+    (["--compare", "book"], "--compare"),  # side B the same as side A
+    (["--scenario", "lesson-double-wake", "--record", "x.pscope"], "--record"),
+    (["--compare", "notified", "--events", "x.jsonl"], "--events"),
+    (["--scenario", "three-timers", "--compare", "timer-thread", "--deliver", "1"], "--deliver"),
+    (["--metrics-json", ""], "--metrics-json"),
 ]
 
 
@@ -106,8 +115,54 @@ def signals(app, outdir):
                                                           err.strip()))
 
 
+def table_row(out, label):
+    """The A and B cells of a compare table's row (cells are separated by two spaces)."""
+    for line in out.splitlines():
+        if line.startswith(label + "  "):
+            cells = [c.strip() for c in line[len(label):].split("  ") if c.strip()]
+            return cells[0], cells[1]
+    fail("no row %r in:\n%s" % (label, out))
+
+
+def compare(app):
+    # The lessons: each table shows the difference its lesson teaches.
+    p = subprocess.run([app, "--headless", "--scenario", "lesson-double-wake"],
+                       capture_output=True, text=True, timeout=TIMEOUT_S)
+    if p.returncode != 0:
+        fail("lesson-double-wake: exit %d\n%s%s" % (p.returncode, p.stdout, p.stderr))
+    if "A: book, thread-per-timer" not in p.stdout or "B: notified, thread-per-timer" not in p.stdout:
+        fail("lesson-double-wake: the columns do not name their policies:\n" + p.stdout)
+    if table_row(p.stdout, "duplicate entries") != ("1", "0"):
+        fail("lesson-double-wake: duplicates %s, not 1 vs 0" % (table_row(p.stdout, "duplicate entries"),))
+    print("ok: lesson-double-wake: duplicate entries 1 vs 0")
+    p = subprocess.run([app, "--headless", "--scenario", "lesson-yielders", "--lint"],
+                       capture_output=True, text=True, timeout=TIMEOUT_S)
+    if p.returncode != 3:  # the self-wake lint fires on both sides
+        fail("lesson-yielders --lint: exit %d, not 3\n%s" % (p.returncode, p.stderr))
+    if (table_row(p.stdout, "wakes into the channel") != ("21", "1") or
+            table_row(p.stdout, "wakes into the local queue") != ("0", "20")):
+        fail("lesson-yielders: the wakes did not go where the lesson says:\n" + p.stdout)
+    print("ok: lesson-yielders: 21/0 vs 1/20 wakes into the channel/local queue")
+    # --compare given explicitly, with the timer policies.
+    p = subprocess.run(headless(app, "--scenario", "three-timers", "--compare", "timer-thread"),
+                       capture_output=True, text=True, timeout=TIMEOUT_S)
+    if p.returncode != 0 or table_row(p.stdout, "peak timer threads") != ("3", "1"):
+        fail("three-timers --compare timer-thread: exit %d\n%s" % (p.returncode, p.stdout))
+    print("ok: three-timers: peak timer threads 3 vs 1")
+    # The JSON alone on stdout.
+    p = subprocess.run(headless(app, "--scenario", "double-wake", "--metrics-json", "-"),
+                       capture_output=True, text=True, timeout=TIMEOUT_S)
+    if p.returncode != 0 or len(p.stdout.splitlines()) != 1:
+        fail("--metrics-json -: exit %d, stdout %r" % (p.returncode, p.stdout))
+    metrics = json.loads(p.stdout)
+    if metrics["format"] != "pollscope-metrics" or metrics["duplicate_entries"] != 1:
+        fail("--metrics-json -: %r" % metrics)
+    print("ok: --metrics-json - prints one JSON object and nothing else")
+
+
 def main(app):
     bad_input(app)
+    compare(app)
     full_stdout(app)
     with tempfile.TemporaryDirectory() as outdir:
         signals(app, outdir)

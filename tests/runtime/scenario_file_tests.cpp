@@ -107,6 +107,46 @@ TEST_CASE("every malformed scenario file is refused with a message naming the fi
       {"instances out of range",
        R"({"name": "x", "explanation": "e", "tasks": [{"name": "t", "instances": 5000, "steps": []}]})",
        "/tasks/0/instances: 5000 is out of range [1, 1000]"},
+      {"count out of range",
+       R"({"name": "x", "explanation": "e", "defaults": {"count": 100001}, "tasks": []})",
+       "bad.json:1: /defaults/count: 100001 is out of range [1, 100000]"},
+      {"count not a number",
+       R"({"name": "x", "explanation": "e", "defaults": {"count": "many"}, "tasks": []})",
+       "/defaults/count: expected a whole number, got string"},
+      {"compare not an object",
+       R"({"name": "x", "explanation": "e", "compare": "notified", "tasks": []})",
+       "bad.json:1: /compare: expected an object (a, b, lesson)"},
+      {"compare: unknown field",
+       R"({"name": "x", "explanation": "e", "compare": {"c": {}, "lesson": "l"}, "tasks": []})",
+       "/compare/c: unknown field 'c' (known: a, b, lesson)"},
+      {"compare: no lesson",
+       R"({"name": "x", "explanation": "e",
+          "compare": {"b": {"queue_policy": "notified"}}, "tasks": []})",
+       "bad.json:2: /compare: missing field 'lesson'"},
+      {"compare: empty lesson",
+       R"({"name": "x", "explanation": "e",
+          "compare": {"b": {"queue_policy": "notified"}, "lesson": ""}, "tasks": []})",
+       "bad.json:2: /compare/lesson: must not be empty"},
+      {"compare: a side not an object",
+       R"({"name": "x", "explanation": "e", "compare": {"a": [], "lesson": "l"}, "tasks": []})",
+       "/compare/a: expected an object (queue_policy, timer_policy)"},
+      {"compare: unknown queue policy",
+       R"({"name": "x", "explanation": "e",
+          "compare": {"b": {"queue_policy": "lifo"}, "lesson": "l"}, "tasks": []})",
+       "bad.json:2: /compare/b/queue_policy: expected \"book\", \"notified\" or \"local\", got "
+       "\"lifo\""},
+      {"compare: unknown timer policy",
+       R"({"name": "x", "explanation": "e",
+          "compare": {"b": {"timer_policy": 1}, "lesson": "l"}, "tasks": []})",
+       "/compare/b/timer_policy: expected a string, got number"},
+      {"compare: a side's unknown field",
+       R"({"name": "x", "explanation": "e",
+          "compare": {"b": {"clock": "virtual"}, "lesson": "l"}, "tasks": []})",
+       "/compare/b/clock: unknown field 'clock' (known: queue_policy, timer_policy)"},
+      {"compare: both sides the same",
+       R"({"name": "x", "explanation": "e", "compare": {"a": {"queue_policy": "local"},
+          "b": {"queue_policy": "local"}, "lesson": "l"}, "tasks": []})",
+       "/compare: sides a and b run the same policies: nothing to compare"},
       {"repeats nested too deep",
        head +
            R"({"repeat": {"times": 1, "steps": [{"repeat": {"times": 1, "steps": [{"repeat": {"times": 1, "steps": [{"repeat": {"times": 1, "steps": [{"repeat": {"times": 1, "steps": []}}]}}]}}]}}]}})" +
@@ -179,4 +219,30 @@ TEST_CASE("an unknown queue or timer policy in a scenario file is refused, namin
                      "tasks": [{"name": "t", "steps": []}]})")
             .find("expected \"thread-per-timer\" or \"timer-thread\", got \"wheel\"") !=
         std::string::npos);
+}
+
+TEST_CASE("a compare section gives both sides' policies and the lesson, defaults for what it "
+          "leaves out") {
+  const ScenarioParseResult r = parse_scenario(R"({
+    "name": "lesson", "explanation": "A lesson.",
+    "compare": {"b": {"queue_policy": "notified", "timer_policy": "timer-thread"},
+                "lesson": "Watch the queue."},
+    "defaults": {"count": 10000},
+    "tasks": [{"name": "t", "instances": "count", "steps": [{"yield": 1}]}]
+  })",
+                                               "lesson.json");
+  REQUIRE_MESSAGE(r.model.has_value(), r.error);
+  REQUIRE(r.model->compare.has_value());
+  const ScenarioCompare& c = *r.model->compare;
+  CHECK(c.a_queue == QueuePolicy::Book);
+  CHECK(c.a_timer == TimerPolicy::ThreadPerTimer);
+  CHECK(c.b_queue == QueuePolicy::Notified);
+  CHECK(c.b_timer == TimerPolicy::TimerThread);
+  CHECK(c.lesson == "Watch the queue.");
+  CHECK(r.model->count == std::optional<unsigned>(10000));
+  const ScenarioParseResult none = parse_scenario(
+      R"({"name": "none", "explanation": "x", "tasks": [{"name": "t", "steps": []}]})",
+      "none.json");
+  REQUIRE_MESSAGE(none.model.has_value(), none.error);
+  CHECK_FALSE(none.model->compare.has_value());
 }
