@@ -202,9 +202,114 @@ TickResult Executor::poll_one() {
   }
 }
 
+// --- The events-off poll loop ------------------------------------------------
+//
+// What poll_one + poll_task do, for a runtime that does not log (the
+// benchmarks' "events off", and the cost floor of every policy): nothing to
+// stamp or log, so a poll is the pop, the state word, the thread state and
+// the future's poll, all inline. The queue policy is a template argument, so
+// the book's path carries none of the notified policies' steps and the other
+// way round. It pops and polls for as long as try_recv would find work, and
+// hands the rest (waiting, a virtual clock's idle advance, the end) to
+// poll_one, which makes the same decisions it always did.
+
+// `waker` is a borrowed task waker that `cx` lends: one per loop, lent to
+// each poll in turn.
+// `outer`: the thread state run_quiet found, restored after each poll.
+template <QueuePolicy P>
+[[gnu::always_inline]] inline void Executor::poll_quiet(Task* task, Waker& waker, Context& cx,
+                                                        const QuietOuter& outer) {
+  if constexpr (P == QueuePolicy::Book) {
+    if (task->done()) { // a stale duplicate entry (see poll_task)
+      task->release();
+      return;
+    }
+  } else if (task->start() == TaskState::Action::Discard) {
+    task->release();
+    return;
+  }
+  ++polls_;
+  // PollScope's effect on current() / current_task(), and poll_once's on
+  // t_polling; the stamp needs nothing (run_quiet cleared it).
+  detail::ThreadState& ts = detail::t_state;
+  ts.rt = rt_;
+  ts.task = task->id_;
+  detail::t_polling = task;
+  if constexpr (P == QueuePolicy::Book) {
+    task->poll_ref_donatable_ = true;
+  } else {
+    task->self_woken_ = false;
+  }
+  bool ready = true;
+  waker.relend(task, task->waker_id_); // the book's waker_ref, as in poll_task
+  try {
+    ready = task->poll_future(cx).is_ready();
+  } catch (...) {
+    // Finished, as in poll_once (nothing to log here).
+  }
+  detail::t_polling = outer.polling;
+  ts.rt = outer.rt;
+  ts.task = outer.task;
+  if constexpr (P == QueuePolicy::Book) {
+    const bool poll_ref = task->poll_ref_donatable_;
+    task->poll_ref_donatable_ = false;
+    if (ready) {
+      task->drop_future();
+      [[maybe_unused]] const auto a = task->state_.transition(TaskState::Op::FinishReady);
+    }
+    if (poll_ref) task->release(); // else the queue holds it now
+  } else {
+    if (ready) {
+      task->drop_future();
+      [[maybe_unused]] const auto a = task->state_.transition(TaskState::Op::FinishReady);
+    } else if (task->finish_pending() == TaskState::Action::Resubmit) {
+      // The entry it is owed, with the reference the executor popped. A
+      // yield's is made on this thread: under `local` straight into the
+      // local queue (submit's own choice, minus its thread check: we are
+      // the consumer).
+      const SendResult r = P == QueuePolicy::Local ? channel_->submit_local_quiet(task)
+                                                   : channel_->send(task, task->notified_by());
+      if (r == SendResult::Ok) return;
+    }
+    task->release();
+  }
+}
+
+template <QueuePolicy P>
+void Executor::run_quiet() {
+  SyncChannel& ch = *channel_;
+  detail::ThreadState& ts = detail::t_state;
+  Waker waker = Waker::borrowed(nullptr, &Task::kWakerVTable, 0, rt_, false);
+  Context cx(waker);
+  // What a poll restores (a poll that runs an executor of its own restores
+  // the same on return, so these hold between our polls).
+  const QuietOuter outer{ts.rt, ts.task, detail::t_polling};
+  for (;;) {
+    RuntimeContext::set_thread_lane(Lane::Executor);
+    ch.mark_consumer();
+    const RuntimeContext* const outer_stamp = ts.stamp_rt;
+    ts.stamp_rt = nullptr; // as PollScope sets it for a runtime that does not log
+    const std::uint64_t before = polls_;
+    while (Task* t = ch.try_recv_quiet()) poll_quiet<P>(t, waker, cx, outer);
+    ts.stamp_rt = outer_stamp;
+    if (polls_ != before) waiting_logged_ = false;
+    // Nothing queued right now: poll_one waits (or advances a virtual
+    // clock), polls what comes, or says that all work is done.
+    if (poll_one() != TickResult::Polled) return;
+  }
+}
+
 std::uint64_t Executor::run() {
   const std::uint64_t before = polls_;
-  while (poll_one() == TickResult::Polled) {
+  if (rt_->logging()) {
+    while (poll_one() == TickResult::Polled) {
+    }
+  } else {
+    switch (channel_->policy()) {
+    case QueuePolicy::Book: run_quiet<QueuePolicy::Book>(); break;
+    case QueuePolicy::Notified: run_quiet<QueuePolicy::Notified>(); break;
+    case QueuePolicy::Local: run_quiet<QueuePolicy::Local>(); break;
+    }
   }
   Event e;
   e.kind = EventKind::ExecutorDone;

@@ -106,6 +106,17 @@ private:
                                                            QueuePolicy, TimerPolicy);
   Executor(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch);
   void poll_task(Task* task, std::uint64_t t0); // t0: the pop's time (0 when not logging)
+  // run() for a runtime that does not log: the same steps as poll_one, with
+  // the queue policy fixed at compile time and the poll inlined.
+  template <QueuePolicy P>
+  void run_quiet();
+  struct QuietOuter {
+    RuntimeContext* rt;
+    TaskId task;
+    Task* polling;
+  };
+  template <QueuePolicy P>
+  void poll_quiet(Task* task, Waker& waker, Context& cx, const QuietOuter& outer);
   void log_poll_end(const Task* task, std::uint64_t t0, bool ready, bool failed,
                     StringId suspended_at);
   void close() noexcept;
