@@ -79,10 +79,38 @@ public:
     if (policy_ == QueuePolicy::Local && on_consumer_thread()) return push_local(task, by);
     return send(task, by);
   }
+  // submit from the consumer's own thread, under `local`, in a runtime that
+  // does not log: the local queue, inline.
+  SendResult submit_local_quiet(Task* task) {
+    if (shut_down_.load(std::memory_order_relaxed)) [[unlikely]]
+      return SendResult::Closed;
+    local_.push(task);
+    return SendResult::Ok;
+  }
 
   // Consumer only. Returns an adopted reference, or null when empty: the
   // channel's front, else (under `local`) the local queue's.
   [[nodiscard]] Task* try_recv();
+  // try_recv for a runtime that does not log, inline for the executor's
+  // poll loop: the same order and the same effects, minus the logging
+  // checks. Only after mark_consumer (or try_recv / wait) on this thread.
+  [[nodiscard]] Task* try_recv_quiet() noexcept {
+    const std::uint64_t h = head_.load(std::memory_order_relaxed); // only we write it
+    Slot& slot = slots_[h & mask_];
+    if (slot.seq.load(std::memory_order_acquire) != h + 1) {
+      Task* task = local_.pop();
+      if (local_.size() > 2) __builtin_prefetch(local_.at(2), 1, 3); // see pop_local
+      return task;
+    }
+    Task* task = slot.task;
+    head_.store(h + 1, std::memory_order_release); // see try_recv
+    if (blocked_senders_.load(std::memory_order_relaxed) > 0) [[unlikely]]
+      wake_blocked_senders();
+    return task;
+  }
+  // Consumer only: names the calling thread as the one that receives (see
+  // on_consumer_thread); try_recv and wait do it themselves.
+  void mark_consumer() noexcept;
 
   enum class WaitResult : std::uint8_t {
     Ready,
@@ -106,6 +134,7 @@ public:
   void shut_down();
 
   [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+  [[nodiscard]] RuntimeContext& runtime() const noexcept { return rt_; }
   [[nodiscard]] QueuePolicy policy() const noexcept { return policy_; }
   // Is the calling thread the one that receives (it called try_recv or wait
   // last)? Per channel, not per address, so a later channel at the same
@@ -135,7 +164,6 @@ private:
   [[gnu::noinline]] void log_pop(const Task* task, std::uint64_t ticket);
   SendResult push_local(Task* task, WakerId by); // consumer only, policy Local
   [[nodiscard]] Task* pop_local();               // consumer only
-  void mark_consumer() noexcept;
   [[gnu::noinline]] void wake_blocked_senders();
   [[nodiscard]] bool has_published() const noexcept;
   [[gnu::noinline]] void wake_consumer();
@@ -147,8 +175,8 @@ private:
   RuntimeContext& rt_;
   const std::size_t capacity_; // the logical bound
   const QueuePolicy policy_;
-  const std::uint64_t id_;     // unique per channel in the process: see on_consumer_thread
-  std::size_t mask_;           // physical slots: a power of two >= capacity
+  const std::uint64_t id_; // unique per channel in the process: see on_consumer_thread
+  std::size_t mask_;       // physical slots: a power of two >= capacity
   std::unique_ptr<Slot[]> slots_;
 
   static constexpr std::size_t kLine = 64;

@@ -25,8 +25,44 @@ Spawner& Spawner::operator=(Spawner&& o) noexcept {
     if (channel_) channel_->remove_sender();
     rt_ = std::exchange(o.rt_, nullptr);
     channel_ = std::move(o.channel_);
+    forget_interned(); // another runtime's string table, perhaps
   }
   return *this;
+}
+
+void Spawner::forget_interned() noexcept {
+  last_name_id_ = 0;
+  last_where_id_ = 0;
+  last_file_ = nullptr;
+}
+
+StringId Spawner::intern_name(std::string_view name) {
+  // Compared by content: the caller's buffer may hold another name now.
+  if (last_name_id_ != 0 && name.size() == last_name_.size()) {
+    const char* a = name.data();
+    const char* b = last_name_.data();
+    const std::size_t n = name.size();
+    std::size_t i = 0;
+    while (i < n && a[i] == b[i]) ++i;
+    if (i == n) return last_name_id_;
+  }
+  return intern_new_name(name);
+}
+
+StringId Spawner::intern_new_name(std::string_view name) {
+  last_name_id_ = rt_->strings().intern(name);
+  last_name_.assign(name);
+  return last_name_id_;
+}
+
+StringId Spawner::intern_where(const std::source_location& where) {
+  // By address: a source_location's file name is a string literal.
+  if (last_where_id_ != 0 && where.file_name() == last_file_ && where.line() == last_line_)
+    return last_where_id_;
+  last_where_id_ = rt_->strings().intern_location(where);
+  last_file_ = where.file_name();
+  last_line_ = where.line();
+  return last_where_id_;
 }
 Spawner::~Spawner() {
   if (channel_) channel_->remove_sender();
@@ -166,16 +202,29 @@ TickResult Executor::try_tick() {
 }
 
 SyncChannel::WaitResult Executor::wait_for_work(std::chrono::nanoseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  // The deadline is read off the clock only when it is needed: when a
+  // virtual clock may spend time advancing, or when this has to wait again
+  // with less than `timeout` left. An executor that drains a queue as fast
+  // as a spawner fills it gets here once per task, and the common case —
+  // the next entry is about to be published — then costs no clock read
+  // (it was 8% of a spawn benchmark's executor thread).
+  std::chrono::steady_clock::time_point deadline{};
+  bool timed = false;
+  const auto start_timing = [&] {
+    if (!timed) deadline = std::chrono::steady_clock::now() + timeout;
+    timed = true;
+  };
+  const auto left = [&] { return timed ? deadline - std::chrono::steady_clock::now() : timeout; };
   for (;;) {
     if (channel_->local_size() > 0) return SyncChannel::WaitResult::Ready;
     if (channel_->size() > 0) {
       // A claimed entry may still be unpublished; wait() sorts that out.
       return channel_->wait(std::chrono::milliseconds(0)) == SyncChannel::WaitResult::Ready
                  ? SyncChannel::WaitResult::Ready
-                 : channel_->wait(deadline - std::chrono::steady_clock::now());
+                 : channel_->wait(left());
     }
     if (channel_->closed()) return SyncChannel::WaitResult::Closed;
+    if (rt_->clock().kind() == ClockKind::Virtual) start_timing();
     if (rt_->clock().on_idle()) continue; // virtual time jumped to the next deadline
     if (!waiting_logged_) {
       waiting_logged_ = true;
@@ -183,9 +232,9 @@ SyncChannel::WaitResult Executor::wait_for_work(std::chrono::nanoseconds timeout
       e.kind = EventKind::ExecutorWaiting;
       rt_->emit(e);
     }
-    const auto left = deadline - std::chrono::steady_clock::now();
-    if (left <= std::chrono::nanoseconds(0)) return SyncChannel::WaitResult::TimedOut;
-    return channel_->wait(left);
+    const auto wait = left();
+    if (wait <= std::chrono::nanoseconds(0)) return SyncChannel::WaitResult::TimedOut;
+    return channel_->wait(wait);
   }
 }
 
@@ -202,9 +251,114 @@ TickResult Executor::poll_one() {
   }
 }
 
+// --- The events-off poll loop ------------------------------------------------
+//
+// What poll_one + poll_task do, for a runtime that does not log (the
+// benchmarks' "events off", and the cost floor of every policy): nothing to
+// stamp or log, so a poll is the pop, the state word, the thread state and
+// the future's poll, all inline. The queue policy is a template argument, so
+// the book's path carries none of the notified policies' steps and the other
+// way round. It pops and polls for as long as try_recv would find work, and
+// hands the rest (waiting, a virtual clock's idle advance, the end) to
+// poll_one, which makes the same decisions it always did.
+
+// `waker` is a borrowed task waker that `cx` lends: one per loop, lent to
+// each poll in turn.
+// `outer`: the thread state run_quiet found, restored after each poll.
+template <QueuePolicy P>
+[[gnu::always_inline]] inline void Executor::poll_quiet(Task* task, Waker& waker, Context& cx,
+                                                        const QuietOuter& outer) {
+  if constexpr (P == QueuePolicy::Book) {
+    if (task->done()) { // a stale duplicate entry (see poll_task)
+      task->release();
+      return;
+    }
+  } else if (task->start() == TaskState::Action::Discard) {
+    task->release();
+    return;
+  }
+  ++polls_;
+  // PollScope's effect on current() / current_task(), and poll_once's on
+  // t_polling; the stamp needs nothing (run_quiet cleared it).
+  detail::ThreadState& ts = detail::t_state;
+  ts.rt = rt_;
+  ts.task = task->id_;
+  detail::t_polling = task;
+  if constexpr (P == QueuePolicy::Book) {
+    task->poll_ref_donatable_ = true;
+  } else {
+    task->self_woken_ = false;
+  }
+  bool ready = true;
+  waker.relend(task, task->waker_id_); // the book's waker_ref, as in poll_task
+  try {
+    ready = task->poll_future(cx).is_ready();
+  } catch (...) {
+    // Finished, as in poll_once (nothing to log here).
+  }
+  detail::t_polling = outer.polling;
+  ts.rt = outer.rt;
+  ts.task = outer.task;
+  if constexpr (P == QueuePolicy::Book) {
+    const bool poll_ref = task->poll_ref_donatable_;
+    task->poll_ref_donatable_ = false;
+    if (ready) {
+      task->drop_future();
+      [[maybe_unused]] const auto a = task->state_.transition(TaskState::Op::FinishReady);
+    }
+    if (poll_ref) task->release(); // else the queue holds it now
+  } else {
+    if (ready) {
+      task->drop_future();
+      [[maybe_unused]] const auto a = task->state_.transition(TaskState::Op::FinishReady);
+    } else if (task->finish_pending() == TaskState::Action::Resubmit) {
+      // The entry it is owed, with the reference the executor popped. A
+      // yield's is made on this thread: under `local` straight into the
+      // local queue (submit's own choice, minus its thread check: we are
+      // the consumer).
+      const SendResult r = P == QueuePolicy::Local ? channel_->submit_local_quiet(task)
+                                                   : channel_->send(task, task->notified_by());
+      if (r == SendResult::Ok) return;
+    }
+    task->release();
+  }
+}
+
+template <QueuePolicy P>
+void Executor::run_quiet() {
+  SyncChannel& ch = *channel_;
+  detail::ThreadState& ts = detail::t_state;
+  Waker waker = Waker::borrowed(nullptr, &Task::kWakerVTable, 0, rt_, false);
+  Context cx(waker);
+  // What a poll restores (a poll that runs an executor of its own restores
+  // the same on return, so these hold between our polls).
+  const QuietOuter outer{ts.rt, ts.task, detail::t_polling};
+  for (;;) {
+    RuntimeContext::set_thread_lane(Lane::Executor);
+    ch.mark_consumer();
+    const RuntimeContext* const outer_stamp = ts.stamp_rt;
+    ts.stamp_rt = nullptr; // as PollScope sets it for a runtime that does not log
+    const std::uint64_t before = polls_;
+    while (Task* t = ch.try_recv_quiet()) poll_quiet<P>(t, waker, cx, outer);
+    ts.stamp_rt = outer_stamp;
+    if (polls_ != before) waiting_logged_ = false;
+    // Nothing queued right now: poll_one waits (or advances a virtual
+    // clock), polls what comes, or says that all work is done.
+    if (poll_one() != TickResult::Polled) return;
+  }
+}
+
 std::uint64_t Executor::run() {
   const std::uint64_t before = polls_;
-  while (poll_one() == TickResult::Polled) {
+  if (rt_->logging()) {
+    while (poll_one() == TickResult::Polled) {
+    }
+  } else {
+    switch (channel_->policy()) {
+    case QueuePolicy::Book: run_quiet<QueuePolicy::Book>(); break;
+    case QueuePolicy::Notified: run_quiet<QueuePolicy::Notified>(); break;
+    case QueuePolicy::Local: run_quiet<QueuePolicy::Local>(); break;
+    }
   }
   Event e;
   e.kind = EventKind::ExecutorDone;

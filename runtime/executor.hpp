@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <source_location>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -61,14 +62,25 @@ private:
   template <Future F>
   Task* make_task(F&& future, std::string_view name, const std::source_location& where) {
     if (channel_ == nullptr) return nullptr;
-    return new TaskWith<std::decay_t<F>>(*rt_, *channel_, rt_->strings().intern(name),
-                                         rt_->strings().intern_location(where),
+    return new TaskWith<std::decay_t<F>>(*rt_, *channel_, intern_name(name), intern_where(where),
                                          std::forward<F>(future));
   }
   SendResult submit(Task* task, bool block);
+  [[nodiscard]] StringId intern_name(std::string_view name);
+  [[gnu::noinline]] StringId intern_new_name(std::string_view name); // intern_name's miss
+  [[nodiscard]] StringId intern_where(const std::source_location& where);
+  void forget_interned() noexcept;
 
   RuntimeContext* rt_ = nullptr;
   std::shared_ptr<SyncChannel> channel_;
+  // The name and spawn site this spawner interned last, and their ids (0:
+  // none): a loop spawns the same ones over and over, and the string
+  // table's lookups cost a spawn more than all its other bookkeeping.
+  std::string last_name_;
+  StringId last_name_id_ = 0;
+  const char* last_file_ = nullptr;
+  std::uint_least32_t last_line_ = 0;
+  StringId last_where_id_ = 0;
 };
 
 enum class TickResult : std::uint8_t {
@@ -106,6 +118,17 @@ private:
                                                            QueuePolicy, TimerPolicy);
   Executor(RuntimeContext& rt, std::shared_ptr<SyncChannel> ch);
   void poll_task(Task* task, std::uint64_t t0); // t0: the pop's time (0 when not logging)
+  // run() for a runtime that does not log: the same steps as poll_one, with
+  // the queue policy fixed at compile time and the poll inlined.
+  template <QueuePolicy P>
+  void run_quiet();
+  struct QuietOuter {
+    RuntimeContext* rt;
+    TaskId task;
+    Task* polling;
+  };
+  template <QueuePolicy P>
+  void poll_quiet(Task* task, Waker& waker, Context& cx, const QuietOuter& outer);
   void log_poll_end(const Task* task, std::uint64_t t0, bool ready, bool failed,
                     StringId suspended_at);
   void close() noexcept;

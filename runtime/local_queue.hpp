@@ -38,19 +38,19 @@ public:
   void push(Task* task) {
     if (tail_ - head_ == cap_) [[unlikely]]
       grow();
-    slots_[tail_++ & (cap_ - 1)] = task;
+    slots_[tail_++ & mask_] = task;
   }
   // Null when empty.
   [[nodiscard]] Task* pop() noexcept {
     if (head_ == tail_) return nullptr;
-    return slots_[head_++ & (cap_ - 1)];
+    return slots_[head_++ & mask_];
   }
   [[nodiscard]] bool empty() const noexcept { return head_ == tail_; }
   [[nodiscard]] std::size_t size() const noexcept {
     return static_cast<std::size_t>(tail_ - head_);
   }
   // The i-th entry from the front (i < size()).
-  [[nodiscard]] Task* at(std::size_t i) const noexcept { return slots_[(head_ + i) & (cap_ - 1)]; }
+  [[nodiscard]] Task* at(std::size_t i) const noexcept { return slots_[(head_ + i) & mask_]; }
   // Entries ever pushed: the next entry's position in push order (the
   // QueuePush ticket of a local entry, see event.hpp).
   [[nodiscard]] std::uint64_t pushed() const noexcept { return tail_; }
@@ -62,10 +62,12 @@ private:
     for (std::uint64_t i = head_; i < tail_; ++i) slots[i & (cap - 1)] = slots_[i & (cap_ - 1)];
     slots_ = std::move(slots);
     cap_ = cap;
+    mask_ = cap - 1;
   }
 
   std::unique_ptr<Task*[]> slots_;
   std::size_t cap_ = 0;
+  std::size_t mask_ = 0;   // cap_ - 1 (the pop and push of every poll use it)
   std::uint64_t head_ = 0; // next entry to pop
   std::uint64_t tail_ = 0; // next entry to push
 };

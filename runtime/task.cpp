@@ -7,8 +7,10 @@ namespace pollscope {
 
 namespace {
 Task* as_task(void* p) { return static_cast<Task*>(p); }
-thread_local Task* t_polling = nullptr; // the task poll_once is polling on this thread
+using detail::t_polling;
 } // namespace
+
+RuntimeContext& Task::runtime() const noexcept { return channel_->runtime(); }
 
 // The task's waker: data is the Task itself; a reference is a refcount.
 const RawWakerVTable Task::kWakerVTable = {
@@ -23,8 +25,8 @@ const RawWakerVTable Task::kWakerVTable = {
     [](void* p, WakerId by) {
       // ArcWake::wake_by_ref: send a new reference to the task on the channel.
       Task* t = as_task(p);
-      if (t->policy_ != QueuePolicy::Book) {
-        if (t == t_polling) {
+      if (t == t_polling) {
+        if (t->policy_ != QueuePolicy::Book) {
           // Its own poll, on this thread (a yield): a note the executor
           // reads when the poll ends, nothing shared written.
           [[maybe_unused]] const auto a = t->state_.transition(TaskState::Op::WakeSelf);
@@ -32,24 +34,19 @@ const RawWakerVTable Task::kWakerVTable = {
           t->self_woken_by_ = by;
           return;
         }
-        t->wake_notified(by);
-        return;
+        if (t->poll_ref_donatable_) {
+          // Woken during its own poll: the executor's reference goes to the queue.
+          t->poll_ref_donatable_ = false;
+          if (t->channel_->send(t, by) != SendResult::Ok)
+            t->poll_ref_donatable_ = true; // not taken: still the executor's
+          return;
+        }
       }
-      if (t == t_polling && t->poll_ref_donatable_) {
-        // Woken during its own poll: the executor's reference goes to the queue.
-        t->poll_ref_donatable_ = false;
-        if (t->channel_->send(t, by) != SendResult::Ok)
-          t->poll_ref_donatable_ = true; // not taken: still the executor's
-        return;
-      }
-      t->retain();
-      // Receiver gone (runtime shutting down): the wake is lost, as the
-      // book's unwrap() would have panicked.
-      if (t->channel_->send(t, by) != SendResult::Ok) t->release();
+      t->wake_other(by); // out of line: the yield above stays a leaf
     },
     [](void* p) { as_task(p)->release(); },
     [](void* p) -> TaskId { return as_task(p)->id(); },
-    [](void* p) -> RuntimeContext* { return as_task(p)->rt_; },
+    [](void* p) -> RuntimeContext* { return &as_task(p)->runtime(); },
     WakerKind::Task,
 };
 
@@ -60,9 +57,6 @@ Task::Task(RuntimeContext& rt, SyncChannel& channel, StringId name, StringId loc
       policy_(channel.policy()),
       id_(rt.next_task_id()),
       waker_id_(rt.next_waker_id()),
-      name_(name),
-      location_(location),
-      rt_(&rt),
       channel_(&channel) {
   channel_->add_sender();
   rt.task_born(this);
@@ -71,8 +65,8 @@ Task::Task(RuntimeContext& rt, SyncChannel& channel, StringId name, StringId loc
     Event e;
     e.kind = EventKind::TaskSpawned;
     e.task = id_;
-    e.a = name_;
-    e.b = location_;
+    e.a = name;
+    e.b = location;
     rt.emit(e);
     Event w;
     w.kind = EventKind::WakerCreated;
@@ -108,7 +102,8 @@ bool Task::poll_once(Context& cx, StringId& suspended_at, bool& failed, bool& po
     [[maybe_unused]] const TaskState::Action a = state_.transition(TaskState::Op::FinishReady);
     return true;
   }
-  if (rt_->logging()) {
+  RuntimeContext& rt = runtime();
+  if (rt.logging()) {
     if (const std::source_location* where = future_where()) {
       // Most tasks suspend at the same await poll after poll: remember the
       // last one and skip the string table.
@@ -116,12 +111,23 @@ bool Task::poll_once(Context& cx, StringId& suspended_at, bool& failed, bool& po
       if (where->file_name() != where_file_ || line != where_line_) {
         where_file_ = where->file_name();
         where_line_ = line;
-        where_id_ = rt_->strings().intern_location(*where);
+        where_id_ = rt.strings().intern_location(*where);
       }
       suspended_at = where_id_;
     }
   }
   return false;
+}
+
+void Task::wake_other(WakerId by) {
+  if (policy_ != QueuePolicy::Book) {
+    wake_notified(by);
+    return;
+  }
+  retain();
+  // Receiver gone (runtime shutting down): the wake is lost, as the
+  // book's unwrap() would have panicked.
+  if (channel_->send(this, by) != SendResult::Ok) release();
 }
 
 void Task::wake_notified(WakerId by) {
@@ -142,7 +148,7 @@ void Task::wake_notified(WakerId by) {
 }
 
 void Task::destroy() noexcept {
-  RuntimeContext* rt = rt_;
+  RuntimeContext* rt = &runtime();
   if (rt->logging()) {
     Event w;
     w.kind = EventKind::WakerDropped;

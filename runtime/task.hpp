@@ -41,6 +41,15 @@ namespace pollscope {
 
 class RuntimeContext;
 class SyncChannel;
+class Task;
+
+namespace detail {
+// The task whose poll runs on this thread (null: none). A wake that finds
+// its own task here is a self-wake (a yield): TaskState's WakeSelf. Inline
+// and constant-initialised, so the executor's poll loop sets it with a
+// plain move.
+inline constinit thread_local Task* t_polling = nullptr;
+} // namespace detail
 
 class Task {
 public:
@@ -48,7 +57,6 @@ public:
   Task& operator=(const Task&) = delete;
 
   [[nodiscard]] TaskId id() const noexcept { return id_; }
-  [[nodiscard]] StringId name() const noexcept { return name_; }
   [[nodiscard]] WakerId waker_id() const noexcept { return waker_id_; }
   [[nodiscard]] bool done() const noexcept { return state_.completed(); }
   [[nodiscard]] QueuePolicy policy() const noexcept { return policy_; }
@@ -100,8 +108,12 @@ protected:
 
 private:
   void destroy() noexcept;
-  void wake_notified(WakerId by); // wake_by_ref under `notified` and `local`
+  [[nodiscard]] RuntimeContext& runtime() const noexcept; // the channel's
+  // wake_by_ref but for a task's own poll's: the waker's slow path.
+  [[gnu::noinline]] void wake_other(WakerId by);
+  void wake_notified(WakerId by); // wake_other under `notified` and `local`
   friend class Spawner;
+  friend class Executor; // its events-off poll loop (executor.cpp) inlines poll_once
 
   std::atomic<std::uint32_t> refs_{1};
   TaskState state_; // see task_state.hpp; under `book` only kCompleted is used
@@ -118,15 +130,17 @@ private:
   WakerId self_woken_by_ = 0;
   TaskId id_;
   WakerId waker_id_; // the id of the waker the executor lends each poll
-  StringId name_;
-  StringId location_;
-  RuntimeContext* rt_;
+  // The name and spawn location live in the TaskSpawned event only, and the
+  // runtime is the channel's: a task is one cache line (64 bytes, checked
+  // below), as it was before the policies, and a spawn touches no more.
   SyncChannel* channel_; // alive while we hold our sender (see SyncChannel::add_sender)
   // Executor thread only: the await the task last suspended at, interned.
   const char* where_file_ = nullptr;
   std::uint32_t where_line_ = 0;
   StringId where_id_ = 0;
 };
+
+static_assert(sizeof(void*) != 8 || sizeof(Task) <= 64, "a Task is one cache line");
 
 // The concrete task: the future lives inline, so a spawn allocates once
 // (plus the coroutine frame, for coroutines).

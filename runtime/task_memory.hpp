@@ -15,10 +15,10 @@
 //   - Every thread gets its own cache on its first allocation. Allocating pops
 //     the calling thread's free list for the size class: no atomics.
 //   - Freeing on the owning thread pushes on that list: no atomics. Freeing on
-//     any other thread pushes the block on the owner's `remote` stack with one
-//     CAS (release); the owner takes the whole stack with one exchange
-//     (acquire) when a list runs dry. Taking the whole stack, never one node,
-//     is what keeps the stack free of ABA.
+//     any other thread pushes the block on the owner's `remote` stack for its
+//     size class with one CAS (release); the owner takes that whole stack as
+//     its new list with one exchange (acquire) when the list runs dry. Taking the whole stack,
+//     never one node, is what keeps the stack free of ABA.
 //   - A cache outlives its thread: at thread exit it is parked (the blocks it
 //     handed out may still be freed to it) and the next thread that needs a
 //     cache adopts it. Caches are never destroyed: the memory held is bounded

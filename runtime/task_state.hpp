@@ -140,6 +140,8 @@ public:
 
   // Applies decide(); see "Who writes" above for why only some are RMWs.
   [[nodiscard]] Action transition(Op op) noexcept {
+    // Decided without the word (decide: any -> s): no load on a yield's path.
+    if (op == Op::WakeSelf) return decide(0, op).action;
     Word s = word_.load(std::memory_order_acquire);
     for (;;) {
       const Decision d = decide(s, op);

@@ -59,6 +59,13 @@ public:
     return w;
   }
 
+  // A borrowed waker lent again, for another poll of a task of the same
+  // vtable and runtime (the executor's events-off loop keeps one).
+  void relend(void* data, WakerId id) noexcept {
+    data_ = data;
+    id_ = id;
+  }
+
   Waker(Waker&& o) noexcept;
   Waker& operator=(Waker&& o) noexcept;
   Waker(const Waker&) = delete;

@@ -166,9 +166,13 @@ fi
 if wants timers; then
   add "timers_1000x100|120|timers 1000 100|book timers 1000 100|tokio-ct timers 1000 100"
   [ "$QUICK" = 0 ] && add "timers_10000x100|200|timers 10000 100|book timers 10000 100|tokio-ct timers 10000 100"
+  # One driver thread for every timer (runtime/timer_driver.hpp); the Rust
+  # executors' figures are the timers_10000x100 row's, from the same rounds.
+  add "timers-driver_10000x100|200|timers 10000 100 --timer-policy timer-thread|-|-"
 fi
 if wants latency; then
   add "latency_1000x1|200|latency 1000 1|book latency 1000 1|tokio-ct latency 1000 1"
+  add "latency-driver_1000x1|200|latency 1000 1 --timer-policy timer-thread|-|-"
 fi
 if wants log; then add "log|200|log|-|-"; fi
 if wants reset; then add "reset_1000|200|reset 1000|-|-"; fi
