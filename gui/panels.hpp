@@ -13,6 +13,7 @@
 #include "fold/state.hpp"
 #include "fold/timeline.hpp"
 #include "fold/view.hpp"
+#include "gui/timeline_driver.hpp"
 #include "gui/timeline_lanes.hpp"
 #include "gui/timeline_view.hpp"
 #include "record/event_store.hpp"
@@ -23,6 +24,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace pollscope {
@@ -193,6 +195,18 @@ struct TimelineState {
   std::vector<TimelineRowCache> cache; // the rows of the last frames
   std::uint64_t frame = 0;
   std::vector<std::uint32_t> arrows; // scratch, kept to reuse its memory
+  // The timer driver's lane (timer-thread policy), its waits stacked in
+  // sub-rows (gui/timeline_driver.hpp): recomputed when the live snapshot
+  // changes. thread 0: no driver in this runtime.
+  struct DriverStack {
+    std::uint64_t serial = UINT64_MAX;
+    ThreadIndex thread = 0;
+    std::vector<StackedWait> waits;
+    std::unordered_map<TimerId, std::uint32_t> depth_of; // for the spans in progress
+    // Per task, (deadline, sub-row) of its waits: where its wake arrows start.
+    std::unordered_map<TaskId, std::vector<std::pair<std::uint64_t, std::uint32_t>>> by_task;
+    std::uint32_t rows = 0;
+  } driver;
 };
 
 struct HistogramsState {
