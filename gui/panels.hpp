@@ -182,6 +182,10 @@ struct TimelineState {
   // A click on the time axis asks the history to show that moment (a store
   // position); SIZE_MAX: no request. The App applies it, as the event log's.
   std::size_t seek_request = SIZE_MAX;
+  // The last such click: the position it asked for and the axis time clicked,
+  // where the cursor line stays while the history shows that position.
+  std::size_t clicked_pos = SIZE_MAX;
+  std::uint64_t clicked_t = 0;
   // The mouse is over the timeline: W/S/A/D are its keys this frame (S zooms
   // out instead of stepping: the App skips its Step key then).
   bool has_keys = false;

@@ -614,10 +614,23 @@ void draw_highlights(Frame& f, float clip_y0, float clip_y1) {
 }
 
 // The vertical line at the history cursor.
+// The cursor's axis time: its last event's; or, when the user clicked the
+// timeline to get there, where they clicked. Both show the same state (the
+// one after that event holds until the next), so the line stays under the
+// mouse instead of jumping back to the last event, off screen when zoomed
+// in on a poll.
+std::uint64_t cursor_time(const Frame& f, const EventsView& ev) {
+  const std::uint64_t at = axis_time(f.tl, ev, ev.count - 1, f.upto);
+  const TimelineState& st = f.st;
+  if (ev.count != st.clicked_pos || st.clicked_t < at) return at;
+  if (ev.count < f.upto && st.clicked_t >= axis_time(f.tl, ev, ev.count, f.upto)) return at;
+  return st.clicked_t;
+}
+
 void draw_cursor_line(Frame& f, const FrameView& view, float y0, float y1) {
   const EventsView& ev = view.events;
   if (ev.store == nullptr || ev.count == 0) return;
-  const std::uint64_t t = axis_time(f.tl, ev, ev.count - 1, f.upto);
+  const std::uint64_t t = cursor_time(f, ev);
   const float x = sx(f, t);
   if (x < f.origin.x - 2 || x > f.origin.x + f.width + 2) return;
   f.dl->AddLine(ImVec2(x, y0), ImVec2(x, y1), u32(kAccent), 2.0f);
@@ -640,7 +653,7 @@ void draw_open_spans(Frame& f, const FrameView& view, OpenDrawn& o) {
   const EventsView& ev = view.events;
   open_spans(view.state, ev, o.spans);
   if (o.spans.empty()) return;
-  o.cursor_t = axis_time(f.tl, ev, ev.count - 1, f.upto);
+  o.cursor_t = cursor_time(f, ev);
   o.deadline_shift = f.tl.axis_offset_at(ev.count - 1, f.upto);
   o.begin_t.assign(o.spans.size(), 0);
   const float xc = sx(f, o.cursor_t);
@@ -977,8 +990,10 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
         st.lanes.set_expanded(!st.lanes.expanded());
       } else {
         const double t = static_cast<double>(st.origin) + st.window.t_of(mouse_x);
-        st.seek_request = seek_position(tl, whole.events,
-                                        static_cast<std::uint64_t>(std::max(0.0, std::round(t))));
+        const auto clicked = static_cast<std::uint64_t>(std::max(0.0, std::round(t)));
+        st.seek_request = seek_position(tl, whole.events, clicked);
+        st.clicked_pos = st.seek_request;
+        st.clicked_t = clicked;
         if (f.hovered && tl.span(f.hovered_ref).kind == SpanKind::Poll)
           sel.task = tl.span(f.hovered_ref).task;
       }

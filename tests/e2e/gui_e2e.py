@@ -445,7 +445,7 @@ def timeline(app, outdir):
 
         # Click the middle of the gap, below the lanes: the history cursor goes
         # to the last event before that moment (the timer thread starting its
-        # wait), so the cursor line leaves the right end.
+        # wait), and the cursor line leaves the right end for the click.
         # The mouse goes there first, and presses once a frame has seen it
         # there (its hover tooltip shows): a press in the frame the mouse
         # jumped in would count the jump as a drag.
@@ -459,7 +459,7 @@ def timeline(app, outdir):
 
         def cursor_left_the_end(s):
             # (Higher up, the spawn arrow crosses the line at the first poll.)
-            cols = [x for x in range(bar_x0 - 6, click_x)
+            cols = [x for x in range(bar_x0 - 6, click_x + 3)
                     if accent_column(s, x, bar_y - 60, bar_y - 4) >= 0.8 * 56]
             return cols or None
 
