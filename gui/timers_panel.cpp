@@ -94,8 +94,9 @@ void table(const FrameView& view, const std::vector<fold::TimerRow>& rows, Selec
       progress_cell(t, r);
       ImGui::TableNextColumn();
       if (t.due_held) {
+        // The key first: the column is narrow.
         const std::string label =
-            t.id <= 9 ? "deliver (" + std::to_string(t.id) + ")" : std::string("deliver");
+            t.id <= 9 ? "[" + std::to_string(t.id) + "] deliver" : std::string("deliver");
         if (ImGui::SmallButton(label.c_str())) st.deliver.push_back(t.id);
         tooltip_for_last_item(t.id <= 9 ? "Due, not delivered: the delivery gate holds this "
                                           "timer's wake. Deliver it now (key: its id): its task "
@@ -122,17 +123,15 @@ void table(const FrameView& view, const std::vector<fold::TimerRow>& rows, Selec
 
 // Keys 1-9 deliver the held wake of the timer with that id; D delivers them
 // all. Only while no text field has the keyboard and no modifier is down;
-// D only while this panel has focus (over the Timeline, D pans).
-void delivery_keys(const FrameView& view, TimersPanelState& st) {
+// D only while this panel has focus (over the Timeline, D pans). Like every
+// command they act on the live runtime, whatever moment the panels show (a
+// fresh runtime in step mode opens on its first book step): the controller
+// delivers a timer only if its wake is held there.
+void delivery_keys(TimersPanelState& st) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper || io.KeyShift) return;
-  const auto items = view.state.timers.items();
-  for (TimerId id = 1; id <= 9; ++id) {
-    if (!ImGui::IsKeyPressed(static_cast<unsigned char>('0' + id), false)) continue;
-    // Only a wake this panel shows as held: a key never reaches past what is on screen.
-    for (const fold::TimerView& t : items)
-      if (t.id == id && t.due_held) st.deliver.push_back(id);
-  }
+  for (TimerId id = 1; id <= 9; ++id)
+    if (ImGui::IsKeyPressed(static_cast<unsigned char>('0' + id), false)) st.deliver.push_back(id);
   if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) &&
       ImGui::IsKeyPressed(static_cast<unsigned char>('D'), false))
     st.deliver_all = true;
@@ -168,8 +167,8 @@ void draw_timers(const FrameView& view, TimersPanelState& st, Selection& sel, bo
     if (ImGui::SmallButton("deliver all")) st.deliver_all = true;
     tooltip_for_last_item("Deliver every held wake in deadline order (key D, with this panel "
                           "focused).");
-    delivery_keys(view, st);
   }
+  if (st.hold_due) delivery_keys(st);
   forgotten_note(view.state.counters.forgotten_timers, "timers");
   const std::vector<fold::TimerRow> rows =
       fold::timer_rows(view.state, view.now_ns, st.show_exited);

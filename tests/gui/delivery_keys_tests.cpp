@@ -76,7 +76,7 @@ TEST_CASE("with due wakes held, keys 3, 1, 2 deliver three-timers' timers in tha
   HeldThreeTimers h;
   // The three timers come due at the same instant and the gate holds all three.
   REQUIRE(h.wait_until([](const fold::FoldState& s) { return s.counters.held_timers == 3; }));
-  h.frame(); // the panel shows them: "deliver (1)" .. "deliver (3)"
+  h.frame(); // the panel shows them: "[1] deliver" .. "[3] deliver"
   CHECK(h.output().empty());
 
   // A key for no held timer delivers nothing.
