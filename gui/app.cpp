@@ -434,6 +434,9 @@ void App::draw() {
             {keys::kReset, "Reset: a fresh runtime with the picked scenario"},
             {keys::kSaveRecording, "Save recording: every event so far, to a .pscope file"},
             {keys::kOpenRecording, "Open recording: a .pscope file, to scrub through"},
+            {keys::kDeliverTimer, "Hold due wakes: deliver the held wake of timer 1-9 (its id)"},
+            {keys::kDeliverAll,
+             "Hold due wakes: deliver every held wake in deadline order (Timer threads focused)"},
             {"W / S", "Timeline (mouse over it): zoom in / out"},
             {"A / D", "Timeline (mouse over it): pan left / right"},
             {"Ctrl+Q", "Quit"}};

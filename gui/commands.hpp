@@ -23,6 +23,9 @@ inline constexpr const char* kSpawn = "T";
 inline constexpr const char* kReset = "R";
 inline constexpr const char* kSaveRecording = "Ctrl+S";
 inline constexpr const char* kOpenRecording = "Ctrl+O";
+// The delivery gate (gui/timers_panel.cpp): timer 1-9's held wake; all held, deadline order.
+inline constexpr const char* kDeliverTimer = "1 - 9";
+inline constexpr const char* kDeliverAll = "D";
 } // namespace keys
 
 // Why the commands are off while a recording is open (tooltips, status).

@@ -13,6 +13,7 @@
 #include "fold/state.hpp"
 #include "fold/timeline.hpp"
 #include "fold/view.hpp"
+#include "gui/timeline_driver.hpp"
 #include "gui/timeline_lanes.hpp"
 #include "gui/timeline_view.hpp"
 #include "record/event_store.hpp"
@@ -23,6 +24,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace pollscope {
@@ -180,6 +182,10 @@ struct TimelineState {
   // A click on the time axis asks the history to show that moment (a store
   // position); SIZE_MAX: no request. The App applies it, as the event log's.
   std::size_t seek_request = SIZE_MAX;
+  // The last such click: the position it asked for and the axis time clicked,
+  // where the cursor line stays while the history shows that position.
+  std::size_t clicked_pos = SIZE_MAX;
+  std::uint64_t clicked_t = 0;
   // The mouse is over the timeline: W/S/A/D are its keys this frame (S zooms
   // out instead of stepping: the App skips its Step key then).
   bool has_keys = false;
@@ -193,6 +199,18 @@ struct TimelineState {
   std::vector<TimelineRowCache> cache; // the rows of the last frames
   std::uint64_t frame = 0;
   std::vector<std::uint32_t> arrows; // scratch, kept to reuse its memory
+  // The timer driver's lane (timer-thread policy), its waits stacked in
+  // sub-rows (gui/timeline_driver.hpp): recomputed when the live snapshot
+  // changes. thread 0: no driver in this runtime.
+  struct DriverStack {
+    std::uint64_t serial = UINT64_MAX;
+    ThreadIndex thread = 0;
+    std::vector<StackedWait> waits;
+    std::unordered_map<TimerId, std::uint32_t> depth_of; // for the spans in progress
+    // Per task, (deadline, sub-row) of its waits: where its wake arrows start.
+    std::unordered_map<TaskId, std::vector<std::pair<std::uint64_t, std::uint32_t>>> by_task;
+    std::uint32_t rows = 0;
+  } driver;
 };
 
 struct HistogramsState {

@@ -29,6 +29,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 namespace pollscope::gui {
 namespace {
@@ -64,13 +65,52 @@ LaneName lane_name(const fold::FoldState& state, const fold::Timeline& tl, LaneI
   return n;
 }
 
+// The timer driver's waits, stacked (gui/timeline_driver.hpp), for the
+// newest driver lane: redone when the live snapshot changes.
+void update_driver(const FrameView& whole, const fold::Timeline& tl, std::uint64_t upto,
+                   TimelineState& st) {
+  TimelineState::DriverStack& d = st.driver;
+  if (d.serial == whole.serial) return;
+  d.serial = whole.serial;
+  d.thread = 0;
+  d.rows = 0;
+  d.waits.clear();
+  d.depth_of.clear();
+  const fold::FoldState& state = whole.state;
+  for (std::size_t row = state.threads.size(); row-- > 1;) {
+    if (!is_timer_driver(state, static_cast<ThreadIndex>(row))) continue;
+    d.thread = static_cast<ThreadIndex>(row);
+    break;
+  }
+  const EventsView& ev = whole.events;
+  if (d.thread == 0 || ev.store == nullptr || ev.count <= ev.runtime_begin) return;
+  // The runtime on screen's clock onto the axis (timers are the live runtime's).
+  const std::uint64_t offset = tl.axis_offset_at(ev.runtime_begin, upto);
+  d.rows = stack_timer_waits(state, d.thread, offset, d.waits);
+  d.by_task.clear();
+  for (const StackedWait& w : d.waits) {
+    d.depth_of[w.timer] = w.depth;
+    d.by_task[w.task].emplace_back(w.deadline_t, w.depth);
+  }
+}
+
+// Sub-rows of the driver's lane drawn at most; deeper waits share them
+// (their tooltips tell them apart).
+constexpr std::uint32_t kMaxDriverRows = 48;
+constexpr float kDriverRowPx = 5; // a sub-row's height at font size 13
+
+std::uint32_t driver_rows_shown(const TimelineState& st) {
+  return std::clamp<std::uint32_t>(st.driver.rows, 1, kMaxDriverRows);
+}
+
 // The executor's lanes first, then the other threads in the order they were
 // named, then the timer threads. Lanes only ever get added, so the layout is
-// rebuilt only when their count (or the thread table) grows.
+// rebuilt only when their count (or the thread table, or the driver's
+// sub-rows) grows.
 void update_lanes(const fold::FoldState& state, const fold::Timeline& tl, std::uint64_t upto,
                   TimelineState& st, float font) {
   const std::size_t n = tl.lane_count(upto);
-  const std::size_t key = n * 31 + state.threads.size();
+  const std::size_t key = (n * 31 + state.threads.size()) * 64 + driver_rows_shown(st);
   if (st.lanes_built == key) return;
   st.lanes_built = key;
   std::vector<std::uint32_t> executor, other, timers;
@@ -90,6 +130,9 @@ void update_lanes(const fold::FoldState& state, const fold::Timeline& tl, std::u
   h.counter *= s;
   h.group *= s;
   h.timer *= s;
+  // A driver's lane holds its waits' sub-rows (timer rows are one height).
+  if (st.driver.rows > 1)
+    h.timer = std::max(h.timer, static_cast<float>(driver_rows_shown(st)) * kDriverRowPx * s + 4);
   const bool expanded = st.lanes.expanded();
   st.lanes.set(std::move(executor), std::move(timers), h);
   st.lanes.set_expanded(expanded);
@@ -205,6 +248,7 @@ struct Frame {
   // The span under the mouse (found while drawing the row it is in).
   bool hovered = false;
   fold::SpanRef hovered_ref;
+  int hovered_wait = -1; // or the driver's wait under it (TimelineState::driver.waits)
   // The view's bounds on the axis, clamped to what the model can hold.
   std::uint64_t t0 = 0, t1 = 0;
 };
@@ -323,6 +367,57 @@ void draw_track(Frame& f, LaneId lane, std::size_t track, float y0, float y1) {
   }
 }
 
+// The y band of sub-row `depth` of the driver's lane whose row is [y0, y1).
+std::pair<float, float> driver_band(const TimelineState& st, std::uint32_t depth, float y0,
+                                    float y1) {
+  const std::uint32_t rows = driver_rows_shown(st);
+  const float h = (y1 - y0 - 4) / static_cast<float>(rows);
+  const float top = y0 + 2 + h * static_cast<float>(depth % rows);
+  return {top, top + std::max(1.0f, h - 1)};
+}
+
+// The driver's lane: every timer's wait on its own sub-row, a bar from when
+// it was armed to its deadline (the driver fires there). Waits still going on
+// at the moment shown are drawn by draw_open_spans, as on a timer's own lane.
+void draw_driver_waits(Frame& f, float y0, float y1) {
+  const TimelineState::DriverStack& d = f.st.driver;
+  for (std::size_t i = 0; i < d.waits.size(); ++i) {
+    const StackedWait& w = d.waits[i];
+    if (!w.fired && !w.cancelled) continue; // in progress: see above
+    if (w.deadline_t < f.t0 || w.begin_t > f.t1) continue;
+    const auto [b0, b1] = driver_band(f.st, w.depth, y0, y1);
+    Span like;
+    like.kind = SpanKind::TimerWaiting;
+    like.task = w.task;
+    ImU32 col = span_color(like);
+    if (of_other_task(f, like)) col = (col & 0x00FFFFFFu) | (0x40u << 24);
+    const float x0 = sx(f, w.begin_t), x1 = std::max(sx(f, w.deadline_t), x0 + 1);
+    f.dl->AddRectFilled(ImVec2(x0, b0), ImVec2(x1, b1), col);
+    if (w.fired) f.dl->AddLine(ImVec2(x1, b0), ImVec2(x1, b1), u32(kAccent));
+    if (f.mouse_in_plot && f.mouse.y >= b0 && f.mouse.y < b1 + 1 && f.mouse.x >= x0 - 1 &&
+        f.mouse.x < x1 + 1)
+      f.hovered_wait = static_cast<int>(i);
+  }
+}
+
+void driver_wait_tooltip(const Frame& f, const StackedWait& w) {
+  ImGui::BeginTooltip();
+  ImGui::Text("timer %u of task %s, on the timer driver", w.timer, task_label(f, w.task).c_str());
+  ImGui::Text(
+      "armed at %s, deadline at %s (%s)",
+      format_duration(static_cast<double>(w.begin_t - std::min(w.begin_t, f.st.origin))).c_str(),
+      format_duration(static_cast<double>(w.deadline_t - std::min(w.deadline_t, f.st.origin)))
+          .c_str(),
+      format_duration(static_cast<double>(w.deadline_t - w.begin_t)).c_str());
+  if (w.cancelled)
+    ImGui::TextColored(kWarnText, "cancelled before it fired");
+  else if (w.fired)
+    ImGui::Text("fired: the driver woke its task");
+  text_dim("One thread waits for every timer: each wait has a sub-row of the lane, so those "
+           "that overlap in time stack up.");
+  ImGui::EndTooltip();
+}
+
 void draw_counter(Frame& f, fold::Counter c, float y0, float y1) {
   const std::vector<fold::CounterItem>& items =
       cached(f, static_cast<std::uint32_t>(c), kCounterTrackKey).counter_items;
@@ -373,7 +468,14 @@ void draw_row(Frame& f, const LaneRow& row, float names_w) {
     draw_track(f, lane, 1, split, y1);
     break;
   }
-  case LaneKind::Timer: draw_track(f, f.st.lanes.timers()[row.item], 0, y0, y1); break;
+  case LaneKind::Timer: {
+    const LaneId lane = f.st.lanes.timers()[row.item];
+    if (lane + 1 == f.st.driver.thread && f.st.driver.rows > 0)
+      draw_driver_waits(f, y0, y1); // the model's one track cannot hold overlapping waits
+    else
+      draw_track(f, lane, 0, y0, y1);
+    break;
+  }
   case LaneKind::Counter:
     draw_counter(f, row.item == 0 ? fold::Counter::QueueLength : fold::Counter::TimerThreads, y0,
                  y1);
@@ -399,7 +501,10 @@ void draw_row(Frame& f, const LaneRow& row, float names_w) {
   case LaneKind::Timer: name = lane_label(f.whole, f.tl, f.st.lanes.timers()[row.item]); break;
   }
   const std::string fit = fit_with_ellipsis(name, names_w - 8);
-  dl->AddText(ImVec2(a.x + 4, y0 + (row.h - ImGui::GetFontSize()) / 2), u32(color), fit.c_str());
+  // A tall row (the driver's sub-rows) has its name at the top, where it shows.
+  const float font = ImGui::GetFontSize();
+  const float name_y = row.h > font * 2.5f ? y0 + 2 : y0 + (row.h - font) / 2;
+  dl->AddText(ImVec2(a.x + 4, name_y), u32(color), fit.c_str());
 }
 
 // --- 5. arrows and highlights ----------------------------------------------
@@ -410,6 +515,27 @@ bool lane_y(const Frame& f, ThreadIndex thread, float& y) {
   LaneRow r;
   if (!f.st.lanes.row_of(thread - 1, r)) return false;
   y = f.origin.y + r.y + r.h * 0.5f;
+  return true;
+}
+
+// An arrow's start on the driver's lane: the sub-row of the wait that fired
+// (the task's latest deadline at or before the wake); else the lane's middle.
+bool wake_y(const Frame& f, const fold::Arrow& a, ThreadIndex thread, float& y) {
+  if (!lane_y(f, thread, y)) return false;
+  const TimelineState::DriverStack& d = f.st.driver;
+  LaneRow r;
+  if (thread != d.thread || d.rows == 0 || !f.st.lanes.row_of(thread - 1, r) ||
+      r.kind != LaneKind::Timer)
+    return true;
+  const auto it = d.by_task.find(a.task);
+  if (it == d.by_task.end()) return true;
+  const std::pair<std::uint64_t, std::uint32_t>* best = nullptr;
+  for (const auto& w : it->second)
+    if (w.first <= a.from_t && (best == nullptr || w.first >= best->first)) best = &w;
+  if (best == nullptr) return true;
+  const float top = f.origin.y + r.y;
+  const auto [b0, b1] = driver_band(f.st, best->second, top, top + r.h);
+  y = (b0 + b1) * 0.5f;
   return true;
 }
 
@@ -441,9 +567,9 @@ void draw_arrows(Frame& f, float clip_y0, float clip_y1) {
     const ImU32 col = a.kind == fold::ArrowKind::Wake ? u32(with_alpha(kAccent, 0.9f))
                                                       : u32(with_alpha(kGoodText, 0.9f));
     float y_from = 0, y_push = 0, y_to = 0;
-    if (!lane_y(f, a.from_thread, y_from) || !lane_y(f, a.to_thread, y_to)) continue;
+    if (!wake_y(f, a, a.from_thread, y_from) || !lane_y(f, a.to_thread, y_to)) continue;
     const ImVec2 from(sx(f, a.from_t), y_from), to(sx(f, a.to_t), y_to - head * 0.5f);
-    if (a.push_event != fold::kNoEvent && lane_y(f, a.push_thread, y_push)) {
+    if (a.push_event != fold::kNoEvent && wake_y(f, a, a.push_thread, y_push)) {
       const ImVec2 push(sx(f, a.push_t), y_push);
       f.dl->AddCircleFilled(from, 2.5f, col);
       if (push.x != from.x || push.y != from.y) f.dl->AddLine(from, push, col, 1.5f);
@@ -488,10 +614,23 @@ void draw_highlights(Frame& f, float clip_y0, float clip_y1) {
 }
 
 // The vertical line at the history cursor.
+// The cursor's axis time: its last event's; or, when the user clicked the
+// timeline to get there, where they clicked. Both show the same state (the
+// one after that event holds until the next), so the line stays under the
+// mouse instead of jumping back to the last event, off screen when zoomed
+// in on a poll.
+std::uint64_t cursor_time(const Frame& f, const EventsView& ev) {
+  const std::uint64_t at = axis_time(f.tl, ev, ev.count - 1, f.upto);
+  const TimelineState& st = f.st;
+  if (ev.count != st.clicked_pos || st.clicked_t < at) return at;
+  if (ev.count < f.upto && st.clicked_t >= axis_time(f.tl, ev, ev.count, f.upto)) return at;
+  return st.clicked_t;
+}
+
 void draw_cursor_line(Frame& f, const FrameView& view, float y0, float y1) {
   const EventsView& ev = view.events;
   if (ev.store == nullptr || ev.count == 0) return;
-  const std::uint64_t t = axis_time(f.tl, ev, ev.count - 1, f.upto);
+  const std::uint64_t t = cursor_time(f, ev);
   const float x = sx(f, t);
   if (x < f.origin.x - 2 || x > f.origin.x + f.width + 2) return;
   f.dl->AddLine(ImVec2(x, y0), ImVec2(x, y1), u32(kAccent), 2.0f);
@@ -514,7 +653,7 @@ void draw_open_spans(Frame& f, const FrameView& view, OpenDrawn& o) {
   const EventsView& ev = view.events;
   open_spans(view.state, ev, o.spans);
   if (o.spans.empty()) return;
-  o.cursor_t = axis_time(f.tl, ev, ev.count - 1, f.upto);
+  o.cursor_t = cursor_time(f, ev);
   o.deadline_shift = f.tl.axis_offset_at(ev.count - 1, f.upto);
   o.begin_t.assign(o.spans.size(), 0);
   const float xc = sx(f, o.cursor_t);
@@ -526,6 +665,14 @@ void draw_open_spans(Frame& f, const FrameView& view, OpenDrawn& o) {
     if (r.kind == LaneKind::Thread) y1 = y0 + (y1 - y0) * 0.72f; // track 0's band
     y0 += 2;
     y1 -= 2;
+    if (r.kind == LaneKind::Timer && s.thread == f.st.driver.thread && f.st.driver.rows > 0) {
+      // A wait on the driver: on its own sub-row.
+      const auto it = f.st.driver.depth_of.find(s.timer);
+      const auto [b0, b1] =
+          driver_band(f.st, it != f.st.driver.depth_of.end() ? it->second : 0, y0 - 2, y1 + 2);
+      y0 = b0;
+      y1 = b1;
+    }
     const std::uint64_t begin = axis_time(f.tl, ev, s.begin_event, f.upto);
     o.begin_t[k] = begin;
     const float x0 = sx(f, begin);
@@ -713,6 +860,7 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
   const float font = ImGui::GetFontSize();
   const float names_w = kNamesWidth * font / 13.0f;
   const std::uint64_t upto = whole.events.count;
+  update_driver(whole, tl, upto, st);
   update_lanes(whole.state, tl, upto, st, font);
   const RunSpan run = run_span(tl, whole);
   const float plot_w =
@@ -842,8 +990,10 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
         st.lanes.set_expanded(!st.lanes.expanded());
       } else {
         const double t = static_cast<double>(st.origin) + st.window.t_of(mouse_x);
-        st.seek_request = seek_position(tl, whole.events,
-                                        static_cast<std::uint64_t>(std::max(0.0, std::round(t))));
+        const auto clicked = static_cast<std::uint64_t>(std::max(0.0, std::round(t)));
+        st.seek_request = seek_position(tl, whole.events, clicked);
+        st.clicked_pos = st.seek_request;
+        st.clicked_t = clicked;
         if (f.hovered && tl.span(f.hovered_ref).kind == SpanKind::Poll)
           sel.task = tl.span(f.hovered_ref).task;
       }
@@ -852,6 +1002,8 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
   if (plot_hovered && !st.dragging) {
     if (open.hovered >= 0)
       open_span_tooltip(f, open);
+    else if (f.hovered_wait >= 0)
+      driver_wait_tooltip(f, st.driver.waits[static_cast<std::size_t>(f.hovered_wait)]);
     else if (f.hovered)
       span_tooltip(f, f.hovered_ref);
     else if (on_group)

@@ -6,7 +6,9 @@
 //
 // The delivery gate (virtual clock): a timer whose deadline came while its
 // wake is held shows "due, not delivered" and a Deliver button; releasing
-// them one at a time picks the order the tasks are queued in.
+// them one at a time picks the order the tasks are queued in. Keys: 1-9
+// deliver timer 1-9 (the id column: the numbers `--deliver 3,1,2` takes, and
+// they never shift as timers are delivered or exit), D all in deadline order.
 #include "gui/layout.hpp"
 #include "gui/panels.hpp"
 #include "gui/widgets.hpp"
@@ -92,9 +94,15 @@ void table(const FrameView& view, const std::vector<fold::TimerRow>& rows, Selec
       progress_cell(t, r);
       ImGui::TableNextColumn();
       if (t.due_held) {
-        if (ImGui::SmallButton("deliver")) st.deliver.push_back(t.id);
-        tooltip_for_last_item("Due, not delivered: the delivery gate holds this timer's wake. "
-                              "Deliver it now: its task is queued next.");
+        // The key first: the column is narrow.
+        const std::string label =
+            t.id <= 9 ? "[" + std::to_string(t.id) + "] deliver" : std::string("deliver");
+        if (ImGui::SmallButton(label.c_str())) st.deliver.push_back(t.id);
+        tooltip_for_last_item(t.id <= 9 ? "Due, not delivered: the delivery gate holds this "
+                                          "timer's wake. Deliver it now (key: its id): its task "
+                                          "is queued next."
+                                        : "Due, not delivered: the delivery gate holds this "
+                                          "timer's wake. Deliver it now: its task is queued next.");
       } else {
         text_colored(color_of(t.state),
                      t.cancelled ? std::string_view("cancelled") : fold::to_string(t.state));
@@ -111,6 +119,22 @@ void table(const FrameView& view, const std::vector<fold::TimerRow>& rows, Selec
     }
   }
   ImGui::EndTable();
+}
+
+// Keys 1-9 deliver the held wake of the timer with that id; D delivers them
+// all. Only while no text field has the keyboard and no modifier is down;
+// D only while this panel has focus (over the Timeline, D pans). Like every
+// command they act on the live runtime, whatever moment the panels show (a
+// fresh runtime in step mode opens on its first book step): the controller
+// delivers a timer only if its wake is held there.
+void delivery_keys(TimersPanelState& st) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper || io.KeyShift) return;
+  for (TimerId id = 1; id <= 9; ++id)
+    if (ImGui::IsKeyPressed(static_cast<unsigned char>('0' + id), false)) st.deliver.push_back(id);
+  if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) &&
+      ImGui::IsKeyPressed(static_cast<unsigned char>('D'), false))
+    st.deliver_all = true;
 }
 
 } // namespace
@@ -132,18 +156,19 @@ void draw_timers(const FrameView& view, TimersPanelState& st, Selection& sel, bo
   // On its own line: the default column is narrow.
   if (ImGui::Checkbox("hold due wakes", &st.hold_due)) st.hold_changed = true;
   tooltip_for_last_item("The delivery gate (virtual clock): a timer whose deadline comes does "
-                        "not wake its task until you deliver it, so you choose the order. "
-                        "Applied by a reset.");
+                        "not wake its task until you deliver it, so you choose the order: click "
+                        "a due timer's deliver, or press its id (keys 1-9); D delivers them all "
+                        "in deadline order. Applied by a reset.");
   if (const auto held = view.state.counters.held_timers; held > 0) {
     ImGui::TextColored(kAccent, "%llu due, not delivered", (unsigned long long)held);
+    tooltip_for_last_item("Deliver them one at a time in any order: a row's deliver button, or "
+                          "the timer's id as a key (1-9). Each delivered wake queues its task.");
     ImGui::SameLine();
     if (ImGui::SmallButton("deliver all")) st.deliver_all = true;
-    tooltip_for_last_item("Deliver every held wake in deadline order (key D).");
-    if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) &&
-        !ImGui::GetIO().WantTextInput &&
-        ImGui::IsKeyPressed(static_cast<unsigned char>('D'), false))
-      st.deliver_all = true;
+    tooltip_for_last_item("Deliver every held wake in deadline order (key D, with this panel "
+                          "focused).");
   }
+  if (st.hold_due) delivery_keys(st);
   forgotten_note(view.state.counters.forgotten_timers, "timers");
   const std::vector<fold::TimerRow> rows =
       fold::timer_rows(view.state, view.now_ns, st.show_exited);

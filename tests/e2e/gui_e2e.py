@@ -12,6 +12,10 @@ the screen is not blank.
   gui_e2e.py APP OUTDIR            the test above (needs a display)
   gui_e2e.py --rewind APP OUTDIR   Step to step 4, drag the history bar back to
                                    step 2 (task 1 queued), screenshot; End: live
+  gui_e2e.py --timeline APP OUTDIR run hello-world, View -> Timeline: the timer
+                                   lane's bar across the 2 s gap, the arrow from
+                                   timer 1's wake to the second poll; a click
+                                   on the timeline moves every panel there
   gui_e2e.py --no-display APP      `DISPLAY= APP` exits 2 naming --headless and xvfb-run
   gui_e2e.py --skip REASON         exit 77: ctest's SKIP_RETURN_CODE
 """
@@ -260,9 +264,269 @@ def rewind(app, outdir):
     return 0
 
 
+# --- the timeline ----------------------------------------------------------
+#
+# The screen is read back as pixels (ImageMagick's PPM: no Python imaging
+# library needed) and searched for what the timeline draws, by colour: the
+# theme's accent (arrows, the cursor line), a timer's waiting bar, the
+# executor's waiting span. The colours are the panel's (gui/timeline_panel.cpp,
+# span_color and kAccent) blended over the panel's background.
+
+# The View menu and its Timeline item, at the app's default font and scale
+# (the first launch's layout for a 1280x800 screen): the menu's 10th row.
+VIEW_MENU = (63, 10)
+VIEW_TIMELINE_ITEM = (63, 216)
+# The Timeline panel's region when opened (gui/layout.cpp: 0, 500, 910 x 300).
+TIMELINE_REGION = (0, 520, 910, 800)
+DIAGRAM_REGION = (300, 20, 910, 500)
+
+
+class Screen:
+    def __init__(self, path):
+        raw = subprocess.run(["convert", path, "-depth", "8", "ppm:-"], check=True,
+                             capture_output=True).stdout
+        # P6 <w> <h> <max>\n<bytes>
+        fields, pos = [], 0
+        while len(fields) < 4:
+            while raw[pos:pos + 1].isspace():
+                pos += 1
+            start = pos
+            while not raw[pos:pos + 1].isspace():
+                pos += 1
+            fields.append(raw[start:pos])
+        self.w, self.h = int(fields[1]), int(fields[2])
+        self.data = raw[pos + 1:]
+        self.path = path
+
+    def px(self, x, y):
+        i = (y * self.w + x) * 3
+        return self.data[i], self.data[i + 1], self.data[i + 2]
+
+
+def grab(outdir, name):
+    path = os.path.join(outdir, name)
+    subprocess.run(["import", "-window", "root", path], check=True)
+    return Screen(path)
+
+
+def near(c, want, tol=14):
+    return all(abs(a - b) <= tol for a, b in zip(c, want))
+
+
+def is_accent(c):  # kAccent (0.95, 0.80, 0.30), the arrows and the cursor line
+    r, g, b = c
+    return r >= 190 and 160 <= g <= 220 and b <= 120
+
+
+TIMER_BAR = (61, 97, 133)       # SpanKind::TimerWaiting over the panel background
+EXECUTOR_WAIT = (61, 65, 73)    # SpanKind::WaitingEmpty
+MENU_OPEN = (60, 127, 207)      # the View button while its menu is open
+
+
+def longest_run(s, y, x0, x1, pred):
+    """The longest run of pixels of row y in [x0, x1) that `pred` accepts: (start, end)."""
+    best, start = (0, 0), None
+    for x in range(x0, x1 + 1):
+        ok = x < x1 and pred(s.px(x, y))
+        if ok and start is None:
+            start = x
+        elif not ok and start is not None:
+            if x - start > best[1] - best[0]:
+                best = (start, x)
+            start = None
+    return best
+
+
+def timer_bar(s):
+    """The timer bar in the timeline: (its middle row, x0, x1) of its widest
+    rows, or None."""
+    x0, y0, x1, y1 = TIMELINE_REGION
+    runs = [(y,) + longest_run(s, y, x0, x1, lambda c: near(c, TIMER_BAR, 6)) for y in range(y0, y1)]
+    widest = max(b - a for _, a, b in runs)
+    if widest == 0:
+        return None
+    rows = [r for r in runs if r[2] - r[1] >= widest - 2]
+    return (rows[len(rows) // 2][0], rows[0][1], rows[0][2])
+
+
+def accent_column(s, x, y_top, y_bottom):
+    """How many pixels of column x in [y_top, y_bottom) are the accent colour."""
+    return sum(1 for y in range(y_top, y_bottom) if is_accent(s.px(x, y)))
+
+
+def wait_screen(outdir, name, predicate, what):
+    """Screenshots until `predicate(screen)` is true (the condition, not a delay)."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        s = grab(outdir, name)
+        result = predicate(s)
+        if result:
+            return s, result
+        time.sleep(0.2)
+    fail("timed out waiting for " + what + " (last screen: " + os.path.join(outdir, name) + ")")
+
+
+def changed_near(a, b, x, y, w=240, h=60):
+    """Pixels that differ between screens a and b in a box around (x, y)."""
+    return sum(1 for yy in range(max(0, y - h), min(a.h, y + h))
+               for xx in range(max(0, x - w), min(a.w, x + w)) if a.px(xx, yy) != b.px(xx, yy))
+
+
+def timeline(app, outdir):
+    """Hello-world on the real clock, run to its end; then View -> Timeline.
+    The timer 1 lane's bar spans the 2 s gap between the two polls (as the
+    executor's waiting span does); a click in the gap moves the history
+    cursor (and every panel) there, and with the cursor out of the way the
+    arrow from timer 1's wake at the bar's end to the second poll stands
+    alone: a column of the accent colour up from the timer lane, ending in
+    an arrow head on the executor's lane."""
+    for tool in ("xdotool", "import", "convert"):
+        if shutil.which(tool) is None:
+            print("SKIP: %s not found" % tool)
+            return SKIP
+    os.makedirs(outdir, exist_ok=True)
+    events_path = os.path.join(outdir, "timeline-events.jsonl")
+    env = dict(os.environ, XDG_CONFIG_HOME=os.path.join(outdir, "timeline-config"))
+    shutil.rmtree(env["XDG_CONFIG_HOME"], ignore_errors=True)  # the default layout
+    proc = subprocess.Popen([app, "--mode", "run", "--print-ready", "--events", events_path],
+                            env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        ready = proc.stdout.readline()
+        if not ready.startswith("pollscope-ready "):
+            fail("no ready line; got %r" % ready)
+        print("ready: " + ready.strip(), flush=True)
+        # After the run: the second poll completed the task (2 s of real time).
+        wait_for(lambda: [e for e in read_events(events_path) if e["kind"] == "task_completed"],
+                 "hello-world to complete")
+        ev = read_events(events_path)
+        polls = [e for e in ev if e["kind"] == "poll_begin" and e["task"] == 1]
+        if len(polls) != 2:
+            fail("hello-world polled %d times, not 2" % len(polls))
+        gap_s = (polls[1]["t_ns"] - polls[0]["t_ns"]) / 1e9
+        print("the two polls are %.3f s apart" % gap_s, flush=True)
+
+        # Each click waits for what it does to show before the mouse moves on:
+        # a release seen in a later frame than the press, with the mouse gone
+        # elsewhere, would not be the click meant.
+        away = ("mousemove", "1100", "330")  # an empty corner of the Timer threads panel
+        subprocess.run(["xdotool", "mousemove", str(VIEW_MENU[0]), str(VIEW_MENU[1]), "click", "1"],
+                       check=True)
+        wait_screen(outdir, "timeline-menu.png", lambda s: near(s.px(52, 4), MENU_OPEN, 20),
+                    "the View menu to open")
+        subprocess.run(["xdotool", "mousemove", str(VIEW_TIMELINE_ITEM[0]),
+                        str(VIEW_TIMELINE_ITEM[1]), "click", "1"], check=True)
+        x0, y0, x1, y1 = TIMELINE_REGION
+        plot_w = x1 - 190  # right of the lane names
+
+        def bar_drawn(s):
+            bar = timer_bar(s)
+            return bar if bar and bar[2] - bar[1] >= 0.7 * plot_w else None
+
+        wait_screen(outdir, "timeline-live.png", bar_drawn,
+                    "the Timeline to show timer 1's bar (did the View menu change?)")
+        subprocess.run(["xdotool"] + list(away), check=True)
+        live, bar = wait_screen(outdir, "timeline-live.png",
+                                lambda s: bar_drawn(s) if not near(s.px(52, 4), MENU_OPEN, 20)
+                                else None, "the View menu to close")
+        bar_y, bar_x0, bar_x1 = bar
+        print("timer 1's bar: row %d, x %d..%d (%d px)" % (bar_y, bar_x0, bar_x1, bar_x1 - bar_x0))
+        # The executor's lane, above, waits on its empty queue across the same gap.
+        waits = [(y,) + longest_run(live, y, x0, x1, lambda c: near(c, EXECUTOR_WAIT, 6))
+                 for y in range(y0, bar_y)]
+        widest = max(b - a for _, a, b in waits)
+        wait_rows = [r for r in waits if r[2] - r[1] >= widest - 2]
+        exec_y, wait_x0, wait_x1 = wait_rows[len(wait_rows) // 2]
+        print("the executor's wait: x %d..%d" % (wait_x0, wait_x1))
+        if wait_x1 - wait_x0 < 0.4 * (bar_x1 - bar_x0):
+            fail("the executor's lane does not show it waiting across the gap")
+        if abs(wait_x0 - bar_x0) > 12:
+            fail("the timer's bar (from x %d) and the executor's wait (from x %d) do not start "
+                 "together at the first poll" % (bar_x0, wait_x0))
+
+        # Click the middle of the gap, below the lanes: the history cursor goes
+        # to the last event before that moment (the timer thread starting its
+        # wait), and the cursor line leaves the right end for the click.
+        # The mouse goes there first, and presses once a frame has seen it
+        # there (its hover tooltip shows): a press in the frame the mouse
+        # jumped in would count the jump as a drag.
+        click_x, click_y = (bar_x0 + bar_x1) // 2, y1 - 30
+        subprocess.run(["xdotool", "mousemove", str(click_x), str(click_y)], check=True)
+        wait_screen(outdir, "timeline-hover.png",
+                    lambda s: changed_near(s, live, click_x, click_y) > 200,
+                    "the timeline's hover tooltip at the mouse")
+        subprocess.run(["xdotool", "click", "1"], check=True)
+        up = max(40, bar_y - y0 - 40)  # the column to look at: from the timer lane up
+
+        def cursor_left_the_end(s):
+            # (Higher up, the spawn arrow crosses the line at the first poll.)
+            cols = [x for x in range(bar_x0 - 6, click_x + 3)
+                    if accent_column(s, x, bar_y - 60, bar_y - 4) >= 0.8 * 56]
+            return cols or None
+
+        wait_screen(outdir, "timeline-past.png", cursor_left_the_end,
+                    "the cursor line to move to the clicked moment")
+        subprocess.run(["xdotool"] + list(away), check=True)
+        # The tooltip gone with the mouse (it shows right of the mouse, where
+        # the live screen had nothing): the screen is the timeline alone.
+        def tooltip_gone(s):
+            box = sum(1 for yy in range(click_y - 45, min(s.h, click_y + 25))
+                      for xx in range(click_x + 4, click_x + 220) if s.px(xx, yy) != live.px(xx, yy))
+            return cursor_left_the_end(s) if box < 20 else None
+
+        past, cursor_cols = wait_screen(outdir, "timeline-past.png", tooltip_gone,
+                                        "the cursor line to stay at the clicked moment")
+        print("cursor line now at x %d" % cursor_cols[0])
+        # The arrow: at the bar's end (timer 1 fires, wakes its task, pushes it),
+        # a column of the accent colour up to the executor's lane...
+        arrow_cols = [x for x in range(bar_x1 - 5, bar_x1 + 6)
+                      if accent_column(past, x, bar_y - up, bar_y - 4) >= 0.8 * (up - 4)]
+        if not arrow_cols:
+            fail("no arrow from timer 1's wake (x %d) up to the second poll" % bar_x1)
+        ax = arrow_cols[len(arrow_cols) // 2]
+        top = bar_y - 4
+        while top > y0 and any(is_accent(past.px(x, top - 1)) for x in range(ax - 1, ax + 2)):
+            top -= 1
+        # ...ending in an arrow head (wider than the line) on the executor's lane...
+        line = sum(1 for x in range(ax - 8, ax + 9) if is_accent(past.px(x, (top + bar_y) // 2)))
+        head = max(sum(1 for x in range(ax - 8, ax + 9) if is_accent(past.px(x, y)))
+                   for y in range(top, top + 10))
+        # ...and starting at the wake, a dot on timer 1's lane.
+        dot = sum(1 for x in range(ax - 4, ax + 5) if is_accent(past.px(x, bar_y)))
+        print("arrow at x %d from row %d up to row %d: line %d px, head %d px wide, wake dot %d px"
+              % (ax, bar_y, top, line, head, dot))
+        if head < line + 2:
+            fail("the arrow has no head at the second poll (widest row %d px)" % head)
+        if dot < 3:
+            fail("no wake dot on timer 1's lane at the arrow's start")
+        if abs(top - exec_y) > 12:
+            fail("the arrow ends at row %d, not on the executor's lane (row %d)" % (top, exec_y))
+
+        # Every panel moved to the clicked moment: the diagram differs.
+        dx0, dy0, dx1, dy1 = DIAGRAM_REGION
+        changed = sum(1 for y in range(dy0, dy1, 2) for x in range(dx0, dx1, 2)
+                      if live.px(x, y) != past.px(x, y))
+        print("diagram pixels (1 in 4) that changed with the click: %d" % changed)
+        if changed < 500:
+            fail("the diagram did not move to the moment clicked on the timeline")
+        print("screenshots: %s, %s" % (live.path, past.path))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            fail("the app did not exit after SIGTERM")
+    if code != 0:
+        fail("the app exited with status %d" % code)
+    print("PASS")
+    return 0
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--rewind":
         sys.exit(rewind(sys.argv[2], sys.argv[3]))
+    if len(sys.argv) == 4 and sys.argv[1] == "--timeline":
+        sys.exit(timeline(sys.argv[2], sys.argv[3]))
     if len(sys.argv) >= 2 and sys.argv[1] == "--skip":
         print("SKIP: " + " ".join(sys.argv[2:]))
         sys.exit(SKIP)

@@ -1,0 +1,127 @@
+// The timeline's wake arrows on random-timers with 50 timers, under both
+// timer policies (the timeline issue's acceptance: "every timer lane's wake
+// arrow lands on a poll of its own task"). Run on the virtual clock, then
+// checked against the log: each wake arrow starts on the thread that fired
+// the timer, right after that timer's TimerFired, and ends on a poll of the
+// task that awaited that timer.
+#include "fold/timeline.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/event_log.hpp"
+#include "runtime/executor.hpp"
+#include "runtime/runtime_context.hpp"
+#include "runtime/scenarios.hpp"
+#include "runtime/string_table.hpp"
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <set>
+#include <vector>
+
+namespace pollscope::fold {
+namespace {
+
+constexpr unsigned kTimers = 50;
+
+struct Run {
+  std::vector<Event> events;
+  Timeline timeline;
+};
+
+void run_random_timers(TimerPolicy policy, Run& out) {
+  VirtualClock clock(/*auto_advance=*/true);
+  StringTable strings;
+  EventLog log(1u << 16);
+  RuntimeContext::Options o{&clock, &strings, &log, /*introspection=*/true};
+  o.timer_policy = policy;
+  RuntimeContext rt(o);
+  {
+    auto [executor, spawner] = executor_and_spawner(rt);
+    const Scenario* s = find_scenario("random-timers");
+    REQUIRE(s != nullptr);
+    ScenarioParams params;
+    params.count = kTimers;
+    params.seed = 7;
+    REQUIRE(s->spawn(spawner, params));
+    spawner = Spawner{};
+    executor.run();
+  }
+  log.drain(out.events);
+  for (const Event& e : out.events) out.timeline.append(e);
+}
+
+// The timer each wake arrow came from: the last TimerFired on the waking
+// thread before the wake (the thread fires, takes the waker out, wakes it).
+TimerId fired_before(const Run& r, const Arrow& a) {
+  for (std::uint64_t k = a.from_event; k-- > 0;) {
+    const Event& e = r.events[k];
+    if (e.thread == a.from_thread && e.kind == EventKind::TimerFired) return e.timer;
+  }
+  return 0;
+}
+
+// What every policy shares: 50 wake arrows, one per timer, each from a timer
+// lane into a poll of the task that awaited that timer. Returns the lanes
+// the wakes came from.
+std::set<ThreadIndex> check_wakes_land_on_their_tasks(const Run& r) {
+  const Timeline& tl = r.timeline;
+  const std::uint64_t n = r.events.size();
+  std::map<TimerId, TaskId> task_of_timer; // from TimerCreated
+  for (const Event& e : r.events)
+    if (e.kind == EventKind::TimerCreated) task_of_timer[e.timer] = e.task;
+  REQUIRE(task_of_timer.size() == kTimers);
+
+  std::set<TimerId> timers_woken;
+  std::set<ThreadIndex> lanes;
+  std::size_t wakes = 0;
+  for (std::size_t k = 0; k < tl.arrow_count(n); ++k) {
+    const Arrow& a = tl.arrow(k);
+    if (a.kind != ArrowKind::Wake) continue;
+    CAPTURE(k);
+    ++wakes;
+    REQUIRE(a.from_thread != 0);
+    CHECK(tl.lane(a.from_thread - 1).kind == Lane::Timer);
+    const TimerId timer = fired_before(r, a);
+    REQUIRE(timer != 0);
+    CHECK(timers_woken.insert(timer).second); // each timer wakes once
+    const Span* poll = tl.find_span(a.poll, n);
+    REQUIRE(poll != nullptr);
+    CHECK(poll->kind == SpanKind::Poll);
+    CHECK(poll->task == task_of_timer.at(timer)); // its own task's poll
+    CHECK(poll->task == a.task);
+    CHECK(poll->poll_number == 2); // random-timers: one timer, then Ready
+    CHECK(poll->ready);
+    lanes.insert(a.from_thread);
+  }
+  CHECK(wakes == kTimers);
+  CHECK(timers_woken.size() == kTimers);
+  return lanes;
+}
+
+TEST_CASE("random-timers with 50 timers, a thread per timer: every timer lane's one wake arrow "
+          "lands on a poll of its own task") {
+  Run r;
+  run_random_timers(TimerPolicy::ThreadPerTimer, r);
+  const std::set<ThreadIndex> lanes = check_wakes_land_on_their_tasks(r);
+  CHECK(lanes.size() == kTimers); // fifty lanes, one wake from each
+  // Each lane is its timer's: the lane's own task is the task woken from it.
+  const Timeline& tl = r.timeline;
+  const std::uint64_t n = r.events.size();
+  for (std::size_t k = 0; k < tl.arrow_count(n); ++k) {
+    const Arrow& a = tl.arrow(k);
+    if (a.kind != ArrowKind::Wake) continue;
+    CAPTURE(k);
+    CHECK(tl.lane(a.from_thread - 1).task == tl.span(a.poll).task);
+  }
+}
+
+TEST_CASE("random-timers with 50 timers on one timer thread: every wake arrow leaves the driver's "
+          "one lane and lands on a poll of the fired timer's task") {
+  Run r;
+  run_random_timers(TimerPolicy::TimerThread, r);
+  const std::set<ThreadIndex> lanes = check_wakes_land_on_their_tasks(r);
+  CHECK(lanes.size() == 1); // the one driver lane
+}
+
+} // namespace
+} // namespace pollscope::fold
