@@ -84,8 +84,8 @@ std::set<ThreadIndex> check_wakes_land_on_their_tasks(const Run& r) {
     const TimerId timer = fired_before(r, a);
     REQUIRE(timer != 0);
     CHECK(timers_woken.insert(timer).second); // each timer wakes once
-    const Span* poll = tl.find_span(a.poll, n);
-    REQUIRE(poll != nullptr);
+    const std::optional<Span> poll = tl.find_span(a.poll, n);
+    REQUIRE(poll.has_value());
     CHECK(poll->kind == SpanKind::Poll);
     CHECK(poll->task == task_of_timer.at(timer)); // its own task's poll
     CHECK(poll->task == a.task);
