@@ -701,9 +701,18 @@ private:
     return track;
   }
 
+  // The counter counts threads serving at least one timer, as the fold's
+  // Counters::live_timer_threads does: one thread per timer under the book,
+  // the one driver thread under timer-thread (which starts every timer on it).
   void timer_started() {
-    push_sample(im_, Counter::TimerThreads, t_, i_, ++w_.live_timers);
-    if (lane_) open_on(*lane_, timer_track(*lane_), SpanKind::TimerStarting);
+    if (!lane_) {
+      push_sample(im_, Counter::TimerThreads, t_, i_, ++w_.live_timers);
+      return;
+    }
+    const bool first_on_thread = w_.lanes[*lane_].timer_track.empty();
+    const std::uint32_t track = timer_track(*lane_);
+    if (first_on_thread) push_sample(im_, Counter::TimerThreads, t_, i_, ++w_.live_timers);
+    open_on(*lane_, track, SpanKind::TimerStarting);
   }
   void timer_waiting() {
     if (lane_)
@@ -723,8 +732,10 @@ private:
     open_on(*lane_, track, SpanKind::TimerFired);
   }
   void timer_exited() {
-    if (w_.live_timers > 0) push_sample(im_, Counter::TimerThreads, t_, i_, --w_.live_timers);
-    if (!lane_) return;
+    if (!lane_) {
+      if (w_.live_timers > 0) push_sample(im_, Counter::TimerThreads, t_, i_, --w_.live_timers);
+      return;
+    }
     const std::uint32_t track = timer_track(*lane_);
     LaneWriter& lw = w_.lanes[*lane_];
     if (field::cancelled(e_) && lw.open[track]) lw.open[track]->cancelled = true;
@@ -732,6 +743,8 @@ private:
     // The row is free for the lane's next timer.
     lw.timer_track.erase(e_.timer);
     lw.free_tracks.push_back(track);
+    if (lw.timer_track.empty() && w_.live_timers > 0)
+      push_sample(im_, Counter::TimerThreads, t_, i_, --w_.live_timers);
   }
 
   Timeline::Impl& im_;

@@ -181,7 +181,7 @@ struct Arrow {
 
 enum class Counter : std::uint8_t {
   QueueLength,  // after every QueuePush / QueuePop
-  TimerThreads, // live timer threads: +1 on TimerThreadStarted, -1 on Exited
+  TimerThreads, // threads serving at least one timer (the fold's live_timer_threads)
 };
 inline constexpr std::size_t kCounterCount = 2;
 [[nodiscard]] std::string_view to_string(Counter c) noexcept;

@@ -14,8 +14,10 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 #include <vector>
 
 namespace pollscope::fold {
@@ -121,6 +123,27 @@ TEST_CASE("random-timers with 50 timers on one timer thread: every wake arrow le
   run_random_timers(TimerPolicy::TimerThread, r);
   const std::set<ThreadIndex> lanes = check_wakes_land_on_their_tasks(r);
   CHECK(lanes.size() == 1); // the one driver lane
+}
+
+// The most the live-timer-threads counter reached, and its last value.
+std::pair<std::uint64_t, std::uint64_t> timer_threads_counter(const Run& r) {
+  const std::uint64_t n = r.events.size();
+  std::uint64_t peak = 0, last = 0;
+  for (std::size_t k = 0; k < r.timeline.sample_count(Counter::TimerThreads, n); ++k) {
+    last = r.timeline.sample(Counter::TimerThreads, k).value;
+    peak = std::max(peak, last);
+  }
+  return {peak, last};
+}
+
+TEST_CASE("the live timer threads counter counts threads, not timers: 50 under a thread per "
+          "timer, 1 under one timer thread, 0 at the end of both") {
+  Run book;
+  run_random_timers(TimerPolicy::ThreadPerTimer, book);
+  CHECK(timer_threads_counter(book) == std::pair<std::uint64_t, std::uint64_t>{kTimers, 0});
+  Run driver;
+  run_random_timers(TimerPolicy::TimerThread, driver);
+  CHECK(timer_threads_counter(driver) == std::pair<std::uint64_t, std::uint64_t>{1, 0});
 }
 
 } // namespace
