@@ -553,7 +553,7 @@ void App::file_popup_accept() {
     if (recording_) {
       // Leaving a recording: a fresh runtime with the scenario, paused in step mode.
       ControllerOptions o = controller_options(cli_);
-      o.scenario = load.scenario->name;
+      pick_scenario(o, load.scenario->name);
       o.queue_capacity = static_cast<std::size_t>(controls_.capacity);
       o.queue_policy = controls_.queue_policy;
       o.timer_policy = controls_.timer_policy;

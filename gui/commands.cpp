@@ -134,7 +134,7 @@ void cmd_reset(Controller& c, ControlsState& st) {
   o.queue_capacity = static_cast<std::size_t>(st.capacity);
   o.queue_policy = st.queue_policy;
   o.timer_policy = st.timer_policy;
-  o.scenario = std::string(scenario_name(st.scenario));
+  pick_scenario(o, scenario_name(st.scenario));
   o.initial_mode = ExecutorMode::Step;
   o.time_scale = st.time_scale;
   c.reset(o);
@@ -143,6 +143,12 @@ void cmd_reset(Controller& c, ControlsState& st) {
                  ? std::string("Reset: a fresh, empty runtime, paused in step mode.")
                  : "Reset: a fresh runtime with " + o.scenario + " loaded, paused in step mode.",
              false);
+}
+
+void pick_scenario(ControllerOptions& o, std::string_view name) {
+  if (o.scenario == name) return; // the same one again keeps the count the user had
+  o.scenario = std::string(name);
+  if (const Scenario* s = find_scenario(name); s != nullptr && s->count) o.params.count = *s->count;
 }
 
 void cmd_add_scenario(Controller& c, ControlsState& st) {

@@ -10,6 +10,7 @@
 
 namespace pollscope {
 class Controller;
+struct ControllerOptions;
 }
 
 namespace pollscope::gui {
@@ -65,5 +66,9 @@ void cmd_add_scenario(Controller& c, ControlsState& st);
 // `step_key`, S is left alone (the Timeline zooms out with it under the mouse).
 void handle_shortcuts(Controller& c, const FrameView& view, ControlsState& st,
                       bool step_key = true);
+
+// A scenario picked in place of `o.scenario`: `o` takes its name, and its
+// file's default --count if it sets one (a lesson's 10,000 timers).
+void pick_scenario(ControllerOptions& o, std::string_view name);
 
 } // namespace pollscope::gui

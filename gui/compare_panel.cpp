@@ -183,7 +183,7 @@ void compare_bar(CompareMode& mode, CompareViewState& st, ControlRects& rects) {
     for (int i = 0; i < scenario_choices(); ++i) {
       const std::string name(scenario_name(i).empty() ? "empty" : scenario_name(i));
       if (ImGui::Selectable(name.c_str(), i == picked))
-        mode.pending.run.scenario = std::string(scenario_name(i));
+        pick_scenario(mode.pending.run, scenario_name(i));
       tooltip_for_last_item(scenario_summary(i));
     }
     ImGui::EndCombo();

@@ -3,6 +3,7 @@
 // the peak-RSS measurement off the UI thread.
 #include "gui_test_support.hpp"
 
+#include "fold/metrics.hpp"
 #include "fold/view.hpp"
 #include "gui/app.hpp"
 #include "gui/compare_metrics.hpp"
@@ -195,6 +196,9 @@ TEST_CASE("after one step of double-wake, side A's queue holds the task twice (a
   CHECK(a[1].occurrence == 2); // "dup 2"
   REQUIRE(b.size() == 1);
   CHECK_FALSE(b[0].duplicate);
+  // The metrics table's row says so too: one duplicate entry on A, none on B.
+  CHECK(fold::run_metrics(mode.side(0).pump->latest().state, nullptr, 0).duplicate_entries == 1);
+  CHECK(fold::run_metrics(mode.side(1).pump->latest().state, nullptr, 0).duplicate_entries == 0);
   // Each side's lints are its own: the double wake fired on the book side
   // only (both woke the task from its own poll: a self-wake on both).
   auto double_wake = [](const FrameView& v) {

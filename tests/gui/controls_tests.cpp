@@ -69,3 +69,19 @@ TEST_CASE(
 
 } // namespace
 } // namespace pollscope::gui
+
+TEST_CASE("picking a scenario whose file sets a default count takes that count, and picking the "
+          "same scenario again keeps the count the user had") {
+  pollscope::ControllerOptions o;
+  o.scenario = "hello-world";
+  o.params.count = 25;
+  pollscope::gui::pick_scenario(o, "random-timers"); // no default count: the user's stays
+  CHECK(o.scenario == "random-timers");
+  CHECK(o.params.count == 25);
+  pollscope::gui::pick_scenario(o, "lesson-10000-timers");
+  CHECK(o.scenario == "lesson-10000-timers");
+  CHECK(o.params.count == 10000);
+  o.params.count = 300; // the user's own, later
+  pollscope::gui::pick_scenario(o, "lesson-10000-timers");
+  CHECK(o.params.count == 300);
+}
