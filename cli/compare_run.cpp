@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
@@ -52,6 +53,22 @@ fold::MetricPercentiles percentiles(const json& obj, const char* key) {
 
 } // namespace
 
+std::uint64_t own_peak_rss_kib() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  std::uint64_t kib = 0;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    unsigned long long v = 0;
+    if (std::sscanf(line, "VmHWM: %llu kB", &v) == 1) {
+      kib = v;
+      break;
+    }
+  }
+  std::fclose(f);
+  return kib;
+}
+
 std::string metrics_json(const MetricsReport& r) {
   const fold::RunMetrics& m = r.metrics;
   // Ordered: the fields in the order the table reads them.
@@ -66,6 +83,7 @@ std::string metrics_json(const MetricsReport& r) {
       {"peak_timer_threads", m.peak_timer_threads},
       {"run_time_ns", m.wall_ns},
       {"elapsed_ns", r.elapsed_ns},
+      {"peak_rss_kib", r.peak_rss_kib},
       {"timer_lateness", percentiles_json(m.timer_lateness)},
       {"scheduled_delay", percentiles_json(m.scheduled_delay)},
       {"channel_wakes", m.channel_wakes},
@@ -98,6 +116,7 @@ bool parse_metrics_json(std::string_view input, MetricsReport& out, std::string&
     m.peak_timer_threads = whole(j, "peak_timer_threads");
     m.wall_ns = whole(j, "run_time_ns");
     r.elapsed_ns = whole(j, "elapsed_ns");
+    r.peak_rss_kib = whole(j, "peak_rss_kib");
     m.timer_lateness = percentiles(j, "timer_lateness");
     m.scheduled_delay = percentiles(j, "scheduled_delay");
     m.channel_wakes = whole(j, "channel_wakes");
@@ -298,6 +317,7 @@ SideRun run_side_in_child(const std::string& exe, const std::vector<std::string>
   }
   r.metrics = report.metrics;
   r.elapsed_ns = report.elapsed_ns;
+  if (report.peak_rss_kib != 0) r.peak_rss_kib = report.peak_rss_kib; // see SideRun
   r.lint_lines = std::move(report.lint_lines);
   r.stopped = std::move(report.stopped);
   return r;

@@ -23,9 +23,13 @@ namespace pollscope {
 
 struct SideRun {
   std::optional<fold::RunMetrics> metrics; // none: the child failed (see error)
-  std::uint64_t peak_rss_kib = 0;          // the child's ru_maxrss
-  int exit_status = 0;                     // 128 + N when a signal N ended it
-  std::string error;                       // why there are no metrics
+  // The child's own peak resident set (its VmHWM, which it reports in its JSON);
+  // wait4's ru_maxrss only when it could not: posix_spawn's child shares the
+  // parent's memory until exec, and Linux carries that memory's peak into the
+  // child's ru_maxrss, so a 250 MiB app would see every side at 250 MiB.
+  std::uint64_t peak_rss_kib = 0;
+  int exit_status = 0; // 128 + N when a signal N ended it
+  std::string error;   // why there are no metrics
   // From the child's JSON, with the metrics:
   std::uint64_t elapsed_ns = 0;        // its run's wall time (steady clock, run() alone)
   std::vector<std::string> lint_lines; // what --lint would print, one line per lint
@@ -67,10 +71,14 @@ struct MetricsReport {
   QueuePolicy queue_policy = QueuePolicy::Book;
   TimerPolicy timer_policy = TimerPolicy::ThreadPerTimer;
   std::uint64_t elapsed_ns = 0;
+  std::uint64_t peak_rss_kib = 0; // the run's own VmHWM (own_peak_rss_kib); 0 = unknown
   std::vector<std::string> lint_lines;
   std::string stopped;
   bool operator==(const MetricsReport&) const = default;
 };
+// This process's peak resident set since it was exec'd, in KiB: VmHWM from
+// /proc/self/status (0 if unreadable).
+[[nodiscard]] std::uint64_t own_peak_rss_kib();
 [[nodiscard]] std::string metrics_json(const MetricsReport& report);
 // False (and `error` says why) unless `text` is one such object, every field
 // present and of its type.

@@ -367,6 +367,7 @@ int run_headless(const CliOptions& o) {
     report.queue_policy = o.queue_policy;
     report.timer_policy = o.timer_policy;
     report.elapsed_ns = static_cast<std::uint64_t>(wall * 1e9);
+    report.peak_rss_kib = own_peak_rss_kib();
     report.lint_lines = lint_lines(last.state, strings);
     report.stopped = stalled ? stopper.why() : std::string();
     if (!write_metrics(o.metrics_path, metrics_json(report))) return 2;

@@ -24,6 +24,7 @@ struct RssCell {
   State state = State::Off;
   std::uint64_t kib = 0;
   std::string error;
+  std::uint64_t elapsed_ns = 0; // the child's run() on the steady clock (wall time)
 };
 
 struct MetricRow {

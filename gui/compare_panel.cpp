@@ -49,6 +49,7 @@ RssCell rss_cell(const CompareMode& mode, const CompareSide& side) {
     if (r.metrics || (r.error.empty() && r.peak_rss_kib > 0)) {
       c.state = RssCell::State::Measured;
       c.kib = r.peak_rss_kib;
+      c.elapsed_ns = r.elapsed_ns;
     } else {
       c.state = RssCell::State::Failed;
       c.error = r.error.empty() ? "the child exited with status " + std::to_string(r.exit_status)

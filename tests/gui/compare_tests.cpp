@@ -274,7 +274,8 @@ TEST_CASE("the metrics table highlights the rows where A and B differ, and expla
   const std::vector<MetricRow> rows = metric_rows(a, b, ra, rb);
   for (const char* name :
        {"polls", "duplicate entries", "peak timer threads", "peak RSS", "wall time",
-        "timer lateness p50", "timer lateness p99", "scheduled delay p50", "scheduled delay p99"}) {
+        "run time (its clock)", "timer lateness p50", "timer lateness p99", "scheduled delay p50",
+        "scheduled delay p99", "wakes into the channel", "wakes into the local queue"}) {
     CAPTURE(name);
     CHECK_FALSE(row(rows, name).help.empty());
   }
@@ -295,6 +296,23 @@ TEST_CASE("the metrics table highlights the rows where A and B differ, and expla
   CHECK(row(rows, "peak RSS").a == "2.0 MiB");
   CHECK(row(rows, "peak RSS").b_note == "the child exited with status 2"); // on hover
   CHECK_FALSE(row(rows, "peak RSS").differ);
+  // Wall time is the children's (measured with peak RSS); run time the window's own runs'.
+  CHECK(row(rows, "wall time").a == "-");
+  const RssCell ra_timed{RssCell::State::Measured, 2048, {}, 3'000'000};
+  const RssCell rb_timed{RssCell::State::Measured, 1024, {}, 1'000'000};
+  CHECK(row(metric_rows(a, b, ra_timed, rb_timed), "wall time").differ);
+  // Peak RSS differs only past 5%: two runs of one program differ by a few pages.
+  const RssCell near{RssCell::State::Measured, 2100, {}, 1};
+  CHECK_FALSE(row(metric_rows(a, b, ra_timed, near), "peak RSS").differ);
+  CHECK(row(metric_rows(a, b, ra_timed, rb_timed), "peak RSS").differ);
+  CHECK_FALSE(row(rows, "run time (its clock)").differ);
+  fold::RunMetrics local = b;
+  local.channel_wakes = 1;
+  local.local_wakes = 20;
+  a.channel_wakes = 21;
+  const std::vector<MetricRow> wakes = metric_rows(a, local, ra, rb);
+  CHECK(row(wakes, "wakes into the channel").differ);
+  CHECK(row(wakes, "wakes into the local queue").b == "20");
 }
 
 TEST_CASE("a side's child command line runs the same scenario, clock, count and seed with that "
