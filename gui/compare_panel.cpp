@@ -179,7 +179,9 @@ void compare_bar(CompareMode& mode, CompareViewState& st, ControlRects& rects) {
   ImGui::SameLine();
   int picked = scenario_index(mode.pending.run.scenario);
   const std::string current(scenario_name(picked).empty() ? "empty" : scenario_name(picked));
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
+  // Wide enough for the longest bundled name (lesson-10000-timers) and its arrow.
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize("lesson-10000-timers").x +
+                          ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2);
   if (ImGui::BeginCombo("##scenario", current.c_str())) {
     for (int i = 0; i < scenario_choices(); ++i) {
       const std::string name(scenario_name(i).empty() ? "empty" : scenario_name(i));
