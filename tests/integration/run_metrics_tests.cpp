@@ -3,13 +3,11 @@
 // hand, give the figures compare mode's table shows. Duplicates appear only
 // under the book's channel, timer-thread runs one timer thread, and every
 // count agrees with the fold's and the timeline's own.
+#include "common/scenario_events.hpp"
 #include "fold/fold.hpp"
 #include "fold/lints.hpp"
 #include "fold/metrics.hpp"
 #include "fold/timeline.hpp"
-#include "runtime/executor.hpp"
-#include "runtime/scenarios.hpp"
-#include "runtime/timer_threads.hpp"
 
 #include <doctest/doctest.h>
 
@@ -20,42 +18,6 @@
 using namespace pollscope;
 
 namespace {
-
-// Every event of one run of `name` to its end (run() would have returned).
-std::vector<Event> run_scenario(std::string_view name, QueuePolicy queue, TimerPolicy timers) {
-  VirtualClock clock(/*auto_advance=*/false);
-  StringTable strings;
-  EventLog log(1u << 16);
-  RuntimeContext rt(
-      RuntimeContext::Options{&clock, &strings, &log, /*introspection=*/true, timers});
-  std::vector<Event> events;
-  {
-    auto [ex, spawner] = executor_and_spawner(rt, 100, queue, timers);
-    const Scenario* sc = find_scenario(name);
-    REQUIRE(sc != nullptr);
-    ScenarioParams params;
-    params.count = 20;
-    REQUIRE(sc->spawn(spawner, params));
-    spawner = Spawner{};
-    for (int guard = 0; guard < 100000; ++guard) {
-      const TickResult r = ex.try_tick();
-      if (r == TickResult::Closed) break;
-      if (r == TickResult::Empty) {
-        clock.wait_all_parked();
-        std::uint64_t next = 0;
-        if (clock.next_deadline(next))
-          clock.advance_to(next);
-        else
-          clock.advance_by(50'000'000);
-      }
-      log.drain(events);
-    }
-    REQUIRE(ex.try_tick() == TickResult::Closed);
-  }
-  rt.timers().shutdown();
-  log.drain(events);
-  return events;
-}
 
 struct Measured {
   fold::RunMetrics metrics;
@@ -86,7 +48,8 @@ TEST_CASE("double-wake has one duplicate entry under book and none under notifie
        {std::pair{QueuePolicy::Book, 1u}, std::pair{QueuePolicy::Notified, 0u},
         std::pair{QueuePolicy::Local, 0u}}) {
     CAPTURE(to_string(policy));
-    const Measured m = measure(run_scenario("double-wake", policy, TimerPolicy::ThreadPerTimer));
+    const Measured m =
+        measure(test::scenario_events("double-wake", policy, TimerPolicy::ThreadPerTimer));
     CHECK(m.metrics.duplicate_entries == want);
     // The double-wake lint fires on exactly the pushes counted.
     CHECK(m.state.lints.totals[static_cast<std::size_t>(fold::LintKind::DoubleWake)] == want);
@@ -98,7 +61,7 @@ TEST_CASE("three-timers peaks at three timer threads under thread-per-timer and 
   for (const auto& [policy, want] :
        {std::pair{TimerPolicy::ThreadPerTimer, 3u}, std::pair{TimerPolicy::TimerThread, 1u}}) {
     CAPTURE(to_string(policy));
-    const Measured m = measure(run_scenario("three-timers", QueuePolicy::Book, policy));
+    const Measured m = measure(test::scenario_events("three-timers", QueuePolicy::Book, policy));
     CHECK(m.metrics.peak_timer_threads == want);
     // The peak outlives the threads: every one has exited by the end.
     CHECK(m.state.counters.live_timer_threads == 0);
@@ -111,7 +74,8 @@ TEST_CASE("yielders' wakes go through the channel under book and notified, throu
           "queue under local") {
   for (const QueuePolicy policy : {QueuePolicy::Book, QueuePolicy::Notified, QueuePolicy::Local}) {
     CAPTURE(to_string(policy));
-    const Measured m = measure(run_scenario("yielders", policy, TimerPolicy::ThreadPerTimer));
+    const Measured m =
+        measure(test::scenario_events("yielders", policy, TimerPolicy::ThreadPerTimer));
     // Three yielders, three yields each: nine self-wakes, wherever they go.
     CHECK(m.metrics.channel_wakes + m.metrics.local_wakes == 9);
     CHECK(m.metrics.local_wakes == (policy == QueuePolicy::Local ? 9u : 0u));
@@ -125,7 +89,7 @@ TEST_CASE("polls, run time and the histogram rows equal the fold's and the timel
     for (const TimerPolicy timers : {TimerPolicy::ThreadPerTimer, TimerPolicy::TimerThread}) {
       CAPTURE(name);
       CAPTURE(to_string(timers));
-      const std::vector<Event> events = run_scenario(name, QueuePolicy::Book, timers);
+      const std::vector<Event> events = test::scenario_events(name, QueuePolicy::Book, timers);
       const Measured m = measure(events);
       CHECK(m.metrics.polls == m.state.counters.count(EventKind::PollBegin));
       CHECK(m.metrics.wall_ns == m.state.log.last_t - m.state.started_t);
@@ -144,9 +108,9 @@ TEST_CASE("polls, run time and the histogram rows equal the fold's and the timel
 
 TEST_CASE("after a new runtime starts in the same log, the metrics count only the new runtime") {
   const std::vector<Event> first =
-      run_scenario("random-timers", QueuePolicy::Book, TimerPolicy::ThreadPerTimer);
+      test::scenario_events("random-timers", QueuePolicy::Book, TimerPolicy::ThreadPerTimer);
   const std::vector<Event> second =
-      run_scenario("double-wake", QueuePolicy::Book, TimerPolicy::ThreadPerTimer);
+      test::scenario_events("double-wake", QueuePolicy::Book, TimerPolicy::ThreadPerTimer);
   // As one log: thread-table rows are never reused within a log, so the
   // second runtime's rows follow the first's.
   ThreadIndex rows = 0;
