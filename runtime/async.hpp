@@ -37,6 +37,24 @@
 
 namespace pollscope {
 
+// Wakes its own task and returns Pending once, then Ready: lets the other
+// queued tasks run (tokio::task::yield_now).
+class YieldNow {
+public:
+  Poll<void> poll(Context& cx) {
+    if (yielded_) return Ready();
+    yielded_ = true;
+    cx.waker().wake_by_ref();
+    return Pending;
+  }
+
+  [[nodiscard]] bool yielded() const noexcept { return yielded_; }
+
+private:
+  bool yielded_ = false;
+};
+[[nodiscard]] inline YieldNow yield_now() { return {}; }
+
 namespace detail {
 
 // What a suspended coroutine is waiting on: an awaiter in its frame.
@@ -102,13 +120,40 @@ struct PromiseBase {
     }
   };
 
+  // `co_await yield_now()`: what Awaiter<YieldNow> would do, minus the
+  // steps whose answer is known. A fresh YieldNow's poll always wakes and
+  // returns Pending, and its next poll always returns Ready, so there is
+  // nothing to poll at the await and nothing to poll again before the
+  // resume: the wait slot names no poll (Async::poll then resumes at once)
+  // and only says where the coroutine waits. A yield is the commonest await
+  // of a busy executor; this is a third of its instructions.
+  struct YieldAwaiter {
+    PromiseBase* promise;
+    std::source_location loc;
+    bool yielded; // an rvalue YieldNow that had yielded already: Ready at once
+    [[nodiscard]] bool await_ready() const noexcept { return yielded; }
+    void await_suspend(std::coroutine_handle<>) {
+      promise->waiting = {this, nullptr, &where_of};
+      promise->cx->waker()
+          .wake_by_ref(); // may throw (a closed runtime's send): rethrown at the await
+    }
+    static void await_resume() noexcept {}
+    static const std::source_location* where_of(const void* self) {
+      return &static_cast<const YieldAwaiter*>(self)->loc;
+    }
+  };
+
   // `co_await f`: f is any Future. An rvalue is moved into the frame; an
   // lvalue is polled where it is (it must outlive the await).
   template <class F>
   requires Future<std::remove_reference_t<F>>
   auto await_transform(F&& f, std::source_location loc = std::source_location::current()) {
     using Held = std::conditional_t<std::is_lvalue_reference_v<F>, F, std::remove_reference_t<F>>;
-    return Awaiter<Held>{std::forward<F>(f), this, loc, {}};
+    if constexpr (std::is_same_v<Held, YieldNow>) {
+      return YieldAwaiter{this, loc, f.yielded()}; // (an lvalue is polled where it is)
+    } else {
+      return Awaiter<Held>{std::forward<F>(f), this, loc, {}};
+    }
   }
 };
 
@@ -194,22 +239,6 @@ struct Promise<void> : PromiseBase {
 // The book's println!: an Output event from the task being polled (stdout
 // when called outside any runtime or with events off).
 void print(std::string_view text);
-
-// Wakes its own task and returns Pending once, then Ready: lets the other
-// queued tasks run (tokio::task::yield_now).
-class YieldNow {
-public:
-  Poll<void> poll(Context& cx) {
-    if (yielded_) return Ready();
-    yielded_ = true;
-    cx.waker().wake_by_ref();
-    return Pending;
-  }
-
-private:
-  bool yielded_ = false;
-};
-[[nodiscard]] inline YieldNow yield_now() { return {}; }
 
 // Polls every future until all are Ready; Ready with their results in order
 // (for void futures, Ready with nothing). Each poll polls only the futures
