@@ -539,6 +539,9 @@ bool wake_y(const Frame& f, const fold::Arrow& a, ThreadIndex thread, float& y) 
   return true;
 }
 
+float pixel_centre(float x) { return std::floor(x) + 0.5f; }
+constexpr float kArrowWidth = 2.0f;
+
 void draw_arrow_head(ImDrawList* dl, ImVec2 from, ImVec2 to, ImU32 col, float size) {
   const float dx = to.x - from.x, dy = to.y - from.y;
   const float len = std::sqrt(dx * dx + dy * dy);
@@ -568,17 +571,23 @@ void draw_arrows(Frame& f, float clip_y0, float clip_y1) {
                                                       : u32(with_alpha(kGoodText, 0.9f));
     float y_from = 0, y_push = 0, y_to = 0;
     if (!wake_y(f, a, a.from_thread, y_from) || !lane_y(f, a.to_thread, y_to)) continue;
-    const ImVec2 from(sx(f, a.from_t), y_from), to(sx(f, a.to_t), y_to - head * 0.5f);
+    // On pixel centres: most arrows are vertical (a wake, its push and the
+    // poll are microseconds apart), and ImGui draws a line of width w as a
+    // solid core w - 1 px wide with a 1 px fading fringe on each side, so a
+    // 2 px line centred on a pixel is one solid column; anywhere else it is
+    // two faint ones.
+    const ImVec2 from(pixel_centre(sx(f, a.from_t)), y_from),
+        to(pixel_centre(sx(f, a.to_t)), y_to - head * 0.5f);
     if (a.push_event != fold::kNoEvent && wake_y(f, a, a.push_thread, y_push)) {
-      const ImVec2 push(sx(f, a.push_t), y_push);
+      const ImVec2 push(pixel_centre(sx(f, a.push_t)), y_push);
       f.dl->AddCircleFilled(from, 2.5f, col);
-      if (push.x != from.x || push.y != from.y) f.dl->AddLine(from, push, col, 1.5f);
+      if (push.x != from.x || push.y != from.y) f.dl->AddLine(from, push, col, kArrowWidth);
       f.dl->AddCircle(push, 3.0f, col);
-      f.dl->AddLine(push, to, col, 1.5f);
+      f.dl->AddLine(push, to, col, kArrowWidth);
       draw_arrow_head(f.dl, push, to, col, head);
     } else {
       f.dl->AddCircleFilled(from, 2.5f, col);
-      f.dl->AddLine(from, to, col, 1.5f);
+      f.dl->AddLine(from, to, col, kArrowWidth);
       draw_arrow_head(f.dl, from, to, col, head);
     }
   }

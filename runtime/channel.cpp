@@ -3,6 +3,7 @@
 #include "runtime_context.hpp"
 #include "task.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <thread>
 
@@ -70,11 +71,18 @@ SyncChannel::Claim SyncChannel::try_push(Task* task, WakerId by, bool was_blocke
   std::uint64_t pos = tail_.load(std::memory_order_relaxed);
   std::uint64_t head = 0;
   for (;;) {
-    // acquire: pairs with the consumer's release of head_, so the slot we may
-    // now reuse has been read out.
-    head = head_.load(std::memory_order_acquire);
-    if (pos - head >= capacity_) [[unlikely]]
-      return Claim::Full;
+    // acquire: the slot we may now reuse has been read out. head_seen_ was
+    // stored with release after an acquire of head_, so either load carries
+    // the consumer's release of head_ to us.
+    head = head_seen_.load(std::memory_order_acquire);
+    if (pos - head >= capacity_) {
+      head = head_.load(std::memory_order_acquire);
+      // Racing senders may store an older head: it only makes the next one
+      // look again sooner.
+      head_seen_.store(head, std::memory_order_release);
+      if (pos - head >= capacity_) [[unlikely]]
+        return Claim::Full;
+    }
     // seq_cst: the claim and the load of consumer_sleeping_ below are one
     // side of a Dekker pair; wait() stores consumer_sleeping_ and then loads
     // tail_, both seq_cst. Either we see the consumer asleep and wake it, or
@@ -89,7 +97,12 @@ SyncChannel::Claim SyncChannel::try_push(Task* task, WakerId by, bool was_blocke
   const bool wake = t_consumer_of != id_ && consumer_sleeping_.load(std::memory_order_seq_cst);
   // Log before publishing: the consumer cannot pop (and log the pop) before
   // the store below, so the push is always earlier in the log.
-  if (rt_.logging()) log_push(task, by, pos, pos + 1 - head, was_blocked);
+  if (rt_.logging()) {
+    // The length at the claim, as the book's log has always said it: against
+    // the consumer's head now, not the one we checked room against (older).
+    head = head_.load(std::memory_order_acquire);
+    log_push(task, by, pos, pos + 1 - std::min(head, pos), was_blocked);
+  }
   Slot& slot = slots_[pos & mask_];
   slot.task = task;
   // release: publishes slot.task to the consumer's acquire of seq.
@@ -191,9 +204,7 @@ bool SyncChannel::has_published() const noexcept {
   return slots_[h & mask_].seq.load(std::memory_order_acquire) == h + 1;
 }
 
-void SyncChannel::mark_consumer() noexcept {
-  t_consumer_of = id_;
-}
+void SyncChannel::mark_consumer() noexcept { t_consumer_of = id_; }
 
 bool SyncChannel::on_consumer_thread() const noexcept { return t_consumer_of == id_; }
 
@@ -316,16 +327,16 @@ void SyncChannel::interrupt() {
   not_empty_.notify_all();
 }
 
-void SyncChannel::add_sender() {
+void SyncChannel::add_senders(long n) {
   // The first sender (the Spawner made with the channel) makes the channel
   // keep itself alive for as long as there are senders; no sender can be
   // added once the count is back at zero (adding one takes a live sender).
-  if (senders_.fetch_add(1, std::memory_order_relaxed) == 0) self_ = shared_from_this();
+  if (senders_.fetch_add(n, std::memory_order_relaxed) == 0) self_ = shared_from_this();
 }
 
-void SyncChannel::remove_sender() {
+void SyncChannel::remove_senders(long n) {
   // acq_rel: the consumer that sees zero senders must also see their sends.
-  if (senders_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+  if (senders_.fetch_sub(n, std::memory_order_acq_rel) == n) {
     // Declared first, released last: the channel may die with it, once we are
     // done with it.
     const std::shared_ptr<SyncChannel> keep = std::move(self_);

@@ -127,8 +127,13 @@ public:
   // channel keeps itself alive, so a task can point at it without a
   // shared_ptr: spawning and dropping a task costs two atomic RMWs on the
   // channel, not four.
-  void add_sender();
-  void remove_sender(); // the last one closes the channel
+  void add_sender() { add_senders(1); }
+  void remove_sender() { remove_senders(1); } // the last one closes the channel
+  // n at once: a Spawner claims its tasks' senders in batches (one RMW per
+  // batch on the spawner's side of the line, not one per task) and gives
+  // back the unspent ones when it goes.
+  void add_senders(long n);
+  void remove_senders(long n);
   // Reset/shutdown: every send from now on returns Closed; blocked senders
   // give up. Any thread.
   void shut_down();
@@ -179,11 +184,22 @@ private:
   std::size_t mask_;       // physical slots: a power of two >= capacity
   std::unique_ptr<Slot[]> slots_;
 
+  // One cache line per writer. A spawner on one core and the executor on
+  // another hand over every task through these fields, and a line written
+  // by one side and read by the other moves between the cores each time:
+  // what the senders write (tail_, head_seen_), what the consumer writes
+  // (head_), the sender count (mostly the executor's, as tasks die: see
+  // add_senders) and the flags both read on every send or pop but that
+  // change only when a side blocks or the runtime shuts down.
   static constexpr std::size_t kLine = 64;
   alignas(kLine) std::atomic<std::uint64_t> tail_{0}; // next ticket to claim
+  // A head_ some sender read lately (never ahead of head_). Senders check
+  // room against it and read head_ itself only when it says full, so a
+  // send does not pull the consumer's line over on every task.
+  std::atomic<std::uint64_t> head_seen_{0};
   alignas(kLine) std::atomic<std::uint64_t> head_{0}; // next ticket to receive; consumer writes
   alignas(kLine) std::atomic<long> senders_{0};
-  std::atomic<bool> shut_down_{false};
+  alignas(kLine) std::atomic<bool> shut_down_{false};
   std::atomic<bool> consumer_sleeping_{false};
   std::atomic<int> blocked_senders_{0};
 
@@ -191,7 +207,7 @@ private:
   std::condition_variable not_empty_; // consumer waits here
   std::condition_variable not_full_;  // blocked senders wait here
   bool interrupted_ = false;          // guarded by mutex_
-  LocalQueue local_;                  // consumer only (policy Local)
+  alignas(kLine) LocalQueue local_;   // consumer only (policy Local)
   // Set by the first add_sender, cleared by the last remove_sender (see there).
   std::shared_ptr<SyncChannel> self_;
 };

@@ -19,15 +19,23 @@ Spawner& Spawner::operator=(const Spawner& o) {
   return *this;
 }
 Spawner::Spawner(Spawner&& o) noexcept
-    : rt_(std::exchange(o.rt_, nullptr)), channel_(std::move(o.channel_)) {}
+    : rt_(std::exchange(o.rt_, nullptr)),
+      channel_(std::move(o.channel_)),
+      sender_credits_(std::exchange(o.sender_credits_, 0)) {}
 Spawner& Spawner::operator=(Spawner&& o) noexcept {
   if (this != &o) {
-    if (channel_) channel_->remove_sender();
+    if (channel_) channel_->remove_senders(1 + sender_credits_);
     rt_ = std::exchange(o.rt_, nullptr);
     channel_ = std::move(o.channel_);
+    sender_credits_ = std::exchange(o.sender_credits_, 0);
     forget_interned(); // another runtime's string table, perhaps
   }
   return *this;
+}
+
+void Spawner::claim_senders() {
+  channel_->add_senders(kSenderBatch);
+  sender_credits_ = kSenderBatch;
 }
 
 void Spawner::forget_interned() noexcept {
@@ -65,7 +73,7 @@ StringId Spawner::intern_where(const std::source_location& where) {
   return last_where_id_;
 }
 Spawner::~Spawner() {
-  if (channel_) channel_->remove_sender();
+  if (channel_) channel_->remove_senders(1 + sender_credits_);
 }
 
 SendResult Spawner::submit(Task* task, bool block) {

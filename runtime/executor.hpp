@@ -62,9 +62,16 @@ private:
   template <Future F>
   Task* make_task(F&& future, std::string_view name, const std::source_location& where) {
     if (channel_ == nullptr) return nullptr;
-    return new TaskWith<std::decay_t<F>>(*rt_, *channel_, intern_name(name), intern_where(where),
-                                         std::forward<F>(future));
+    Task* task = new TaskWith<std::decay_t<F>>(*rt_, *channel_, intern_name(name),
+                                               intern_where(where), std::forward<F>(future));
+    // The task's sender, from this spawner's batch: claimed once it exists,
+    // so a constructor that throws leaves the count as it was.
+    if (sender_credits_ == 0) [[unlikely]]
+      claim_senders();
+    --sender_credits_;
+    return task;
   }
+  void claim_senders();
   SendResult submit(Task* task, bool block);
   [[nodiscard]] StringId intern_name(std::string_view name);
   [[gnu::noinline]] StringId intern_new_name(std::string_view name); // intern_name's miss
@@ -73,6 +80,15 @@ private:
 
   RuntimeContext* rt_ = nullptr;
   std::shared_ptr<SyncChannel> channel_;
+  // Senders claimed on the channel for tasks not spawned yet. Every task
+  // holds a sender (the book's: each Task owns a SyncSender clone) and gives
+  // it back when it dies, on the executor's thread as a rule; claiming them
+  // one per spawn would make the sender count's cache line cross between
+  // the spawner's core and the executor's twice per task. The unspent ones
+  // go back with the spawner's own (the count reaches zero, and run()
+  // finishes, only once every spawner is gone, as before).
+  static constexpr long kSenderBatch = 64;
+  long sender_credits_ = 0;
   // The name and spawn site this spawner interned last, and their ids (0:
   // none): a loop spawns the same ones over and over, and the string
   // table's lookups cost a spawn more than all its other bookkeeping.

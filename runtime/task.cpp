@@ -58,7 +58,7 @@ Task::Task(RuntimeContext& rt, SyncChannel& channel, StringId name, StringId loc
       id_(rt.next_task_id()),
       waker_id_(rt.next_waker_id()),
       channel_(&channel) {
-  channel_->add_sender();
+  // Its sender was claimed by the Spawner that makes it (Spawner::make_task).
   rt.task_born(this);
   rt.waker_born(waker_id_);
   if (rt.logging()) {

@@ -477,18 +477,28 @@ def timeline(app, outdir):
                                         "the cursor line to stay at the clicked moment")
         print("cursor line now at x %d" % cursor_cols[0])
         # The arrow: at the bar's end (timer 1 fires, wakes its task, pushes it),
-        # a column of the accent colour up to the executor's lane...
-        arrow_cols = [x for x in range(bar_x1 - 5, bar_x1 + 6)
-                      if accent_column(past, x, bar_y - up, bar_y - 4) >= 0.8 * (up - 4)]
-        if not arrow_cols:
+        # a line of the accent colour up to the executor's lane. Near vertical,
+        # not exactly: on the real clock the second poll starts a little after
+        # the wake (a pixel or two later on a busy machine), so the line may
+        # step from one pixel column to the next on its way up.
+        window = range(bar_x1 - 5, bar_x1 + 6)
+        accent_rows = [y for y in range(bar_y - up, bar_y - 4)
+                       if any(is_accent(past.px(x, y)) for x in window)]
+        if len(accent_rows) < 0.8 * (up - 4):
             fail("no arrow from timer 1's wake (x %d) up to the second poll" % bar_x1)
-        ax = arrow_cols[len(arrow_cols) // 2]
-        top = bar_y - 4
-        while top > y0 and any(is_accent(past.px(x, top - 1)) for x in range(ax - 1, ax + 2)):
-            top -= 1
+        low = [x for x in window if is_accent(past.px(x, bar_y - 8))]
+        if not low:
+            fail("no arrow leaving timer 1's wake (x %d)" % bar_x1)
+        ax = low[len(low) // 2]
+        top, tx = bar_y - 4, ax
+        while top > y0:
+            up_xs = [x for x in range(tx - 2, tx + 3) if is_accent(past.px(x, top - 1))]
+            if not up_xs:
+                break
+            top, tx = top - 1, up_xs[len(up_xs) // 2]
         # ...ending in an arrow head (wider than the line) on the executor's lane...
         line = sum(1 for x in range(ax - 8, ax + 9) if is_accent(past.px(x, (top + bar_y) // 2)))
-        head = max(sum(1 for x in range(ax - 8, ax + 9) if is_accent(past.px(x, y)))
+        head = max(sum(1 for x in range(tx - 8, tx + 9) if is_accent(past.px(x, y)))
                    for y in range(top, top + 10))
         # ...and starting at the wake, a dot on timer 1's lane.
         dot = sum(1 for x in range(ax - 4, ax + 5) if is_accent(past.px(x, bar_y)))
