@@ -169,11 +169,12 @@ def verdict(target, p, book, tokio=None):
     return f"≥ {fmt(target[1])}", "met" if p >= target[1] else "**missed**"
 
 
-def floor_ns(d):
+def floor_ns(d, mode="virtual"):
+    """The anchor's ring floor (mode virtual) or coro_floor.cpp's (mode coroutine)."""
     p = os.path.join(d, "floor.jsonl")
     if not os.path.exists(p):
         return None
-    vals = [r["ns_per_iter_median"] for r in read_jsonl(p) if not r.get("warmup") and r.get("mode") == "virtual"]
+    vals = [r["ns_per_iter_median"] for r in read_jsonl(p) if not r.get("warmup") and r.get("mode") == mode]
     return statistics.median(vals) if vals else None
 
 
@@ -205,6 +206,14 @@ def table(d):
           "steadier than wall time when other work shares the cores.")
     if fl is not None:
         print(f"C++ floor (anchor's cpp/ring.cpp, pop + virtual call + re-push, 10000×100): {fl:.2f} ns/poll.")
+    cf = floor_ns(d, "coroutine")
+    if cf is not None:
+        book = median_of(runs, "yield_10000x100", "book", "ns_per_poll")
+        tokio = median_of(runs, "yield_10000x100", "tokio-ct", "ns_per_poll")
+        vs = "".join(f", {fmt_ratio(cf, o)} {name}" for name, o in (("book", book), ("tokio-ct", tokio)) if o)
+        print(f"Coroutine floor (tests/bench/coro_floor.cpp: bare coroutine handles in a ring, resume + "
+              f"re-push, frames made in the timing, 10000×100): {cf:.2f} ns/poll{vs}: the least any "
+              f"executor of C++20 coroutine tasks can do per poll here.")
 
 
 def details(d):
@@ -230,6 +239,9 @@ def details(d):
     fl = floor_ns(d)
     if fl is not None:
         print(f"C++ floor (ring 10000 100, virtual call): {fl:.2f} ns/poll\n")
+    cf = floor_ns(d, "coroutine")
+    if cf is not None:
+        print(f"Coroutine floor (coro_floor 10000 100): {cf:.2f} ns/poll\n")
 
 
 def main(argv):

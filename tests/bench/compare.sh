@@ -11,6 +11,7 @@
 #             target/ (the anchor's cargo build), ring (the C++ floor),
 #             results/<UTC stamp>/ (one JSON line per run, table.md, details.md)
 #   PSBENCH   use this pollscope-bench binary instead of building the release preset
+#             (the log workload runs pollscope-bench-record from the same folder)
 #
 # Each round runs every config once per executor, the executors' order rotating
 # from round to round, so a change in machine load hits every executor alike.
@@ -91,14 +92,17 @@ SCRATCH=$RES/.scratch
 if [ -n "${PSBENCH:-}" ]; then
   PS=$PSBENCH
   [ -x "$PS" ] || die2 "PSBENCH=$PS is not an executable"
+  PSREC=$(dirname "$PS")/pollscope-bench-record
+  if wants log && [ ! -x "$PSREC" ]; then die2 "the log workload needs $PSREC beside PSBENCH"; fi
 else
   # POLLSCOPE_BUILD_BENCH=ON: the option defaults to ON, but a build tree
   # configured without it keeps OFF in its cache.
-  log "== cmake --preset release -DPOLLSCOPE_BUILD_BENCH=ON && cmake --build --preset release --target pollscope-bench"
+  log "== cmake --preset release -DPOLLSCOPE_BUILD_BENCH=ON && cmake --build --preset release --target pollscope-bench pollscope-bench-record"
   (cd "$ROOT" && cmake --preset release -DPOLLSCOPE_BUILD_BENCH=ON >"$RES/build-pollscope.log" 2>&1 \
-    && cmake --build --preset release --target pollscope-bench >>"$RES/build-pollscope.log" 2>&1) \
+    && cmake --build --preset release --target pollscope-bench pollscope-bench-record >>"$RES/build-pollscope.log" 2>&1) \
     || { tail -n 40 "$RES/build-pollscope.log" >&2; log "pollscope-bench failed to build (log: $RES/build-pollscope.log)"; exit 1; }
   PS=$ROOT/build/release/pollscope-bench
+  PSREC=$ROOT/build/release/pollscope-bench-record
 fi
 
 ANCHOR_BIN=
@@ -123,6 +127,8 @@ if [ $need_rust = 1 ]; then
   if wants yield; then
     log "== g++ -O2 -std=c++17 -o $OUT_DIR/ring $ANCHOR/cpp/ring.cpp  (the C++ floor)"
     g++ -O2 -std=c++17 -o "$OUT_DIR/ring" "$ANCHOR/cpp/ring.cpp"
+    log "== g++ -O2 -std=c++20 -o $OUT_DIR/coro_floor tests/bench/coro_floor.cpp  (the coroutine floor)"
+    g++ -O2 -std=c++20 -o "$OUT_DIR/coro_floor" "$HERE/coro_floor.cpp"
   fi
 fi
 rm -f "$RES/build-anchor.log"
@@ -214,12 +220,17 @@ for ((round = 0; round <= RUNS; round++)); do
       argv=${argvs[$e]}
       [ "$argv" = "-" ] && continue
       # shellcheck disable=SC2086  # argv is a word list by construction
-      if [ $e = 0 ]; then run_one "$name" "${EXECS[$e]}" "$to" "$round" "$PS" $argv
+      bin=$PS; [ "$name" = log ] && bin=$PSREC # the event pipeline's workload
+      if [ $e = 0 ]; then run_one "$name" "${EXECS[$e]}" "$to" "$round" "$bin" $argv
       else run_one "$name" "${EXECS[$e]}" "$to" "$round" "$ANCHOR_BIN" $argv; fi
     done
   done
   if [ -x "$OUT_DIR/ring" ] && wants yield; then
     "$OUT_DIR/ring" 10000 100 15 | sed "s/^{/{\"run\":$round,\"warmup\":$([ "$round" = 0 ] && echo true || echo false),/" \
+      >>"$RES/floor.jsonl"
+  fi
+  if [ -x "$OUT_DIR/coro_floor" ] && wants yield; then
+    "$OUT_DIR/coro_floor" 10000 100 15 | sed "s/^{/{\"run\":$round,\"warmup\":$([ "$round" = 0 ] && echo true || echo false),/" \
       >>"$RES/floor.jsonl"
   fi
 done

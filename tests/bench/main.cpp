@@ -6,29 +6,18 @@
 //   pollscope-bench spawn 1000000 [--events]
 //   pollscope-bench timers 1000 100 [--events]
 //   pollscope-bench latency 1000 1 [--events]
-//   pollscope-bench log [4000000]
 //   pollscope-bench reset [1000]
-//   pollscope-bench seek [10000000] [10000] [2000]
-//   pollscope-bench recording [10000000]
-//   pollscope-bench timeline [10000000] [10000] [10000]
 //
 // Every workload also takes --queue-policy book|notified|local and
-// --timer-policy thread-per-timer|timer-thread (runtime/policy.hpp).
+// --timer-policy thread-per-timer|timer-thread (runtime/policy.hpp). The
+// event pipeline's workloads (log, seek, recording, timeline) are
+// pollscope-bench-record's (main_record.cpp; bench_cli.hpp says why two).
 //
 // Bad input: a message on stderr and exit status 2. compare.sh runs it side
 // by side with the anchor; workloads.hpp lists what each workload measures.
-#include "workloads.hpp"
+#include "bench_cli.hpp"
 
 #include "runtime/executor.hpp"
-
-#include <CLI/CLI.hpp>
-
-#include <cstdio>
-#include <exception>
-#include <functional>
-#include <iostream>
-#include <string>
-#include <string_view>
 
 namespace {
 
@@ -42,12 +31,12 @@ constexpr std::size_t kQueue = pollscope::kDefaultQueueCapacity;
 } // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "pollscope-bench: the Rust executors' workloads on pollscope's runtime (one JSON line)"};
-  app.require_subcommand(1);
-  std::function<Json()> run;
+  BenchCli cli{"pollscope-bench: the Rust executors' workloads on pollscope's runtime (one JSON "
+               "line)"};
+  CLI::App& app = cli.app;
+  std::function<Json()>& run = cli.run;
 
-  std::size_t n = 10000, k = 100, reps = 1000, m = 4'000'000, timers = 1000;
+  std::size_t n = 10000, k = 100, reps = 1000, timers = 1000;
   std::uint64_t d_ms = 100;
   bool events = false;
 
@@ -89,13 +78,6 @@ int main(int argc, char** argv) {
   l->add_flag("--events", events, "log every event; a consumer thread drains the log concurrently");
   l->callback([&] { run = [&] { return latency_bench(reps, d_ms, events); }; });
 
-  auto* g = app.add_subcommand(
-      "log", "EventLog append ns/event (1 and 3 producers); drain + fold events/s");
-  g->add_option("M", m, "events appended per producer")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  g->callback([&] { run = [&] { return log_bench(m); }; });
-
   auto* r = app.add_subcommand(
       "reset", "tear down a runtime with T waiting timer threads: ms until all joined");
   r->add_option("T", timers, "waiting timer threads")
@@ -103,82 +85,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   r->callback([&] { run = [&] { return reset_bench(timers); }; });
 
-  std::size_t seek_events = 10'000'000, seek_tasks = 10000, seeks = 2000;
-  auto* sk = app.add_subcommand(
-      "seek", "record E events of T tasks, then S cursor seeks to random events: p50/p99 ms");
-  sk->add_option("E", seek_events, "events to record (<= 16 Mi, the store's bound)")
-      ->check(CLI::Range(std::size_t{1000}, std::size_t{1} << 24))
-      ->capture_default_str();
-  sk->add_option("T", seek_tasks, "yielding tasks (<= 10000: spawned before run())")
-      ->check(CLI::Range(std::size_t{1}, kQueue))
-      ->capture_default_str();
-  sk->add_option("S", seeks, "seeks")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
-      ->capture_default_str();
-  sk->callback([&] { run = [&] { return seek_bench(seek_events, seek_tasks, seeks); }; });
-
-  std::size_t rec_events = 10'000'000;
-  auto* rec = app.add_subcommand(
-      "recording", "a real run of M events: .pscope save/stream/open and Chrome trace export");
-  rec->add_option("M", rec_events, "events (about)")
-      ->check(CLI::Range(std::size_t{1000}, std::size_t{200'000'000}))
-      ->capture_default_str();
-  rec->callback([&] { run = [&] { return recording_bench(rec_events); }; });
-
-  std::size_t tl_events = 10'000'000, tl_tasks = 10000, tl_timers = 10000;
-  auto* tlc = app.add_subcommand(
-      "timeline", "the timeline's index over E events of T tasks and R timer threads: build "
-                  "time, then frame queries zoomed out, on one poll and panning");
-  tlc->add_option("E", tl_events, "events (about)")
-      ->check(CLI::Range(std::size_t{1000}, std::size_t{100'000'000}))
-      ->capture_default_str();
-  tlc->add_option("T", tl_tasks, "tasks")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
-      ->capture_default_str();
-  tlc->add_option("R", tl_timers, "timer threads (each a lane)")
-      ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000}))
-      ->capture_default_str();
-  tlc->callback([&] { run = [&] { return timeline_bench(tl_events, tl_tasks, tl_timers); }; });
-
-  // Every workload runs under the policies asked for (bench_common.hpp).
-  std::string queue_policy = "book", timer_policy = "thread-per-timer";
-  for (CLI::App* sub : {y, s, t, l, g, r, sk, rec, tlc}) {
-    sub->add_option("--queue-policy", queue_policy, "book (default), notified or local")
-        ->check(CLI::IsMember({"book", "notified", "local"}));
-    sub->add_option("--timer-policy", timer_policy, "thread-per-timer (default) or timer-thread")
-        ->check(CLI::IsMember({"thread-per-timer", "timer-thread"}));
-  }
-
-  if (argc > 1 && argv[1][0] != '-') {
-    const std::string_view w = argv[1];
-    if (w != "yield" && w != "spawn" && w != "timers" && w != "latency" && w != "log" &&
-        w != "reset" && w != "seek" && w != "recording" && w != "timeline") {
-      std::fprintf(stderr,
-                   "pollscope-bench: unknown workload '%s' (yield, spawn, timers, latency, log, "
-                   "reset, seek, recording, timeline)\n",
-                   argv[1]);
-      return 2;
-    }
-  }
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e); // --help
-  } catch (const CLI::ParseError& e) {
-    (void)app.exit(e);
-    return 2;
-  }
-
-  bench_policies().queue = *pollscope::parse_queue_policy(queue_policy);
-  bench_policies().timer = *pollscope::parse_timer_policy(timer_policy);
-  try {
-    Json j = run();
-    j["queue_policy"] = queue_policy;
-    j["timer_policy"] = timer_policy;
-    std::cout << j.dump() << std::endl;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "pollscope-bench: %s\n", e.what());
-    return 1;
-  }
-  return 0;
+  cli.add_policy_options({y, s, t, l, r});
+  return cli.main(argc, argv, "pollscope-bench", {"yield", "spawn", "timers", "latency", "reset"},
+                  "pollscope-bench-record", {"log", "seek", "recording", "timeline"});
 }
