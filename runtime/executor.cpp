@@ -286,11 +286,9 @@ template <QueuePolicy P>
     return;
   }
   ++polls_;
-  // PollScope's effect on current() / current_task(), and poll_once's on
-  // t_polling; the stamp needs nothing (run_quiet cleared it).
-  detail::ThreadState& ts = detail::t_state;
-  ts.rt = rt_;
-  ts.task = task->id_;
+  // PollScope's effect on current_task(), and poll_once's on t_polling;
+  // current() and the stamp were set for the whole batch (run_quiet).
+  detail::t_state.task = task->id_;
   detail::t_polling = task;
   if constexpr (P == QueuePolicy::Book) {
     task->poll_ref_donatable_ = true;
@@ -304,9 +302,9 @@ template <QueuePolicy P>
   } catch (...) {
     // Finished, as in poll_once (nothing to log here).
   }
+  // The outer poll's, again (a future dropped below must not count as the
+  // poll's own: a wake from its destructor is not a yield).
   detail::t_polling = outer.polling;
-  ts.rt = outer.rt;
-  ts.task = outer.task;
   if constexpr (P == QueuePolicy::Book) {
     const bool poll_ref = task->poll_ref_donatable_;
     task->poll_ref_donatable_ = false;
@@ -346,9 +344,12 @@ void Executor::run_quiet() {
     ch.mark_consumer();
     const RuntimeContext* const outer_stamp = ts.stamp_rt;
     ts.stamp_rt = nullptr; // as PollScope sets it for a runtime that does not log
+    ts.rt = rt_;           // current() for every poll of the batch
     const std::uint64_t before = polls_;
     while (Task* t = ch.try_recv_quiet()) poll_quiet<P>(t, waker, cx, outer);
     ts.stamp_rt = outer_stamp;
+    ts.rt = outer.rt;
+    ts.task = outer.task;
     if (polls_ != before) waiting_logged_ = false;
     // Nothing queued right now: poll_one waits (or advances a virtual
     // clock), polls what comes, or says that all work is done.

@@ -64,9 +64,14 @@ public:
 
   void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
   void release() noexcept {
-    // acq_rel: the thread that frees the task must see every write made by
-    // threads that released before it.
-    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy();
+    // The last reference: no one else can take another (that takes a
+    // reference), so it is dropped without the RMW — most tasks die this way
+    // on the executor, and an RMW there costs a spawn more than the rest of
+    // its teardown. acquire, and acq_rel below: the thread that frees the
+    // task must see every write made by threads that released before it.
+    if (refs_.load(std::memory_order_acquire) == 1 ||
+        refs_.fetch_sub(1, std::memory_order_acq_rel) == 1)
+      destroy();
   }
 
   // Executor thread only: poll the future once. Returns true when it is done.

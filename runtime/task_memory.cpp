@@ -51,8 +51,26 @@ struct Cache {
   // block, in a row: a producer spawning into an executor on another core
   // spent a sixth of its instructions there).
   alignas(64) std::atomic<FreeNode*> remote[kClasses] = {};
+  // Blocks this thread freed for another thread's cache, not handed over
+  // yet, one chain per size class (for one owner at a time). They go over
+  // kHandOver at a time, one CAS per chain: an executor frees two blocks of
+  // the spawner's per task, and a CAS each was two of the four atomic
+  // read-modify-writes a spawned task cost the executor's thread. Owner
+  // thread only (the chains' nodes are its until handed over).
+  struct Outgoing {
+    Cache* owner = nullptr;
+    FreeNode* head = nullptr;
+    FreeNode* tail = nullptr;
+    std::uint32_t count = 0;
+  };
+  Outgoing outgoing[kClasses] = {};
   Cache* next_parked = nullptr; // guarded by g_mutex
 };
+
+// How many blocks a thread gathers for another before handing them over. At
+// most this many less one per size class wait in a thread's chains (a few
+// KiB), and all of them go over when the thread exits.
+constexpr std::uint32_t kHandOver = 32;
 
 constinit std::mutex g_mutex;
 Cache* g_parked = nullptr;   // guarded by g_mutex
@@ -81,7 +99,23 @@ Cache* adopt_or_make_cache() {
   return make_cache();
 }
 
+// Pushes chain `o` onto its owner's remote stack for class k, whole.
+void hand_over(Cache::Outgoing& o, std::size_t k) noexcept {
+  if (o.head == nullptr) return;
+  // release: our writes to every block of the chain happen-before the owner
+  // reuses them (it takes the stack with an acquire exchange).
+  std::atomic<FreeNode*>& remote = o.owner->remote[k];
+  FreeNode* top = remote.load(std::memory_order_relaxed);
+  do {
+    o.tail->next = top;
+  } while (!remote.compare_exchange_weak(top, o.head, std::memory_order_release,
+                                         std::memory_order_relaxed));
+  o = {};
+}
+
 void park(Cache* c) noexcept {
+  // Nothing stays on the way to another thread's cache.
+  for (std::size_t k = 0; k < kClasses; ++k) hand_over(c->outgoing[k], k);
   std::lock_guard lock(g_mutex);
   c->next_parked = g_parked;
   g_parked = c;
@@ -178,18 +212,39 @@ void deallocate(void* p, std::size_t size) noexcept {
   // Poison all but the link (collect_remote and take read it).
   POLLSCOPE_POISON(static_cast<char*>(p) + sizeof(FreeNode),
                    class_bytes(slab->size_class) - sizeof(FreeNode));
-  if (owner == t_cache) {
-    n->next = owner->local[slab->size_class];
-    owner->local[slab->size_class] = n;
+  const std::size_t k = slab->size_class;
+  Cache* mine = t_cache;
+  if (owner == mine) {
+    n->next = owner->local[k];
+    owner->local[k] = n;
     return;
   }
-  // release: our last writes to the block happen-before the owner reuses it.
-  std::atomic<FreeNode*>& remote = owner->remote[slab->size_class];
-  FreeNode* top = remote.load(std::memory_order_relaxed);
-  do {
-    n->next = top;
-  } while (
-      !remote.compare_exchange_weak(top, n, std::memory_order_release, std::memory_order_relaxed));
+  if (mine == nullptr && !t_exited) {
+    // A thread that frees before it ever allocates (an executor polling a
+    // spawner's tasks) gets a cache for its chains.
+    try {
+      (void)&t_parker; // registers the parker: the chains go over at exit
+      t_cache = mine = adopt_or_make_cache();
+    } catch (...) {
+      // No memory for a cache: this block goes over on its own, below.
+    }
+  }
+  if (mine == nullptr) {
+    // Past its parker (thread teardown), or no cache: straight onto the
+    // owner's stack.
+    Cache::Outgoing one{owner, n, n, 1};
+    hand_over(one, k);
+    return;
+  }
+  Cache::Outgoing& o = mine->outgoing[k];
+  if (o.owner != owner) {
+    hand_over(o, k); // another owner's chain: it goes first
+    o.owner = owner;
+  }
+  n->next = o.head;
+  o.head = n;
+  if (o.tail == nullptr) o.tail = n;
+  if (++o.count == kHandOver) hand_over(o, k);
 }
 
 std::size_t cache_count() noexcept { return g_cache_count.load(std::memory_order_relaxed); }

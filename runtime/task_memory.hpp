@@ -15,10 +15,13 @@
 //   - Every thread gets its own cache on its first allocation. Allocating pops
 //     the calling thread's free list for the size class: no atomics.
 //   - Freeing on the owning thread pushes on that list: no atomics. Freeing on
-//     any other thread pushes the block on the owner's `remote` stack for its
-//     size class with one CAS (release); the owner takes that whole stack as
-//     its new list with one exchange (acquire) when the list runs dry. Taking the whole stack,
-//     never one node, is what keeps the stack free of ABA.
+//     any other thread adds the block to that thread's own chain for the
+//     owner and size class, and every 32 blocks (or when the chain's owner
+//     changes, or the thread exits) pushes the chain on the owner's `remote`
+//     stack for the class with one CAS (release); the owner takes that whole
+//     stack as its new list with one exchange (acquire) when the list runs
+//     dry. Taking the whole stack, never one node, is what keeps the stack
+//     free of ABA. A thread that frees gets a cache for its chains.
 //   - A cache outlives its thread: at thread exit it is parked (the blocks it
 //     handed out may still be freed to it) and the next thread that needs a
 //     cache adopts it. Caches are never destroyed: the memory held is bounded
