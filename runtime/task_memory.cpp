@@ -67,10 +67,8 @@ struct Cache {
   Cache* next_parked = nullptr; // guarded by g_mutex
 };
 
-// How many blocks a thread gathers for another before handing them over. At
-// most this many less one per size class wait in a thread's chains (a few
-// KiB), and all of them go over when the thread exits.
-constexpr std::uint32_t kHandOver = 32;
+// At most kHandOver - 1 blocks per size class wait in a thread's chains (a
+// few KiB), and all of them go over when the thread exits.
 
 constinit std::mutex g_mutex;
 Cache* g_parked = nullptr;   // guarded by g_mutex

@@ -37,6 +37,9 @@
 namespace pollscope::task_memory {
 
 inline constexpr std::size_t kMaxPooled = 1024; // bytes asked for, per block
+// Blocks a thread frees for another thread's cache go over in chains of
+// this many (and the rest when the freeing thread exits).
+inline constexpr std::size_t kHandOver = 32;
 
 // Like operator new: 16-byte aligned, throws std::bad_alloc on failure.
 [[nodiscard]] void* allocate(std::size_t size);

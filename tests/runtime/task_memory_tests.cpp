@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <latch>
 #include <set>
 #include <thread>
 #include <vector>
@@ -32,18 +33,21 @@ TEST_CASE("a freed block is reused by the next allocation of its size on the sam
 
 TEST_CASE("a block freed on another thread goes back to the thread that allocated it") {
   // Like a task: spawned here, dropped by the executor's thread.
+  // A size class no other test uses: blocks of a common size that earlier
+  // tests' threads gave back would be handed out first.
+  constexpr std::size_t kSize = 928;
   std::vector<void*> blocks;
-  for (int i = 0; i < 64; ++i) blocks.push_back(task_memory::allocate(112));
+  for (int i = 0; i < 64; ++i) blocks.push_back(task_memory::allocate(kSize));
   const std::set<void*> mine(blocks.begin(), blocks.end());
   std::thread other([&] {
-    for (void* p : blocks) task_memory::deallocate(p, 112);
+    for (void* p : blocks) task_memory::deallocate(p, kSize);
   });
   other.join();
   // The next 64 allocations of that size here get exactly those blocks back.
   std::set<void*> again;
-  for (int i = 0; i < 64; ++i) again.insert(task_memory::allocate(112));
+  for (int i = 0; i < 64; ++i) again.insert(task_memory::allocate(kSize));
   CHECK(again == mine);
-  for (void* p : again) task_memory::deallocate(p, 112);
+  for (void* p : again) task_memory::deallocate(p, kSize);
 }
 
 TEST_CASE("threads that come and go reuse the caches of those that exited") {
@@ -72,4 +76,37 @@ TEST_CASE("blocks outlive the thread that allocated them, and big ones bypass th
   CHECK(aligned16(big));
   static_cast<char*>(big)[task_memory::kMaxPooled] = 1;
   task_memory::deallocate(big, task_memory::kMaxPooled + 1);
+}
+
+TEST_CASE("a thread that keeps running hands blocks back to their owner in chains, and the rest "
+          "when it exits") {
+  // An executor that frees a spawner's tasks for as long as it runs: the
+  // spawner gets them back without waiting for it to exit.
+  constexpr std::size_t kSize = 1000, kRest = 5; // a size class no other test uses
+  std::vector<void*> blocks;
+  for (std::size_t i = 0; i < task_memory::kHandOver + kRest; ++i)
+    blocks.push_back(task_memory::allocate(kSize));
+  const std::set<void*> chain(blocks.begin(), blocks.begin() + task_memory::kHandOver);
+  const std::set<void*> rest(blocks.begin() + task_memory::kHandOver, blocks.end());
+  std::latch freed_chain(1), go_on(1);
+  std::thread other([&] {
+    for (std::size_t i = 0; i < task_memory::kHandOver; ++i)
+      task_memory::deallocate(blocks[i], kSize);
+    freed_chain.count_down();
+    go_on.wait();
+    for (std::size_t i = task_memory::kHandOver; i < blocks.size(); ++i)
+      task_memory::deallocate(blocks[i], kSize);
+  });
+  freed_chain.wait();
+  std::set<void*> back;
+  for (std::size_t i = 0; i < task_memory::kHandOver; ++i)
+    back.insert(task_memory::allocate(kSize));
+  CHECK(back == chain); // the whole chain, while the other thread still runs
+  go_on.count_down();
+  other.join();
+  std::set<void*> later;
+  for (std::size_t i = 0; i < kRest; ++i) later.insert(task_memory::allocate(kSize));
+  CHECK(later == rest); // the unfinished chain went over at its exit
+  for (void* p : back) task_memory::deallocate(p, kSize);
+  for (void* p : later) task_memory::deallocate(p, kSize);
 }
