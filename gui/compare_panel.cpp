@@ -145,6 +145,8 @@ void step_both(CompareMode& mode, CompareHistoryState& h, CompareTimeline& line)
 void compare_keys(CompareMode& mode, CompareHistoryState& h, CompareTimeline& line) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
+  // An open combo or the File popup has the keys (Space, arrows, letters).
+  if (ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) return;
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
     if (any_running(mode))
       mode.pause();
