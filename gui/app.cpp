@@ -922,11 +922,13 @@ void App::compare_file_popup_side() {
         std::string(i == 0 ? "side A: " : "side B: ") + to_string(compare_->side(i).policies);
     if (ImGui::RadioButton(label.c_str(), file_side_ == i)) file_side_ = i;
   }
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 36);
   text_dim(save ? "Its own events so far (its runtime since compare mode began, the moments "
                   "before the history bar's too), its scenario and policies in the header, to a "
                   ".pscope file. pollscope FILE opens it in the single view."
                 : "Its own events so far, as a Chrome trace (JSON) for Perfetto, chrome://tracing "
                   "or speedscope.");
+  ImGui::PopTextWrapPos();
   const std::string scenario =
       compare_->setup().run.scenario.empty() ? "compare" : compare_->setup().run.scenario;
   const std::string proposed =

@@ -331,11 +331,21 @@ void draw_side(std::size_t i, CompareSide& side, const FrameView& view, const fo
                         ": its own runtime, under these policies (queue / timer).");
   if (behind != SIZE_MAX) {
     ImGui::SameLine();
-    text_colored(kWarnText, behind == 0 ? std::string("  the past (this side: at its newest event)")
-                                        : "  the past (this side: " + std::to_string(behind) +
-                                              " events behind live)");
-    tooltip_for_last_item("The history bar above stands in the past: this side shows its run as "
-                          "it was then. Live (or End) follows the present again.");
+    // Nothing later on this side: the bar walks through the other side's
+    // later events, and this side stands still meanwhile; say so, or a
+    // press that changes nothing here looks broken.
+    const std::string me = kSideName[i], other = kSideName[1 - i];
+    text_colored(kWarnText, behind == 0
+                                ? "  the past (" + me + ": no later events)"
+                                : "  the past (" + std::to_string(behind) + " events behind live)");
+    tooltip_for_last_item(
+        behind == 0
+            ? "The history bar stands in the past, and " + me +
+                  " has no event later than the moment shown: the bar is moving through " + other +
+                  "'s later events (at the same time but later polls, or at a later time), and " +
+                  me + " stands still meanwhile. Live (or End) follows the present again."
+            : "The history bar above stands in the past: this side shows its run as "
+              "it was then. Live (or End) follows the present again.");
   }
   executor_line(view);
   const float em = ImGui::GetFontSize();
