@@ -12,6 +12,7 @@
 #include "gui/compare_mode.hpp"
 #include "gui/compare_panel.hpp"
 #include "record/cursor.hpp"
+#include "record/fold_pump.hpp"
 #include "record/recording_file.hpp"
 
 #include <doctest/doctest.h>
@@ -19,6 +20,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -234,6 +236,73 @@ TEST_CASE("a Reset of the comparison sends the shared cursor back to live") {
   // Home now is the new runtime's start, not the old one's.
   d.tap(kHome);
   CHECK(d.at(0) > mode.side(0).pump->runtime_begin_at(mode.side(0).count));
+}
+
+// Two recorded runs side by side, as the shared cursor sees them (file-mode
+// pumps: the same store and checkpoints a live pump keeps).
+struct TwoRuns {
+  record::FoldPump a, b;
+  record::Cursor ka, kb;
+  TwoRuns(const std::vector<Event>& x, const std::vector<Event>& y)
+      : a(std::span<const Event>(x)),
+        b(std::span<const Event>(y)),
+        ka(a.store(), a.checkpoints()),
+        kb(b.store(), b.checkpoints()) {}
+  CompareTimeline line() {
+    const record::Snapshot& sa = a.latest();
+    const record::Snapshot& sb = b.latest();
+    return CompareTimeline(
+        {&a.store(), &a.checkpoints(), sa.events.runtime_begin, sa.events.count, &ka},
+        {&b.store(), &b.checkpoints(), sb.events.runtime_begin, sb.events.count, &kb});
+  }
+};
+
+std::vector<Event> hello_run(StringTable& strings) {
+  test::LogBuilder log(strings);
+  log.start(16);
+  log.spawn(1);
+  log.poll_pending(1);
+  log.fire(1);
+  log.poll_ready(1);
+  return log.events;
+}
+
+// The sides, from the start, one event at a time: 0 for an A event, 1 for B.
+std::vector<int> walk(CompareTimeline& line) {
+  std::vector<int> sides;
+  for (CompareTimeline::Position p = line.home(); p != line.live();) {
+    const CompareTimeline::Position q = line.next(p);
+    sides.push_back(q[0] != p[0] ? 0 : 1);
+    p = q;
+  }
+  return sides;
+}
+
+TEST_CASE("the shared cursor orders the two sides' events by time since each side's own start, "
+          "and takes A's first when they tie") {
+  StringTable strings;
+  const std::vector<Event> a = hello_run(strings);
+  // B started 10 ms later on its clock, and each of its events after the
+  // start comes 0.5 us after A's: relative to its start, A's k-th event,
+  // then B's k-th, then A's k+1-th.
+  std::vector<Event> b = a;
+  for (std::size_t k = 0; k < b.size(); ++k) b[k].t += 10'000'000 + (k > 0 ? 500 : 0);
+  TwoRuns later(a, b);
+  CompareTimeline line = later.line();
+  REQUIRE(line.total() == 2 * (a.size() - 1)); // home includes each side's opening event
+  std::vector<int> expected;
+  for (std::size_t k = 1; k < a.size(); ++k) expected.insert(expected.end(), {0, 1});
+  CHECK(walk(line) == expected);
+  CHECK(line.seconds(line.live()) == doctest::Approx(double(b.back().t - b.front().t) / 1e9));
+
+  // The same run on both sides: every event ties, and A's goes first.
+  TwoRuns same(a, a);
+  CompareTimeline tied = same.line();
+  CHECK(walk(tied) == expected);
+  // Back from live undoes B's last event first.
+  const CompareTimeline::Position back = tied.previous(tied.live());
+  CHECK(back[0] == tied.live()[0]);
+  CHECK(back[1] == tied.live()[1] - 1);
 }
 
 // --- the File menu ---------------------------------------------------------------
