@@ -23,17 +23,22 @@ CompareTimeline::Position CompareTimeline::position(const CompareHistoryState& h
   return p;
 }
 
-CompareTimeline::Key CompareTimeline::key(int s, std::size_t i) {
+std::uint64_t CompareTimeline::time(int s, std::size_t i) const {
+  const std::uint64_t t = side_[s].store->display_time(i);
+  return t > t0_[s] ? t - t0_[s] : 0;
+}
+
+std::uint64_t CompareTimeline::polls(int s, std::size_t i) {
   const CompareHistorySide& d = side_[s];
-  const std::uint64_t t = d.store->display_time(i);
-  const fold::FoldState& state = d.keys->seek(i + 1, d.count);
-  return Key{t > t0_[s] ? t - t0_[s] : 0,
-             state.counters.per_kind[static_cast<std::size_t>(EventKind::QueuePop)]};
+  return d.keys->seek(i + 1, d.count)
+      .counters.per_kind[static_cast<std::size_t>(EventKind::QueuePop)];
 }
 
 bool CompareTimeline::a_first(std::size_t i, std::size_t j) {
-  const Key a = key(0, i), b = key(1, j);
-  return a.t != b.t ? a.t < b.t : a.polls <= b.polls; // ties: A first
+  // The time is a cheap read; the polls a fold seek, asked for only on a tie.
+  const std::uint64_t ta = time(0, i), tb = time(1, j);
+  if (ta != tb) return ta < tb;
+  return polls(0, i) <= polls(1, j); // ties: A first
 }
 
 CompareTimeline::Position CompareTimeline::next(Position p) {

@@ -93,11 +93,10 @@ public:
   [[nodiscard]] double seconds(Position p) const;
 
 private:
-  struct Key {
-    std::uint64_t t = 0;     // ns since the side's runtime opened (display time)
-    std::uint64_t polls = 0; // QueuePops of this runtime up to and including the event
-  };
-  [[nodiscard]] Key key(int s, std::size_t i);              // of side s's event i
+  // An event's place in the merged order: its time since its runtime opened
+  // (display time), then the QueuePops of that runtime up to and including it.
+  [[nodiscard]] std::uint64_t time(int s, std::size_t i) const;
+  [[nodiscard]] std::uint64_t polls(int s, std::size_t i);
   [[nodiscard]] bool a_first(std::size_t i, std::size_t j); // A's event i before B's event j
   [[nodiscard]] std::size_t span(int s) const noexcept { return side_[s].count - lo_[s]; }
   [[nodiscard]] bool ends_in_book_step(int s, std::size_t pos); // pos > 0
