@@ -350,7 +350,7 @@ void draw_side(std::size_t i, CompareSide& side, const FrameView& view, const fo
   executor_line(view);
   const float em = ImGui::GetFontSize();
   // The lints box gives the run queue the room the history bar above took.
-  const float lints_h = std::max(em * 3.5f, height * 0.17f);
+  const float lints_h = std::max(em * 3.0f, height * 0.12f);
   const float rest = ImGui::GetTextLineHeightWithSpacing() * 5.2f + lints_h;
   const float queue_h = std::max(em * 6.0f, ImGui::GetContentRegionAvail().y - rest);
   ImGui::BeginChild("queue", ImVec2(0, queue_h), true);
