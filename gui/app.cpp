@@ -946,7 +946,7 @@ void App::draw_compare_frame() {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.KeyCtrl && !job_.running() && !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) {
     if (ImGui::IsKeyPressed(static_cast<unsigned char>('S'), false))
-      ask_compare_file(FileAction::SaveRecording, file_side_);
+      ask_compare_file(FileAction::SaveRecording, 0); // as the menu says; the popup picks B
     if (ImGui::IsKeyPressed(static_cast<unsigned char>('O'), false))
       file_asked_ = FileAction::OpenRecording;
   }
