@@ -207,27 +207,58 @@ void App::end_live_recording() {
   record_->stop();
 }
 
-RecordingHeader App::save_header() const {
-  if (recording_) return recording_->info.header; // the run it came from, not this machine
-  // The runtime as it is now (a reset may have changed the scenario).
-  CliOptions o = cli_;
-  const ControllerOptions c = controller_->options();
+namespace {
+
+// The command line's options with a runtime's own in place of them (a reset
+// may have changed the scenario or the policies since).
+CliOptions with_runtime(CliOptions o, const ControllerOptions& c) {
   o.scenario = c.scenario;
   o.capacity = c.queue_capacity;
   o.clock = c.clock == ClockKind::Virtual ? "virtual" : "real";
   o.time_scale = c.time_scale;
   o.queue_policy = c.queue_policy;
   o.timer_policy = c.timer_policy;
-  return live_recording_header(o);
+  return o;
+}
+
+} // namespace
+
+RecordingHeader App::save_header() const {
+  if (recording_) return recording_->info.header; // the run it came from, not this machine
+  return live_recording_header(with_runtime(cli_, controller_->options()));
+}
+
+App::FileSource App::single_source() const {
+  // The events this frame's snapshot published: complete, never written again.
+  return FileSource{pump_->store().first(count_), &strings(), save_header(), {}};
+}
+
+App::FileSource App::compare_source(std::size_t side) const {
+  // The side's runtime as it is now (its policies, after a Reset the
+  // scenario picked for it), and the count its last frame showed.
+  CompareSide& s = compare_->side(side);
+  const ControllerOptions c = s.controller->options();
+  CliOptions o = with_runtime(cli_, c);
+  o.count = c.params.count;
+  o.seed = c.params.seed;
+  return FileSource{s.pump->store().first(s.count), &s.controller->strings(),
+                    live_recording_header(o), side == 0 ? "side A" : "side B"};
 }
 
 RecordingStatus App::save_recording_to(const std::string& path) {
-  // The events this frame's snapshot published: complete, never written again.
-  return save_recording(path, pump_->store().first(count_), strings(), save_header());
+  const FileSource src = single_source();
+  return save_recording(path, src.events, *src.strings, src.header);
 }
 
 RecordingStatus App::export_trace_to(const std::string& path) {
-  return export_chrome_trace(path, pump_->store().first(count_), strings());
+  const FileSource src = single_source();
+  return export_chrome_trace(path, src.events, *src.strings);
+}
+
+RecordingStatus App::save_compare_side_to(std::size_t side, const std::string& path) {
+  if (!compare_ || side >= CompareMode::sides()) return RecordingStatus{"not in compare mode"};
+  const FileSource src = compare_source(side);
+  return save_recording(path, src.events, *src.strings, src.header);
 }
 
 // --- 2b. File work in the background ----------------------------------------------
@@ -254,31 +285,47 @@ void App::start_open_recording(const std::string& path) {
   });
 }
 
-void App::start_save_recording(const std::string& path) {
+void App::start_save_recording(const std::string& path) { start_save(path, single_source()); }
+
+void App::start_export_trace(const std::string& path) { start_export(path, single_source()); }
+
+void App::start_save_compare_side(std::size_t side, const std::string& path) {
+  if (compare_ && side < CompareMode::sides()) start_save(path, compare_source(side));
+}
+
+void App::start_export_compare_side(std::size_t side, const std::string& path) {
+  if (compare_ && side < CompareMode::sides()) start_export(path, compare_source(side));
+}
+
+void App::start_save(const std::string& path, FileSource source) {
   if (job_.running()) return;
   job_action_ = FileAction::SaveRecording;
   job_path_ = path;
-  job_events_ = count_;
+  job_events_ = source.events.size();
   job_replaces_ = false; // the File popup says otherwise
+  job_compare_ = !source.what.empty();
+  job_what_ = source.what;
   job_.started_at = ImGui::GetCurrentContext() != nullptr ? ImGui::GetTime() : 0.0;
-  job_.start("Saving " + file_name(path),
-             [path, events = pump_->store().first(count_), strings = &strings(),
-              header = save_header()](const ProgressFn& progress) {
+  job_.start("Saving " + (source.what.empty() ? "" : source.what + " to ") + file_name(path),
+             [path, events = source.events, strings = source.strings,
+              header = std::move(source.header)](const ProgressFn& progress) {
                return save_recording(path, events, *strings, header, progress);
              });
 }
 
-void App::start_export_trace(const std::string& path) {
+void App::start_export(const std::string& path, FileSource source) {
   if (job_.running()) return;
   job_action_ = FileAction::ExportTrace;
   job_path_ = path;
-  job_events_ = count_;
+  job_events_ = source.events.size();
   job_replaces_ = false; // the File popup says otherwise
+  job_compare_ = !source.what.empty();
+  job_what_ = source.what;
   job_.started_at = ImGui::GetCurrentContext() != nullptr ? ImGui::GetTime() : 0.0;
-  job_.start("Exporting " + file_name(path), [path, events = pump_->store().first(count_),
-                                              strings = &strings()](const ProgressFn& progress) {
-    return export_chrome_trace(path, events, *strings, nullptr, progress);
-  });
+  job_.start("Exporting " + (source.what.empty() ? "" : source.what + " to ") + file_name(path),
+             [path, events = source.events, strings = source.strings](const ProgressFn& progress) {
+               return export_chrome_trace(path, events, *strings, nullptr, progress);
+             });
 }
 
 void App::finish_file_work() {
@@ -286,6 +333,7 @@ void App::finish_file_work() {
   const bool cancel_pressed = job_.cancel_requested();
   const RecordingStatus s = job_.take();
   const FileAction action = std::exchange(job_action_, FileAction::None);
+  job_compare_ = false;
   std::shared_ptr<OpenedRecording> opened = std::move(opened_);
   const std::string name = file_name(job_path_);
   if (action == FileAction::OpenRecording) {
@@ -299,6 +347,7 @@ void App::finish_file_work() {
     }
     const std::string notice = opened->recording->info.notice;
     const std::size_t n = opened->recording->events.size();
+    if (compare_) leave_compare(); // a recording opens in the single view
     show_recording(std::move(opened->recording), std::move(opened->pump));
     if (!notice.empty())
       note(notice, true);
@@ -316,8 +365,10 @@ void App::finish_file_work() {
     file_asked_ = action;
     return;
   }
-  note(std::string(save ? "Saved " : "Exported ") + std::to_string(job_events_) + " events to " +
-           job_path_ + (std::exchange(job_replaces_, false) ? " (replaced the old file)." : "."),
+  const std::string what = std::exchange(job_what_, {});
+  note(std::string(save ? "Saved " : "Exported ") + (what.empty() ? "" : what + "'s ") +
+           std::to_string(job_events_) + " events to " + job_path_ +
+           (std::exchange(job_replaces_, false) ? " (replaced the old file)." : "."),
        false);
 }
 
@@ -505,7 +556,11 @@ void App::draw_file_popup() {
     file_popup_ = FileAction::None;
     return;
   }
-  text_dim(text.explain);
+  if (compare_ &&
+      (file_popup_ == FileAction::SaveRecording || file_popup_ == FileAction::ExportTrace))
+    compare_file_popup_side();
+  else
+    text_dim(text.explain);
   // Focus the path field on opening and again after a refused file (Enter
   // leaves the field), so typing edits the path instead of reaching the keys.
   if (ImGui::IsWindowAppearing() || path_refocus_) ImGui::SetKeyboardFocusHere();
@@ -591,11 +646,13 @@ void App::file_popup_accept() {
     }
     confirm_replace_.clear();
     // Written off the UI thread; the outcome is a note, or this popup again
-    // with the error (finish_file_work).
-    if (file_popup_ == FileAction::SaveRecording)
-      start_save_recording(path);
+    // with the error (finish_file_work). In compare mode, the side picked.
+    const bool save = file_popup_ == FileAction::SaveRecording;
+    if (compare_)
+      save ? start_save_compare_side(file_side_, path)
+           : start_export_compare_side(file_side_, path);
     else
-      start_export_trace(path);
+      save ? start_save_recording(path) : start_export_trace(path);
     job_replaces_ = exists;
     ImGui::CloseCurrentPopup();
     file_popup_ = FileAction::None;
@@ -825,6 +882,18 @@ void App::enter_compare() {
 }
 
 void App::leave_compare() {
+  // A save or export of a side reads its store and strings: it stops first
+  // (a cancelled save leaves no file, and an old one untouched).
+  if (job_.running() && job_compare_) {
+    job_.cancel();
+    const RecordingStatus s = job_.take();
+    job_action_ = FileAction::None;
+    job_compare_ = false;
+    note(s.ok() ? "Saved before leaving compare mode: " + job_path_ + "."
+                : "Leaving compare mode cancelled the " + std::exchange(job_what_, {}) +
+                      " file: nothing was written.",
+         !s.ok());
+  }
   // Off the UI thread: the window never waits for thousands of timer
   // threads to be joined. CompareMode's teardown touches no ImGui state.
   if (retiring_.joinable()) retiring_.join();
@@ -838,14 +907,77 @@ void App::measure_peak_rss(bool on) {
   if (compare_) compare_->measure_rss(on);
 }
 
+void App::ask_compare_file(FileAction action, std::size_t side) {
+  file_side_ = side;
+  file_asked_ = action;
+}
+
+// The Save / Export popup in compare mode: which side, what it writes, and a
+// file name that says which side (until the user types one of their own).
+void App::compare_file_popup_side() {
+  const bool save = file_popup_ == FileAction::SaveRecording;
+  for (std::size_t i = 0; i < CompareMode::sides(); ++i) {
+    if (i > 0) ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+    const std::string label =
+        std::string(i == 0 ? "side A: " : "side B: ") + to_string(compare_->side(i).policies);
+    if (ImGui::RadioButton(label.c_str(), file_side_ == i)) file_side_ = i;
+  }
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 36);
+  text_dim(save ? "Its own events so far (its runtime since compare mode began, the moments "
+                  "before the history bar's too), its scenario and policies in the header, to a "
+                  ".pscope file. pollscope FILE opens it in the single view."
+                : "Its own events so far, as a Chrome trace (JSON) for Perfetto, chrome://tracing "
+                  "or speedscope.");
+  ImGui::PopTextWrapPos();
+  const std::string scenario =
+      compare_->setup().run.scenario.empty() ? "compare" : compare_->setup().run.scenario;
+  const std::string proposed =
+      scenario + (file_side_ == 0 ? "-A" : "-B") + (save ? ".pscope" : "-trace.json");
+  if (path_[0] == '\0' || prefilled_ == path_) {
+    std::snprintf(path_, sizeof path_, "%s", proposed.c_str());
+    prefilled_ = proposed;
+  }
+}
+
 void App::draw_compare_frame() {
+  // Ctrl+S saves a side (the popup picks which; never the single view's
+  // runtime, idle behind compare mode); Ctrl+O opens a recording, in the
+  // single view.
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.KeyCtrl && !job_.running() && !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) {
+    if (ImGui::IsKeyPressed(static_cast<unsigned char>('S'), false))
+      ask_compare_file(FileAction::SaveRecording, 0); // as the menu says; the popup picks B
+    if (ImGui::IsKeyPressed(static_cast<unsigned char>('O'), false))
+      file_asked_ = FileAction::OpenRecording;
+  }
   if (ImGui::BeginMainMenuBar()) {
+    if (ImGui::BeginMenu("File")) {
+      // One piece of file work at a time.
+      const bool idle = !job_.running();
+      if (ImGui::MenuItem("Save side A recording...", keys::kSaveRecording, false, idle))
+        ask_compare_file(FileAction::SaveRecording, 0);
+      if (ImGui::MenuItem("Save side B recording...", nullptr, false, idle))
+        ask_compare_file(FileAction::SaveRecording, 1);
+      ImGui::Separator();
+      if (ImGui::MenuItem("Export side A trace...", nullptr, false, idle))
+        ask_compare_file(FileAction::ExportTrace, 0);
+      if (ImGui::MenuItem("Export side B trace...", nullptr, false, idle))
+        ask_compare_file(FileAction::ExportTrace, 1);
+      ImGui::Separator();
+      if (ImGui::MenuItem("Open recording...", keys::kOpenRecording, false, idle))
+        file_asked_ = FileAction::OpenRecording;
+      tooltip_for_last_item("A .pscope file opens in the single view (compare mode ends).");
+      ImGui::EndMenu();
+    }
     if (ImGui::BeginMenu("View")) {
       if (ImGui::MenuItem("Back to single view")) compare_view_->leave = true;
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Help")) {
       text_dim("Compare mode: Space runs or pauses both sides, S steps both, R resets both.");
+      text_dim("History (both sides): Left / Right one event, Shift+Left / Right one book step, "
+               "Home / End the start / live.");
+      text_dim("File: Ctrl+S saves side A or B as a recording (each side's own events).");
       text_dim("Hover a metric's name for what it counts and why the policies differ.");
       ImGui::EndMenu();
     }
@@ -854,6 +986,10 @@ void App::draw_compare_frame() {
     ImGui::EndMainMenuBar();
   }
   draw_compare(*compare_, *compare_view_, controls_.rects);
+  draw_file_popup();
+  const bool opening = job_action_ == FileAction::OpenRecording;
+  draw_progress_popup(job_, opening ? "bytes" : "events",
+                      opening ? "preparing the history bar..." : "finishing...", ImGui::GetTime());
   if (compare_view_->leave) leave_compare();
 }
 

@@ -19,7 +19,9 @@
 #include "record/fold_pump.hpp"
 #include "runtime/controller.hpp"
 
+#include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <thread>
 
@@ -81,6 +83,16 @@ public:
   void start_open_recording(const std::string& path);
   void start_save_recording(const std::string& path);
   void start_export_trace(const std::string& path);
+  // Compare mode's File menu: one side's own store (every event its runtime
+  // logged since compare mode began, up to the count its last frame showed),
+  // its header naming that side's scenario, clock and policies. The same
+  // writers and the same background job as the single view's Save and
+  // Export; leaving compare mode cancels the job (it reads the side's store).
+  RecordingStatus save_compare_side_to(std::size_t side, const std::string& path);
+  void start_save_compare_side(std::size_t side, const std::string& path);
+  void start_export_compare_side(std::size_t side, const std::string& path);
+  // Which side the File popup's Save / Export writes in compare mode (0: A, 1: B).
+  [[nodiscard]] std::size_t file_side() const noexcept { return file_side_; }
   [[nodiscard]] bool file_work_running() const noexcept { return job_.running(); }
   void cancel_file_work() noexcept { job_.cancel(); }
   // The message the File popup shows (a refused file), empty if none.
@@ -120,6 +132,20 @@ private:
   void show_recording(std::unique_ptr<LoadedRecording> recording,
                       std::unique_ptr<record::FoldPump> pump = nullptr);
   [[nodiscard]] RecordingHeader save_header() const;
+  // What a Save or Export writes: the events (published, never written
+  // again), the strings they name and the header.
+  struct FileSource {
+    std::span<const Event> events;
+    const StringTable* strings = nullptr;
+    RecordingHeader header;
+    std::string what; // "" for the single view, "side A" in compare mode
+  };
+  [[nodiscard]] FileSource single_source() const;
+  [[nodiscard]] FileSource compare_source(std::size_t side) const;
+  void start_save(const std::string& path, FileSource source);
+  void start_export(const std::string& path, FileSource source);
+  void ask_compare_file(FileAction action, std::size_t side); // opens the File popup for a side
+  void compare_file_popup_side();                             // the popup's A / B choice
   void finish_file_work();                           // the job's outcome, once it has finished
   void start_live(const ControllerOptions& options); // a scenario opened over a recording
   void reset_view_state();
@@ -194,6 +220,10 @@ private:
   bool job_replaces_ = false;               // the File popup's destination existed
   std::shared_ptr<OpenedRecording> opened_; // filled by an open job's thread
   std::string reopen_error_;                // the popup reopens with this error
+  std::size_t file_side_ = 0;               // compare mode: the side Save / Export writes
+  bool job_compare_ = false;                // the job reads a compare side's store
+  std::string job_what_;                    // FileSource::what of the job's source
+  std::string prefilled_;                   // the path the popup proposed (compare mode)
 };
 
 } // namespace pollscope::gui

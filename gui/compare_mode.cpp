@@ -3,6 +3,7 @@
 #include "gui/app.hpp"
 #include "runtime/scenarios.hpp"
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <utility>
@@ -101,11 +102,29 @@ std::vector<std::string> side_child_args(const CompareSetup& setup, const SidePo
   return args;
 }
 
-FrameView CompareSide::frame() {
-  const record::Snapshot& snap = pump->latest();
-  lints.update(snap.state, snap.serial);
-  return FrameView{snap.state,           snap.events, controller->strings(),
-                   controller->now_ns(), snap.serial, &lints.lints};
+FrameView CompareSide::frame() { return view(pump->latest(), SIZE_MAX); }
+
+FrameView CompareSide::view(const record::Snapshot& snap, std::size_t pos) {
+  count = snap.events.count;
+  // The same moment the single view's panels get from App::draw: the fold's
+  // state at the cursor and the store up to there.
+  const bool past = pos < count;
+  const fold::FoldState& state = past ? cursor->seek(pos, count) : snap.state;
+  const record::EventsView events =
+      past ? record::EventsView{&pump->store(), pos, pump->runtime_begin_at(pos)} : snap.events;
+  const std::uint64_t key = past ? pos : snap.serial;
+  if (key != last_view_key_ || past != last_past_) {
+    last_view_key_ = key;
+    last_past_ = past;
+    ++view_serial_;
+  }
+  lints.update(state, view_serial_); // lints too are a function of the moment shown
+  return FrameView{state,
+                   events,
+                   controller->strings(),
+                   past ? state.log.last_t : controller->now_ns(),
+                   view_serial_,
+                   &lints.lints};
 }
 
 CompareMode::CompareMode(CompareSetup setup, bool measure_rss, std::string exe)
@@ -119,6 +138,10 @@ CompareMode::CompareMode(CompareSetup setup, bool measure_rss, std::string exe)
 CompareMode::~CompareMode() {
   wait_for_reset();                       // it calls the controllers
   for (auto& s : sides_) s->rss.cancel(); // a child may run for a while
+  for (auto& s : sides_) {                // the cursors read the pumps' stores
+    s->cursor.reset();
+    s->order.reset();
+  }
   for (auto& s : sides_) s->pump.reset(); // stop draining before the logs go away
   for (auto& s : sides_) s->controller.reset();
 }
@@ -130,6 +153,8 @@ void CompareMode::start_side(CompareSide& side, const SidePolicies& policies) {
   side.policies = policies;
   side.controller = std::make_unique<Controller>(o);
   side.pump = std::make_unique<record::FoldPump>(side.controller->log());
+  side.cursor = std::make_unique<record::Cursor>(side.pump->store(), side.pump->checkpoints());
+  side.order = std::make_unique<record::Cursor>(side.pump->store(), side.pump->checkpoints());
 }
 
 void CompareMode::run() {

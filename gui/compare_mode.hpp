@@ -25,6 +25,7 @@
 #include "cli/cli.hpp"
 #include "gui/compare_rss.hpp"
 #include "gui/panels.hpp"
+#include "record/cursor.hpp"
 #include "record/fold_pump.hpp"
 #include "runtime/controller.hpp"
 #include "runtime/policy.hpp"
@@ -81,14 +82,27 @@ struct CompareSide {
   // then the pump (which drains the controller's log), then the runtime.
   std::unique_ptr<Controller> controller;
   std::unique_ptr<record::FoldPump> pump;
+  // UI thread, over the pump's store (gone before it): the shared history
+  // cursor's moment on this side, and its ordering lookups
+  // (gui/compare_history.hpp), kept apart so neither undoes the other's seeks.
+  std::unique_ptr<record::Cursor> cursor, order;
   PeakRssMeasurement rss;
-  // View state: the selected task, the lints evaluated for the snapshot.
+  // View state: the selected task, the lints evaluated for the moment shown.
   Selection selection;
   LintsPanelState lints;
+  std::size_t count = 0; // the published count of the last snapshot taken (what Save writes)
 
-  // The side's picture this frame: the pump's newest snapshot (call once a
-  // frame: it takes a new one), with its lints.
+  // The side's picture this frame, live: the pump's newest snapshot (call
+  // once a frame: it takes a new one), with its lints.
   [[nodiscard]] FrameView frame();
+  // The picture at store position `pos` of `snap` (taken this frame):
+  // the cursor's fold state there, or the snapshot itself at its count.
+  [[nodiscard]] FrameView view(const record::Snapshot& snap, std::size_t pos);
+
+private:
+  std::uint64_t view_serial_ = 1;   // FrameView::serial: changes with what is shown
+  std::uint64_t last_view_key_ = 0; // the position in the past, the snapshot's serial live
+  bool last_past_ = false;
 };
 
 class CompareMode {

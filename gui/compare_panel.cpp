@@ -11,6 +11,7 @@
 #include "gui/compare_panel.hpp"
 
 #include "gui/commands.hpp"
+#include "gui/compare_history_bar.hpp"
 #include "gui/theme.hpp"
 #include "gui/widgets.hpp"
 
@@ -126,20 +127,39 @@ bool any_running(CompareMode& mode) {
   return false;
 }
 
-void compare_keys(CompareMode& mode) {
+// Step as the single view does it (App::apply_steps): in step mode, while
+// the view is behind live and either side takes a book step ahead of it,
+// Step shows that book step; once the view has shown everything, it polls
+// both sides and follows live again. Out of step mode, one poll each and the
+// view stays where it is.
+void step_both(CompareMode& mode, CompareHistoryState& h, CompareTimeline& line) {
+  if (mode.resetting()) return;
+  if (!h.live && mode.side(0).controller->mode() == ExecutorMode::Step) {
+    const CompareTimeline::Position pos = line.position(h);
+    if (line.book_step_ahead(pos)) return compare_history_go(h, line, line.next_book_step(pos));
+    compare_history_go(h, line, line.live());
+  }
+  mode.step();
+}
+
+void compare_keys(CompareMode& mode, CompareHistoryState& h, CompareTimeline& line) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
+  // An open combo or the File popup has the keys (Space, arrows, letters).
+  if (ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) return;
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false)) {
     if (any_running(mode))
       mode.pause();
     else
       mode.run();
   }
-  if (ImGui::IsKeyPressed(static_cast<unsigned char>('S'), true)) mode.step();
+  if (ImGui::IsKeyPressed(static_cast<unsigned char>('S'), true)) step_both(mode, h, line);
   if (ImGui::IsKeyPressed(static_cast<unsigned char>('R'), false)) mode.reset();
+  (void)handle_compare_history_keys(h, line);
 }
 
-void compare_bar(CompareMode& mode, CompareViewState& st, ControlRects& rects) {
+void compare_bar(CompareMode& mode, CompareViewState& st, CompareTimeline& line,
+                 ControlRects& rects) {
   const float w = ImGui::CalcTextSize("Pause").x + ImGui::GetStyle().FramePadding.x * 4;
   // While both runtimes are torn down and started again, nothing to command.
   const bool resetting = mode.resetting();
@@ -152,9 +172,11 @@ void compare_bar(CompareMode& mode, CompareViewState& st, ControlRects& rects) {
   rects.pause = item_rect();
   tooltip_for_last_item("Pause both sides. Timer threads keep counting down.  Key: Space");
   ImGui::SameLine();
-  if (ImGui::Button("Step", ImVec2(w, 0))) mode.step();
+  if (ImGui::Button("Step", ImVec2(w, 0))) step_both(mode, st.history, line);
   rects.step = item_rect();
-  tooltip_for_last_item("One poll on each side (each pops the front of its own queue).  Key: S");
+  tooltip_for_last_item("One poll on each side (each pops the front of its own queue). While the "
+                        "history bar shows the past, the next book step of either side first.  "
+                        "Key: S");
   ImGui::SameLine();
   if (ImGui::Button("Reset", ImVec2(w, 0))) mode.reset();
   rects.reset = item_rect();
@@ -180,8 +202,8 @@ void compare_bar(CompareMode& mode, CompareViewState& st, ControlRects& rects) {
   int picked = scenario_index(mode.pending.run.scenario);
   const std::string current(scenario_name(picked).empty() ? "empty" : scenario_name(picked));
   // Wide enough for the longest bundled name (lesson-10000-timers) and its arrow.
-  ImGui::SetNextItemWidth(ImGui::CalcTextSize("lesson-10000-timers").x +
-                          ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.x * 2);
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize("lesson-10000-timers").x + ImGui::GetFrameHeight() +
+                          ImGui::GetStyle().FramePadding.x * 2);
   if (ImGui::BeginCombo("##scenario", current.c_str())) {
     for (int i = 0; i < scenario_choices(); ++i) {
       const std::string name(scenario_name(i).empty() ? "empty" : scenario_name(i));
@@ -296,17 +318,39 @@ void executor_line(const FrameView& view) {
 }
 
 void draw_side(std::size_t i, CompareSide& side, const FrameView& view, const fold::RunMetrics& m,
-               std::uint64_t thread_scale, float height) {
+               std::uint64_t thread_scale, float height, std::size_t behind) {
   ImGui::PushID(static_cast<int>(i));
-  ImGui::BeginChild("side", ImVec2(0, height), false);
+  // In the past, a frame in the history bar's warning colour around the
+  // side: both sides say they show a moment that is not now.
+  if (behind != SIZE_MAX) ImGui::PushStyleColor(ImGuiCol_Border, kWarnText);
+  ImGui::BeginChild("side", ImVec2(0, height), behind != SIZE_MAX);
   ImGui::PushFont(bold_font());
   ImGui::TextColored(kSideColor[i], "%s  %s", kSideName[i], to_string(side.policies).c_str());
   ImGui::PopFont();
   tooltip_for_last_item(std::string("Side ") + kSideName[i] +
                         ": its own runtime, under these policies (queue / timer).");
+  if (behind != SIZE_MAX) {
+    ImGui::SameLine();
+    // Nothing later on this side: the bar walks through the other side's
+    // later events, and this side stands still meanwhile; say so, or a
+    // press that changes nothing here looks broken.
+    const std::string me = kSideName[i], other = kSideName[1 - i];
+    text_colored(kWarnText, behind == 0
+                                ? "  the past (" + me + ": no later events)"
+                                : "  the past (" + std::to_string(behind) + " events behind live)");
+    tooltip_for_last_item(
+        behind == 0
+            ? "The history bar stands in the past, and " + me +
+                  " has no event later than the moment shown: the bar is moving through " + other +
+                  "'s later events (at the same time but later polls, or at a later time), and " +
+                  me + " stands still meanwhile. Live (or End) follows the present again."
+            : "The history bar above stands in the past: this side shows its run as "
+              "it was then. Live (or End) follows the present again.");
+  }
   executor_line(view);
   const float em = ImGui::GetFontSize();
-  const float lints_h = std::max(em * 3.5f, height * 0.22f);
+  // The lints box gives the run queue the room the history bar above took.
+  const float lints_h = std::max(em * 3.0f, height * 0.12f);
   const float rest = ImGui::GetTextLineHeightWithSpacing() * 5.2f + lints_h;
   const float queue_h = std::max(em * 6.0f, ImGui::GetContentRegionAvail().y - rest);
   ImGui::BeginChild("queue", ImVec2(0, queue_h), true);
@@ -325,6 +369,7 @@ void draw_side(std::size_t i, CompareSide& side, const FrameView& view, const fo
   draw_lints_compact(view, side.selection);
   ImGui::EndChild();
   ImGui::EndChild();
+  if (behind != SIZE_MAX) ImGui::PopStyleColor();
   ImGui::PopID();
 }
 
@@ -340,8 +385,10 @@ void metrics_table(const std::vector<MetricRow>& rows) {
   ImGui::TableSetupColumn("B vs A", ImGuiTableColumnFlags_WidthStretch, 0.8f);
   headers_row_with_help({"What is measured (hover a row's name for what it counts and why the "
                          "policies differ in it).",
-                         "Side A's run, as its events show it now.",
-                         "Side B's run, as its events show it now.",
+                         "Side A's run, as its events show it at the history bar's moment "
+                         "(peak RSS and wall time: a whole run, measured in a child process).",
+                         "Side B's run, as its events show it at the history bar's moment "
+                         "(peak RSS and wall time: a whole run, measured in a child process).",
                          "B against A: B / A when both are above zero, else B - A. Rows where "
                          "the sides differ are highlighted."});
   const ImU32 highlight = u32(with_alpha(kAccent, 0.16f));
@@ -377,16 +424,22 @@ std::vector<MetricRow> compare_metric_rows(CompareMode& mode, const FrameView& a
 
 void draw_compare(CompareMode& mode, CompareViewState& st, ControlRects& rects) {
   mode.start_measurements();
-  const FrameView views[2] = {mode.side(0).frame(), mode.side(1).frame()};
-  st.timers_live = false;
-  for (std::size_t i = 0; i < 2; ++i) {
-    if (views[i].serial != st.serials[i]) {
-      st.serials[i] = views[i].serial;
-      st.last_change = ImGui::GetTime();
+  const record::Snapshot* snaps[2] = {&mode.side(0).pump->latest(), &mode.side(1).pump->latest()};
+  // A Reset (or the first frame) sends the shared cursor back to live: a
+  // position in the runs that came before means nothing in the new ones.
+  for (std::size_t i = 0; i < 2; ++i)
+    if (snaps[i]->events.runtime_begin != st.runtime_begins[i]) {
+      st.runtime_begins[i] = snaps[i]->events.runtime_begin;
+      st.history = CompareHistoryState{};
     }
-    st.timers_live = st.timers_live || views[i].state.counters.live_timer_threads > 0;
-  }
-  compare_keys(mode);
+  auto history_side = [&](std::size_t i) {
+    CompareSide& side = mode.side(i);
+    return CompareHistorySide{&side.pump->store(), &side.pump->checkpoints(),
+                              snaps[i]->events.runtime_begin, snaps[i]->events.count,
+                              side.order.get()};
+  };
+  CompareTimeline line(history_side(0), history_side(1));
+  compare_keys(mode, st.history, line);
 
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float top = ImGui::GetFrameHeight(); // the main menu bar
@@ -407,8 +460,25 @@ void draw_compare(CompareMode& mode, CompareViewState& st, ControlRects& rects) 
   ImGui::PopFont();
   lesson_box(compare_lesson(mode.setup()));
   ImGui::Separator();
-  compare_bar(mode, st, rects);
+  compare_bar(mode, st, line, rects);
   ImGui::Separator();
+  (void)draw_compare_history_bar(st.history, line);
+  ImGui::Separator();
+
+  // Both sides at the cursor (after the keys, the buttons and the bar moved it).
+  const CompareTimeline::Position pos = line.position(st.history);
+  const bool past = !st.history.live;
+  const FrameView views[2] = {mode.side(0).view(*snaps[0], pos[0]),
+                              mode.side(1).view(*snaps[1], pos[1])};
+  st.timers_live = false;
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (views[i].serial != st.serials[i]) {
+      st.serials[i] = views[i].serial;
+      st.last_change = ImGui::GetTime();
+    }
+    // Timers count down in the runtimes whatever moment is shown.
+    st.timers_live = st.timers_live || snaps[i]->state.counters.live_timer_threads > 0;
+  }
 
   const fold::RunMetrics m[2] = {side_metrics(mode.side(0), views[0]),
                                  side_metrics(mode.side(1), views[1])};
@@ -427,7 +497,8 @@ void draw_compare(CompareMode& mode, CompareViewState& st, ControlRects& rects) 
                         ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame)) {
     for (std::size_t i = 0; i < 2; ++i) {
       ImGui::TableNextColumn();
-      draw_side(i, mode.side(i), views[i], m[i], thread_scale, sides_h);
+      draw_side(i, mode.side(i), views[i], m[i], thread_scale, sides_h,
+                past ? snaps[i]->events.count - pos[i] : SIZE_MAX);
     }
     ImGui::EndTable();
   }

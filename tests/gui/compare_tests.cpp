@@ -1,6 +1,7 @@
 // Compare mode: two runtimes side by side, driven together, each drawn from
 // its own pump; entering and leaving it in the app; the metrics table's rows;
 // the peak-RSS measurement off the UI thread.
+#include "compare_test_support.hpp"
 #include "gui_test_support.hpp"
 
 #include "fold/metrics.hpp"
@@ -21,39 +22,11 @@ namespace pollscope::gui {
 namespace {
 
 using test::BareImGui;
-
-CompareSetup setup_for(const std::string& scenario, SidePolicies a, SidePolicies b,
-                       ExecutorMode mode = ExecutorMode::Step) {
-  ControllerOptions o;
-  o.scenario = scenario;
-  o.clock = ClockKind::Virtual;
-  o.initial_mode = mode;
-  return compare_setup(o, a, b);
-}
-
-// Every command sent so far carried out and folded, on both sides.
-void settle(CompareMode& m) {
-  for (std::size_t i = 0; i < CompareMode::sides(); ++i) {
-    m.side(i).controller->sync();
-    m.side(i).pump->flush();
-  }
-}
-
-// Both sides' executors have polled `polls` times and are between polls.
-// The worker carries out commands in order and a virtual advance returns
-// once the timer has fired, so each sync brings it closer; bounded.
-bool wait_for_polls(CompareMode& m, std::uint64_t polls) {
-  for (int i = 0; i < 100'000; ++i) {
-    settle(m);
-    bool ok = true;
-    for (std::size_t s = 0; s < CompareMode::sides(); ++s) {
-      const fold::ExecutorView& ex = m.side(s).pump->latest().state.executor;
-      ok = ok && ex.total_polls >= polls && ex.current_task == 0;
-    }
-    if (ok) return true;
-  }
-  return false;
-}
+using test::kBook;
+using test::kNotified;
+using test::settle;
+using test::setup_for;
+using test::wait_for_polls;
 
 // Every task of the side's runtime has finished (and there was one).
 bool finished(const fold::FoldState& state) {
@@ -85,9 +58,6 @@ const MetricRow& row(const std::vector<MetricRow>& rows, const std::string& name
   REQUIRE(it != rows.end());
   return *it;
 }
-
-constexpr SidePolicies kBook{QueuePolicy::Book, TimerPolicy::ThreadPerTimer};
-constexpr SidePolicies kNotified{QueuePolicy::Notified, TimerPolicy::ThreadPerTimer};
 
 TEST_CASE("--compare opens the app in compare mode, and leaving it shows the single view again") {
   BareImGui imgui;
