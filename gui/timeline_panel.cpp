@@ -307,6 +307,9 @@ void draw_track(Frame& f, LaneId lane, std::size_t track, float y0, float y1) {
   const std::vector<fold::LodItem>& items =
       cached(f, lane, static_cast<std::uint32_t>(track)).items;
   const float font = ImGui::GetFontSize();
+  // A thin band (a sub-row of a driver's lane, a few px) is filled whole:
+  // its neighbours are a pixel apart already.
+  const float pad = y1 - y0 >= 12 ? 1.0f : 0.0f;
   for (const fold::LodItem& it : items) {
     const std::size_t idx = it.count == 1 ? it.first : it.longest;
     const Span& s = f.tl.span(lane, track, idx);
@@ -318,13 +321,13 @@ void draw_track(Frame& f, LaneId lane, std::size_t track, float y0, float y1) {
       // A bar up to the deadline, with the deadline marked; it ends at the
       // fire (later than the deadline when the timer is late).
       const float xd = sx(f, std::max(s.extra, s.begin_t));
-      f.dl->AddRectFilled(ImVec2(x0, y0 + 2), ImVec2(std::min(x1, xd), y1 - 2), col);
+      f.dl->AddRectFilled(ImVec2(x0, y0 + 2 * pad), ImVec2(std::min(x1, xd), y1 - 2 * pad), col);
       if (x1 > xd) // late: what it overshot, in the warning colour
-        f.dl->AddRectFilled(ImVec2(xd, y0 + 2), ImVec2(x1, y1 - 2),
+        f.dl->AddRectFilled(ImVec2(xd, y0 + 2 * pad), ImVec2(x1, y1 - 2 * pad),
                             u32(with_alpha(kWarnText, 0.7f)));
       f.dl->AddLine(ImVec2(xd, y0), ImVec2(xd, y1), u32(kAccent));
     } else {
-      f.dl->AddRectFilled(ImVec2(x0, y0 + 1), ImVec2(x1, y1 - 1), col);
+      f.dl->AddRectFilled(ImVec2(x0, y0 + pad), ImVec2(x1, y1 - pad), col);
     }
     if (it.count == 1 && s.kind == SpanKind::Poll && x1 - x0 > font * 3) {
       const std::string label = fit_with_ellipsis(task_label(f, s.task), x1 - x0 - 6);
