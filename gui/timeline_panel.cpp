@@ -302,14 +302,13 @@ TimelineRowCache& cached(Frame& f, std::uint32_t lane, std::uint32_t track) {
 }
 
 // One track of one row: the model's items for the view, one per pixel column
-// at most. `y0`, `y1`: the band of the row the track fills.
-void draw_track(Frame& f, LaneId lane, std::size_t track, float y0, float y1) {
+// at most. `y0`, `y1`: the band of the row the track fills; `pad`: the inset
+// of a span in it (a timer's wait, twice that). A sub-row of a driver's lane,
+// a few px, is filled whole: its neighbours are a pixel apart already.
+void draw_track(Frame& f, LaneId lane, std::size_t track, float y0, float y1, float pad = 1) {
   const std::vector<fold::LodItem>& items =
       cached(f, lane, static_cast<std::uint32_t>(track)).items;
   const float font = ImGui::GetFontSize();
-  // A thin band (a sub-row of a driver's lane, a few px) is filled whole:
-  // its neighbours are a pixel apart already.
-  const float pad = y1 - y0 >= 12 ? 1.0f : 0.0f;
   for (const fold::LodItem& it : items) {
     const std::size_t idx = it.count == 1 ? it.first : it.longest;
     const Span& s = f.tl.span(lane, track, idx);
@@ -343,13 +342,19 @@ void draw_track(Frame& f, LaneId lane, std::size_t track, float y0, float y1) {
   }
 }
 
+// The sub-rows a lane of several rows is drawn as (its own rows; the
+// layout's height is for the lane with the most).
+std::uint32_t lane_sub_rows(const Frame& f, LaneId lane) {
+  return sub_rows_shown(f.tl.row_count(lane, f.upto));
+}
+
 // A lane of several rows (the timer driver's): each row of the model's, a
 // track like any other, on its sub-row band. Rows with nothing in view cost
 // two span lookups, no query. Waits still going on at the moment shown are
 // drawn by draw_open_spans, as on a timer's own lane.
 void draw_rows(Frame& f, LaneId lane, float y0, float y1) {
   const std::size_t rows = f.tl.row_count(lane, f.upto);
-  const std::uint32_t shown = sub_rows_shown(rows);
+  const std::uint32_t shown = lane_sub_rows(f, lane);
   for (std::size_t r = 0; r < rows; ++r) {
     const std::size_t track = fold::Timeline::row_track(r);
     const std::size_t n = f.tl.span_count(lane, track, f.upto);
@@ -357,7 +362,7 @@ void draw_rows(Frame& f, LaneId lane, float y0, float y1) {
         f.tl.span(lane, track, n - 1).end_t < f.t0)
       continue;
     const SubRowBand b = sub_row_band(r, shown, y0, y1 - y0);
-    draw_track(f, lane, track, b.y0, b.y1);
+    draw_track(f, lane, track, b.y0, b.y1, /*pad=*/0);
   }
 }
 
@@ -470,8 +475,8 @@ bool wake_y(const Frame& f, ThreadIndex thread, std::uint32_t track, float& y) {
   if (!has_sub_rows(f.st, thread - 1) || !f.st.lanes.row_of(thread - 1, r) ||
       r.kind != LaneKind::Timer)
     return true;
-  const SubRowBand b =
-      sub_row_band(fold::Timeline::track_row(track), f.st.sub_rows, f.origin.y + r.y, r.h);
+  const SubRowBand b = sub_row_band(fold::Timeline::track_row(track), lane_sub_rows(f, thread - 1),
+                                    f.origin.y + r.y, r.h);
   y = (b.y0 + b.y1) * 0.5f;
   return true;
 }
@@ -545,7 +550,8 @@ void draw_highlights(Frame& f, float clip_y0, float clip_y1) {
     const float x0 = sx(f, s.begin_t), x1 = std::max(sx(f, s.end_t), x0 + 2);
     float y0 = f.origin.y + r.y, y1 = y0 + r.h - 1;
     if (r.kind == LaneKind::Timer && has_sub_rows(st, ref.lane)) { // its own sub-row
-      const SubRowBand b = sub_row_band(fold::Timeline::track_row(ref.track), st.sub_rows, y0, r.h);
+      const SubRowBand b =
+          sub_row_band(fold::Timeline::track_row(ref.track), lane_sub_rows(f, ref.lane), y0, r.h);
       y0 = b.y0 - 1;
       y1 = b.y1 + 1;
     }
@@ -613,7 +619,7 @@ void draw_open_spans(Frame& f, const FrameView& view, OpenDrawn& o) {
       // A wait on the driver: on the sub-row of the row its timer holds.
       const std::size_t row =
           f.tl.timer_row(s.thread - 1, s.timer, s.begin_event, f.upto).value_or(0);
-      const SubRowBand b = sub_row_band(row, f.st.sub_rows, f.origin.y + r.y, r.h);
+      const SubRowBand b = sub_row_band(row, lane_sub_rows(f, s.thread - 1), f.origin.y + r.y, r.h);
       y0 = b.y0;
       y1 = b.y1;
     }
@@ -725,6 +731,12 @@ void span_tooltip(const Frame& f, const fold::SpanRef& ref) {
       ImGui::TextColored(kWarnText, "cancelled before it fired");
     else if (s.end_t > s.extra)
       ImGui::Text("fired %s late", format_duration(static_cast<double>(s.end_t - s.extra)).c_str());
+    if (has_sub_rows(f.st, ref.lane))
+      text_dim("One thread waits for every timer: each timer holds a row of the lane from its "
+               "start to its exit (row " +
+               std::to_string(fold::Timeline::track_row(ref.track)) + " of " +
+               std::to_string(f.tl.row_count(ref.lane, f.upto)) + "; past " +
+               std::to_string(kMaxSubRows) + ", rows share sub-rows).");
     break;
   default:
     ImGui::Text("%s", std::string(fold::to_string(s.kind)).c_str());
