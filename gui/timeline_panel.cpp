@@ -731,12 +731,12 @@ void span_tooltip(const Frame& f, const fold::SpanRef& ref) {
       ImGui::TextColored(kWarnText, "cancelled before it fired");
     else if (s.end_t > s.extra)
       ImGui::Text("fired %s late", format_duration(static_cast<double>(s.end_t - s.extra)).c_str());
-    if (has_sub_rows(f.st, ref.lane))
-      text_dim("One thread waits for every timer: each timer holds a row of the lane from its "
-               "start to its exit (row " +
-               std::to_string(fold::Timeline::track_row(ref.track)) + " of " +
-               std::to_string(f.tl.row_count(ref.lane, f.upto)) + "; past " +
-               std::to_string(kMaxSubRows) + ", rows share sub-rows).");
+    if (has_sub_rows(f.st, ref.lane)) {
+      // One thread waits for every timer: each holds a row of the lane for its life.
+      text_dim("row " + std::to_string(fold::Timeline::track_row(ref.track) + 1) + " of " +
+               std::to_string(f.tl.row_count(ref.lane, f.upto)) + " of the timer driver's lane:");
+      text_dim("each timer holds one from its start to its exit");
+    }
     break;
   default:
     ImGui::Text("%s", std::string(fold::to_string(s.kind)).c_str());
