@@ -57,10 +57,12 @@
 //     item.first); a merged one is drawn in the colour of span(lane, 0,
 //     item.longest)'s task, with item.count in its tooltip;
 //     rows r = 1 .. row_count(lane, upto) - 1 (a timer driver's lane): the
-//     same with track row_track(r), one sub-row below the other;
+//     same with track row_track(r), one sub-row below the other (a timer's
+//     span still open at the cursor: on row timer_row(...));
 //   counters:               query(Counter::QueueLength, t0, t1, width_px, upto, c)
 //   arrows:                 arrows_in(t0, t1, upto, ids, limit), or for the
 //                           selected task arrows_of(*find_task(id, upto), upto, ids);
+//                           each starts on row track_row(from_track) of its lane;
 //   the cursor line:        store.display_time(i) + axis_offset_at(i, upto);
 //   click to seek:          event_near_time(t, upto), then the store's times;
 //   histograms:             histogram(m, upto), task_histogram(m, key, upto);
