@@ -615,8 +615,10 @@ void draw_open_spans(Frame& f, const FrameView& view, OpenDrawn& o) {
     if (r.kind == LaneKind::Thread) y1 = y0 + (y1 - y0) * 0.72f; // track 0's band
     y0 += 2;
     y1 -= 2;
-    if (r.kind == LaneKind::Timer && has_sub_rows(f.st, s.thread - 1)) {
-      // A wait on the driver: on the sub-row of the row its timer holds.
+    // A wait on the driver: on the sub-row of the row its timer holds, its
+    // deadline a thin tick inside it (thousands may wait at once).
+    const bool sub_row = r.kind == LaneKind::Timer && has_sub_rows(f.st, s.thread - 1);
+    if (sub_row) {
       const std::size_t row =
           f.tl.timer_row(s.thread - 1, s.timer, s.begin_event, f.upto).value_or(0);
       const SubRowBand b = sub_row_band(row, lane_sub_rows(f, s.thread - 1), f.origin.y + r.y, r.h);
@@ -643,7 +645,10 @@ void draw_open_spans(Frame& f, const FrameView& view, OpenDrawn& o) {
         f.dl->AddRectFilled(ImVec2(xd, y0), ImVec2(x1, y1), u32(with_alpha(kWarnText, 0.35f)));
       else // what is left of the wait, outlined up to the deadline
         f.dl->AddRect(ImVec2(x1, y0), ImVec2(xd, y1), u32(with_alpha(kDimText, 0.6f)));
-      f.dl->AddLine(ImVec2(xd, y0 - 2), ImVec2(xd, y1 + 2), u32(kAccent), 2.0f);
+      if (sub_row)
+        f.dl->AddLine(ImVec2(xd, y0), ImVec2(xd, y1), u32(kAccent));
+      else
+        f.dl->AddLine(ImVec2(xd, y0 - 2), ImVec2(xd, y1 + 2), u32(kAccent), 2.0f);
     } else {
       f.dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), light);
     }
