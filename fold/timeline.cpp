@@ -50,6 +50,7 @@ struct Origin {
   std::uint64_t t = 0;
   ThreadIndex thread = 0;
   WakerId waker = 0;
+  std::uint32_t track = 0; // Arrow::from_track
   ArrowKind kind = ArrowKind::Wake;
   [[nodiscard]] bool has() const noexcept { return event != kNoEvent; }
 };
@@ -166,6 +167,9 @@ struct LaneWriter {
   std::unordered_map<TimerId, std::uint32_t> timer_track;
   std::vector<std::uint32_t> free_tracks;
   std::uint32_t rows = 0;
+  // The track of the timer that fired here and has not exited: a wake on
+  // this thread now is that timer's (Arrow::from_track). kNoIndex: none.
+  std::uint32_t firing = kNoIndex;
 };
 
 } // namespace
@@ -215,6 +219,7 @@ void Timeline::Impl::push_arrow(const Arrow& a) {
   r.task = a.task;
   r.waker = a.waker;
   r.kind = a.kind;
+  r.from_track = a.from_track;
   auto fits = [](std::uint64_t lo, std::uint64_t hi) { return lo <= hi && hi - lo <= UINT32_MAX; };
   const bool compact = fits(a.from_event, a.to_event) && fits(a.push_event, a.to_event) &&
                        fits(a.from_t, a.push_t) && a.push_thread == a.from_thread &&
@@ -524,7 +529,11 @@ private:
     return tw.key;
   }
 
-  Origin origin_here(ArrowKind kind) const { return Origin{i_, t_, e_.thread, e_.waker, kind}; }
+  Origin origin_here(ArrowKind kind) const {
+    std::uint32_t track = 0;
+    if (lane_ && w_.lanes[*lane_].firing != kNoIndex) track = w_.lanes[*lane_].firing;
+    return Origin{i_, t_, e_.thread, e_.waker, track, kind};
+  }
 
   void task_spawned() {
     // A second spawn of an id within one runtime (a hand-made log) is a new task.
@@ -593,6 +602,7 @@ private:
         a.from_t = p.from.t;
         a.from_thread = p.from.thread;
         a.waker = p.from.waker;
+        a.from_track = p.from.track;
         a.push_event = p.push_event;
         a.push_t = p.push_t;
         a.push_thread = p.push_thread;
@@ -682,6 +692,7 @@ private:
       track = new_row(lane);
     }
     lw.timer_track.emplace(e_.timer, track);
+    im_.row_takes.push_back(RowTake{i_, lane, e_.timer, track});
     return track;
   }
   // A further row of the lane, published with its empty track.
@@ -730,6 +741,7 @@ private:
                   SampleRef{t_ - std::min(t_, deadline), i_, ref, e_.task});
     }
     open_on(*lane_, track, SpanKind::TimerFired);
+    w_.lanes[*lane_].firing = track;
   }
   void timer_exited() {
     if (!lane_) {
@@ -743,6 +755,7 @@ private:
     // The row is free for the lane's next timer.
     lw.timer_track.erase(e_.timer);
     lw.free_tracks.push_back(track);
+    if (lw.firing == track) lw.firing = kNoIndex;
     if (lw.timer_track.empty() && w_.live_timers > 0)
       push_sample(im_, Counter::TimerThreads, t_, i_, --w_.live_timers);
   }

@@ -57,10 +57,12 @@
 //     item.first); a merged one is drawn in the colour of span(lane, 0,
 //     item.longest)'s task, with item.count in its tooltip;
 //     rows r = 1 .. row_count(lane, upto) - 1 (a timer driver's lane): the
-//     same with track row_track(r), one sub-row below the other;
+//     same with track row_track(r), one sub-row below the other (a timer's
+//     span still open at the cursor: on row timer_row(...));
 //   counters:               query(Counter::QueueLength, t0, t1, width_px, upto, c)
 //   arrows:                 arrows_in(t0, t1, upto, ids, limit), or for the
 //                           selected task arrows_of(*find_task(id, upto), upto, ids);
+//                           each starts on row track_row(from_track) of its lane;
 //   the cursor line:        store.display_time(i) + axis_offset_at(i, upto);
 //   click to seek:          event_near_time(t, upto), then the store's times;
 //   histograms:             histogram(m, upto), task_histogram(m, key, upto);
@@ -174,6 +176,11 @@ struct Arrow {
   WakerId waker = 0; // Wake: the waker woken
   SpanRef poll;      // the Poll span: the index it has once closed (check it
                      // against span_count); lane kNoIndex: no lane known
+  // The track of from_thread's lane the wake happened on: a timer's row
+  // (row_track(r)) when the thread woke it from its fire (TimerFired ->
+  // TimerThreadExited, where a timer driver wakes each timer's task), else 0.
+  // The push, on the same thread inside that fire, is on it too.
+  std::uint32_t from_track = 0;
   ArrowKind kind = ArrowKind::Wake;
 };
 
@@ -243,6 +250,21 @@ public:
   [[nodiscard]] static constexpr std::size_t row_track(std::size_t row) noexcept {
     return row == 0 ? 0 : kTracks + row - 1;
   }
+  // The row a track belongs to (track 1, blocked inside row 0, is row 0's).
+  [[nodiscard]] static constexpr std::size_t track_row(std::size_t track) noexcept {
+    return track < kTracks ? 0 : track - kTracks + 1;
+  }
+  // The row `timer` held on `lane` at event `at` (one of the timer's events
+  // there, such as the one that opened a span still open at the history
+  // cursor, which the index does not hold yet), among the first `upto`
+  // events. Every timer takes its row at its first event on a lane; the
+  // takes are kept in event order, and the newest take of `timer` at or
+  // before `at` is looked for among the kRowLookBack before it (a timer's
+  // first event comes right before its wait's: a timer driver logs both
+  // together). None when not found there.
+  [[nodiscard]] std::optional<std::size_t> timer_row(LaneId lane, TimerId timer, std::uint64_t at,
+                                                     std::uint64_t upto) const noexcept;
+  static constexpr std::size_t kRowLookBack = 4096;
   // The spans of a track closed by the first `upto` events: [0, span_count).
   [[nodiscard]] std::size_t span_count(LaneId lane, std::size_t track,
                                        std::uint64_t upto) const noexcept;

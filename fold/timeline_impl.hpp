@@ -431,8 +431,18 @@ struct ArrowRec {
   std::uint32_t poll_index = 0; // in track 0 of poll_lane; wide: in wide_arrows
   ArrowKind kind = ArrowKind::Wake;
   bool wide = false;
+  std::uint32_t from_track = 0; // in the padding: still 64 bytes
 };
 static_assert(sizeof(ArrowRec) == 64);
+
+// A timer taking a row of a lane (Timeline::timer_row): one per timer and
+// lane it has events on, in event order.
+struct RowTake {
+  std::uint64_t event = 0; // the timer's first event on the lane
+  LaneId lane = 0;
+  TimerId timer = 0;
+  std::uint32_t track = 0; // Timeline::row_track of the row
+};
 
 struct Series {
   AppendOnly<SampleRef> samples;    // in order of `event`
@@ -456,6 +466,7 @@ struct Timeline::Impl {
   AppendOnly<ArrowRec> arrows;
   AppendOnly<Arrow> wide_arrows;        // the arrows ArrowRec cannot hold
   AppendOnly<std::uint32_t> arrow_prev; // [k]: the previous arrow of arrow k's task
+  AppendOnly<RowTake> row_takes;
   AppendOnly<TaskRecord> tasks;
   AppendOnly<PollRecord> polls;
   // Per metric; the poll durations' samples are `polls` themselves (only

@@ -85,6 +85,19 @@ std::size_t Timeline::row_count(LaneId lane, std::uint64_t upto) const noexcept 
          partition(0, rows.published(), [&](std::size_t r) { return rows[r].opened_event < upto; });
 }
 
+std::optional<std::size_t> Timeline::timer_row(LaneId lane, TimerId timer, std::uint64_t at,
+                                               std::uint64_t upto) const noexcept {
+  const auto& takes = impl_->row_takes;
+  const std::uint64_t end = std::min(at + 1, upto);
+  const std::size_t n =
+      partition(0, takes.published(), [&](std::size_t k) { return takes[k].event < end; });
+  for (std::size_t k = n; k > 0 && n - k < kRowLookBack; --k) {
+    const RowTake& r = takes[k - 1];
+    if (r.lane == lane && r.timer == timer) return track_row(r.track);
+  }
+  return std::nullopt;
+}
+
 std::optional<Span> Timeline::find_span(SpanRef ref, std::uint64_t upto) const noexcept {
   if (ref.lane == kNoIndex || ref.index == kNoIndex) return std::nullopt;
   if (ref.lane >= lane_count(upto) || ref.index >= span_count(ref.lane, ref.track, upto))
@@ -197,6 +210,7 @@ Arrow Timeline::Impl::arrow(std::size_t k) const noexcept {
   a.to_event = r.to_event;
   a.to_t = r.to_t;
   a.from_thread = a.push_thread = r.from_thread;
+  a.from_track = r.from_track;
   a.to_thread = r.poll_lane + 1;
   a.task = r.task;
   a.waker = r.waker;
@@ -420,8 +434,9 @@ std::size_t Timeline::bytes() const noexcept {
   for (const CounterTrack& c : im.counters)
     b +=
         c.events.bytes() + c.keys.bytes() + bytes_of(c.times_every.keys) + bytes_of(c.range.levels);
-  b += im.arrows.bytes() + im.wide_arrows.bytes() + im.arrow_prev.bytes() + im.tasks.bytes() +
-       im.polls.bytes() + im.offsets.bytes() + im.times.bytes() + bytes_of(im.by_length);
+  b += im.arrows.bytes() + im.wide_arrows.bytes() + im.arrow_prev.bytes() + im.row_takes.bytes() +
+       im.tasks.bytes() + im.polls.bytes() + im.offsets.bytes() + im.times.bytes() +
+       bytes_of(im.by_length);
   for (const Series& s : im.series) b += s.samples.bytes() + s.cumulative.bytes();
   return b;
 }

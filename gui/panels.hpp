@@ -13,7 +13,6 @@
 #include "fold/state.hpp"
 #include "fold/timeline.hpp"
 #include "fold/view.hpp"
-#include "gui/timeline_driver.hpp"
 #include "gui/timeline_lanes.hpp"
 #include "gui/timeline_view.hpp"
 #include "record/event_store.hpp"
@@ -196,21 +195,16 @@ struct TimelineState {
   std::vector<fold::SpanRef> highlight;
   std::vector<std::uint64_t> highlight_t; // begin_t of each, for finding those in view
   std::string highlight_what;
-  std::vector<TimelineRowCache> cache; // the rows of the last frames
+  // The rows of the last frames, by (lane << 32 | track): a timer driver's
+  // lane has a track per row, thousands of them.
+  std::unordered_map<std::uint64_t, TimelineRowCache> cache;
   std::uint64_t frame = 0;
   std::vector<std::uint32_t> arrows; // scratch, kept to reuse its memory
-  // The timer driver's lane (timer-thread policy), its waits stacked in
-  // sub-rows (gui/timeline_driver.hpp): recomputed when the live snapshot
-  // changes. thread 0: no driver in this runtime.
-  struct DriverStack {
-    std::uint64_t serial = UINT64_MAX;
-    ThreadIndex thread = 0;
-    std::vector<StackedWait> waits;
-    std::unordered_map<TimerId, std::uint32_t> depth_of; // for the spans in progress
-    // Per task, (deadline, sub-row) of its waits: where its wake arrows start.
-    std::unordered_map<TaskId, std::vector<std::pair<std::uint64_t, std::uint32_t>>> by_task;
-    std::uint32_t rows = 0;
-  } driver;
+  // The lanes of several rows (fold::Timeline::row_count: the timer driver
+  // of --timer-policy timer-thread), found when the layout was built, and
+  // the sub-rows they are drawn as (sub_rows_shown of their most rows).
+  std::vector<std::uint32_t> multi_row_lanes;
+  std::uint32_t sub_rows = 1;
 };
 
 struct HistogramsState {

@@ -5,6 +5,17 @@
 
 namespace pollscope::gui {
 
+std::uint32_t sub_rows_shown(std::size_t rows) noexcept {
+  return static_cast<std::uint32_t>(std::clamp<std::size_t>(rows, 1, kMaxSubRows));
+}
+
+SubRowBand sub_row_band(std::size_t row, std::uint32_t shown, float top, float h) noexcept {
+  shown = std::max<std::uint32_t>(shown, 1);
+  const float each = (h - 4) / static_cast<float>(shown);
+  const float y0 = top + 2 + each * static_cast<float>(row % shown);
+  return SubRowBand{y0, y0 + std::max(1.0f, each - 1)};
+}
+
 // The rows, top to bottom:
 //   threads_.size() thread rows          h_.thread each
 //   kCounterTracks counter rows          h_.counter each

@@ -44,6 +44,21 @@ struct LaneHeights {
   float timer = 16;
 };
 
+// A lane of several rows (a timer driver's: fold::Timeline::row_count) is
+// drawn as as many thin sub-rows, up to kMaxSubRows; past that, row r shares
+// sub-row r % kMaxSubRows with others (the tooltip tells them apart).
+inline constexpr std::uint32_t kMaxSubRows = 48;
+inline constexpr float kSubRowPx = 5; // a sub-row's height at font size 1 * 13
+[[nodiscard]] std::uint32_t sub_rows_shown(std::size_t rows) noexcept;
+
+// Where row `row` of such a lane is drawn: a band of the lane's screen row
+// [top, top + h) holding `shown` sub-rows, 2 px of margin above and below.
+struct SubRowBand {
+  float y0 = 0, y1 = 0;
+};
+[[nodiscard]] SubRowBand sub_row_band(std::size_t row, std::uint32_t shown, float top,
+                                      float h) noexcept;
+
 class LaneLayout {
 public:
   // Timer threads up to this many each get a row at once; more fold into a group.

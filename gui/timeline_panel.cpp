@@ -65,64 +65,40 @@ LaneName lane_name(const fold::FoldState& state, const fold::Timeline& tl, LaneI
   return n;
 }
 
-// The timer driver's waits, stacked (gui/timeline_driver.hpp), for the
-// newest driver lane: redone when the live snapshot changes.
-void update_driver(const FrameView& whole, const fold::Timeline& tl, std::uint64_t upto,
-                   TimelineState& st) {
-  TimelineState::DriverStack& d = st.driver;
-  if (d.serial == whole.serial) return;
-  d.serial = whole.serial;
-  d.thread = 0;
-  d.rows = 0;
-  d.waits.clear();
-  d.depth_of.clear();
-  const fold::FoldState& state = whole.state;
-  for (std::size_t row = state.threads.size(); row-- > 1;) {
-    if (!is_timer_driver(state, static_cast<ThreadIndex>(row))) continue;
-    d.thread = static_cast<ThreadIndex>(row);
-    break;
-  }
-  const EventsView& ev = whole.events;
-  if (d.thread == 0 || ev.store == nullptr || ev.count <= ev.runtime_begin) return;
-  // The runtime on screen's clock onto the axis (timers are the live runtime's).
-  const std::uint64_t offset = tl.axis_offset_at(ev.runtime_begin, upto);
-  d.rows = stack_timer_waits(state, d.thread, offset, d.waits);
-  d.by_task.clear();
-  for (const StackedWait& w : d.waits) {
-    d.depth_of[w.timer] = w.depth;
-    d.by_task[w.task].emplace_back(w.deadline_t, w.depth);
-  }
-}
-
-// Sub-rows of the driver's lane drawn at most; deeper waits share them
-// (their tooltips tell them apart).
-constexpr std::uint32_t kMaxDriverRows = 48;
-constexpr float kDriverRowPx = 5; // a sub-row's height at font size 13
-
-std::uint32_t driver_rows_shown(const TimelineState& st) {
-  return std::clamp<std::uint32_t>(st.driver.rows, 1, kMaxDriverRows);
+// The most rows of the lanes that have several (the timer driver's), as
+// sub-rows shown.
+std::uint32_t multi_rows(const fold::Timeline& tl, std::uint64_t upto, const TimelineState& st) {
+  std::size_t rows = 1;
+  for (const std::uint32_t lane : st.multi_row_lanes)
+    rows = std::max(rows, tl.row_count(lane, upto));
+  return sub_rows_shown(rows);
 }
 
 // The executor's lanes first, then the other threads in the order they were
 // named, then the timer threads. Lanes only ever get added, so the layout is
-// rebuilt only when their count (or the thread table, or the driver's
-// sub-rows) grows.
+// rebuilt only when their count (or the thread table, or the sub-rows of a
+// timer driver's lane) grows.
 void update_lanes(const fold::FoldState& state, const fold::Timeline& tl, std::uint64_t upto,
                   TimelineState& st, float font) {
   const std::size_t n = tl.lane_count(upto);
-  const std::size_t key = (n * 31 + state.threads.size()) * 64 + driver_rows_shown(st);
-  if (st.lanes_built == key) return;
-  st.lanes_built = key;
+  auto key_of = [&](std::uint32_t rows) { return (n * 31 + state.threads.size()) * 64 + rows; };
+  if (st.lanes_built == key_of(multi_rows(tl, upto, st))) return;
   std::vector<std::uint32_t> executor, other, timers;
+  st.multi_row_lanes.clear();
   for (LaneId id = 0; id < n; ++id) {
     const Lane kind = lane_name(state, tl, id).kind;
-    if (kind == Lane::Timer)
+    if (kind == Lane::Timer) {
       timers.push_back(id);
-    else if (kind == Lane::Executor)
+      // A timer thread named for no timer serves many: the timer driver.
+      if (tl.lane(id).timer == 0) st.multi_row_lanes.push_back(id);
+    } else if (kind == Lane::Executor) {
       executor.push_back(id);
-    else
+    } else {
       other.push_back(id);
+    }
   }
+  st.sub_rows = multi_rows(tl, upto, st);
+  st.lanes_built = key_of(st.sub_rows);
   executor.insert(executor.end(), other.begin(), other.end());
   const float s = font / 13.0f;
   LaneHeights h;
@@ -130,12 +106,18 @@ void update_lanes(const fold::FoldState& state, const fold::Timeline& tl, std::u
   h.counter *= s;
   h.group *= s;
   h.timer *= s;
-  // A driver's lane holds its waits' sub-rows (timer rows are one height).
-  if (st.driver.rows > 1)
-    h.timer = std::max(h.timer, static_cast<float>(driver_rows_shown(st)) * kDriverRowPx * s + 4);
+  // A driver's lane holds its rows' sub-rows (timer rows are one height).
+  if (st.sub_rows > 1)
+    h.timer = std::max(h.timer, static_cast<float>(st.sub_rows) * kSubRowPx * s + 4);
   const bool expanded = st.lanes.expanded();
   st.lanes.set(std::move(executor), std::move(timers), h);
   st.lanes.set_expanded(expanded);
+}
+
+// Whether `lane` is drawn as sub-rows, one per row of the model's.
+bool has_sub_rows(const TimelineState& st, LaneId lane) {
+  return st.sub_rows > 1 && std::find(st.multi_row_lanes.begin(), st.multi_row_lanes.end(), lane) !=
+                                st.multi_row_lanes.end();
 }
 
 std::string lane_label(const FrameView& whole, const fold::Timeline& tl, LaneId id) {
@@ -248,7 +230,6 @@ struct Frame {
   // The span under the mouse (found while drawing the row it is in).
   bool hovered = false;
   fold::SpanRef hovered_ref;
-  int hovered_wait = -1; // or the driver's wait under it (TimelineState::driver.waits)
   // The view's bounds on the axis, clamped to what the model can hold.
   std::uint64_t t0 = 0, t1 = 0;
 };
@@ -298,18 +279,10 @@ std::string task_label(const Frame& f, TaskId id) {
 TimelineRowCache& cached(Frame& f, std::uint32_t lane, std::uint32_t track) {
   TimelineState& st = f.st;
   const double pixels = f.width;
-  TimelineRowCache* slot = nullptr;
-  for (TimelineRowCache& c : st.cache) {
-    if (c.lane == lane && c.track == track) {
-      slot = &c;
-      break;
-    }
-  }
-  if (slot == nullptr) {
-    // Rows scrolled out of view long ago make room (a bounded cache).
-    if (st.cache.size() >= 256)
-      std::erase_if(st.cache, [&](const TimelineRowCache& c) { return c.used + 2 < st.frame; });
-    slot = &st.cache.emplace_back();
+  const std::uint64_t key = std::uint64_t{lane} << 32 | track;
+  auto [it, made] = st.cache.try_emplace(key);
+  TimelineRowCache* slot = &it->second;
+  if (made) {
     slot->lane = lane;
     slot->track = track;
     slot->upto = UINT64_MAX;
@@ -329,8 +302,10 @@ TimelineRowCache& cached(Frame& f, std::uint32_t lane, std::uint32_t track) {
 }
 
 // One track of one row: the model's items for the view, one per pixel column
-// at most. `y0`, `y1`: the band of the row the track fills.
-void draw_track(Frame& f, LaneId lane, std::size_t track, float y0, float y1) {
+// at most. `y0`, `y1`: the band of the row the track fills; `pad`: the inset
+// of a span in it (a timer's wait, twice that). A sub-row of a driver's lane,
+// a few px, is filled whole: its neighbours are a pixel apart already.
+void draw_track(Frame& f, LaneId lane, std::size_t track, float y0, float y1, float pad = 1) {
   const std::vector<fold::LodItem>& items =
       cached(f, lane, static_cast<std::uint32_t>(track)).items;
   const float font = ImGui::GetFontSize();
@@ -345,13 +320,13 @@ void draw_track(Frame& f, LaneId lane, std::size_t track, float y0, float y1) {
       // A bar up to the deadline, with the deadline marked; it ends at the
       // fire (later than the deadline when the timer is late).
       const float xd = sx(f, std::max(s.extra, s.begin_t));
-      f.dl->AddRectFilled(ImVec2(x0, y0 + 2), ImVec2(std::min(x1, xd), y1 - 2), col);
+      f.dl->AddRectFilled(ImVec2(x0, y0 + 2 * pad), ImVec2(std::min(x1, xd), y1 - 2 * pad), col);
       if (x1 > xd) // late: what it overshot, in the warning colour
-        f.dl->AddRectFilled(ImVec2(xd, y0 + 2), ImVec2(x1, y1 - 2),
+        f.dl->AddRectFilled(ImVec2(xd, y0 + 2 * pad), ImVec2(x1, y1 - 2 * pad),
                             u32(with_alpha(kWarnText, 0.7f)));
       f.dl->AddLine(ImVec2(xd, y0), ImVec2(xd, y1), u32(kAccent));
     } else {
-      f.dl->AddRectFilled(ImVec2(x0, y0 + 1), ImVec2(x1, y1 - 1), col);
+      f.dl->AddRectFilled(ImVec2(x0, y0 + pad), ImVec2(x1, y1 - pad), col);
     }
     if (it.count == 1 && s.kind == SpanKind::Poll && x1 - x0 > font * 3) {
       const std::string label = fit_with_ellipsis(task_label(f, s.task), x1 - x0 - 6);
@@ -367,55 +342,28 @@ void draw_track(Frame& f, LaneId lane, std::size_t track, float y0, float y1) {
   }
 }
 
-// The y band of sub-row `depth` of the driver's lane whose row is [y0, y1).
-std::pair<float, float> driver_band(const TimelineState& st, std::uint32_t depth, float y0,
-                                    float y1) {
-  const std::uint32_t rows = driver_rows_shown(st);
-  const float h = (y1 - y0 - 4) / static_cast<float>(rows);
-  const float top = y0 + 2 + h * static_cast<float>(depth % rows);
-  return {top, top + std::max(1.0f, h - 1)};
+// The sub-rows a lane of several rows is drawn as (its own rows; the
+// layout's height is for the lane with the most).
+std::uint32_t lane_sub_rows(const Frame& f, LaneId lane) {
+  return sub_rows_shown(f.tl.row_count(lane, f.upto));
 }
 
-// The driver's lane: every timer's wait on its own sub-row, a bar from when
-// it was armed to its deadline (the driver fires there). Waits still going on
-// at the moment shown are drawn by draw_open_spans, as on a timer's own lane.
-void draw_driver_waits(Frame& f, float y0, float y1) {
-  const TimelineState::DriverStack& d = f.st.driver;
-  for (std::size_t i = 0; i < d.waits.size(); ++i) {
-    const StackedWait& w = d.waits[i];
-    if (!w.fired && !w.cancelled) continue; // in progress: see above
-    if (w.deadline_t < f.t0 || w.begin_t > f.t1) continue;
-    const auto [b0, b1] = driver_band(f.st, w.depth, y0, y1);
-    Span like;
-    like.kind = SpanKind::TimerWaiting;
-    like.task = w.task;
-    ImU32 col = span_color(like);
-    if (of_other_task(f, like)) col = (col & 0x00FFFFFFu) | (0x40u << 24);
-    const float x0 = sx(f, w.begin_t), x1 = std::max(sx(f, w.deadline_t), x0 + 1);
-    f.dl->AddRectFilled(ImVec2(x0, b0), ImVec2(x1, b1), col);
-    if (w.fired) f.dl->AddLine(ImVec2(x1, b0), ImVec2(x1, b1), u32(kAccent));
-    if (f.mouse_in_plot && f.mouse.y >= b0 && f.mouse.y < b1 + 1 && f.mouse.x >= x0 - 1 &&
-        f.mouse.x < x1 + 1)
-      f.hovered_wait = static_cast<int>(i);
+// A lane of several rows (the timer driver's): each row of the model's, a
+// track like any other, on its sub-row band. Rows with nothing in view cost
+// two span lookups, no query. Waits still going on at the moment shown are
+// drawn by draw_open_spans, as on a timer's own lane.
+void draw_rows(Frame& f, LaneId lane, float y0, float y1) {
+  const std::size_t rows = f.tl.row_count(lane, f.upto);
+  const std::uint32_t shown = lane_sub_rows(f, lane);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::size_t track = fold::Timeline::row_track(r);
+    const std::size_t n = f.tl.span_count(lane, track, f.upto);
+    if (n == 0 || f.tl.span(lane, track, 0).begin_t > f.t1 ||
+        f.tl.span(lane, track, n - 1).end_t < f.t0)
+      continue;
+    const SubRowBand b = sub_row_band(r, shown, y0, y1 - y0);
+    draw_track(f, lane, track, b.y0, b.y1, /*pad=*/0);
   }
-}
-
-void driver_wait_tooltip(const Frame& f, const StackedWait& w) {
-  ImGui::BeginTooltip();
-  ImGui::Text("timer %u of task %s, on the timer driver", w.timer, task_label(f, w.task).c_str());
-  ImGui::Text(
-      "armed at %s, deadline at %s (%s)",
-      format_duration(static_cast<double>(w.begin_t - std::min(w.begin_t, f.st.origin))).c_str(),
-      format_duration(static_cast<double>(w.deadline_t - std::min(w.deadline_t, f.st.origin)))
-          .c_str(),
-      format_duration(static_cast<double>(w.deadline_t - w.begin_t)).c_str());
-  if (w.cancelled)
-    ImGui::TextColored(kWarnText, "cancelled before it fired");
-  else if (w.fired)
-    ImGui::Text("fired: the driver woke its task");
-  text_dim("One thread waits for every timer: each wait has a sub-row of the lane, so those "
-           "that overlap in time stack up.");
-  ImGui::EndTooltip();
 }
 
 void draw_counter(Frame& f, fold::Counter c, float y0, float y1) {
@@ -470,8 +418,8 @@ void draw_row(Frame& f, const LaneRow& row, float names_w) {
   }
   case LaneKind::Timer: {
     const LaneId lane = f.st.lanes.timers()[row.item];
-    if (lane + 1 == f.st.driver.thread && f.st.driver.rows > 0)
-      draw_driver_waits(f, y0, y1); // the model's one track cannot hold overlapping waits
+    if (has_sub_rows(f.st, lane))
+      draw_rows(f, lane, y0, y1);
     else
       draw_track(f, lane, 0, y0, y1);
     break;
@@ -518,24 +466,18 @@ bool lane_y(const Frame& f, ThreadIndex thread, float& y) {
   return true;
 }
 
-// An arrow's start on the driver's lane: the sub-row of the wait that fired
-// (the task's latest deadline at or before the wake); else the lane's middle.
-bool wake_y(const Frame& f, const fold::Arrow& a, ThreadIndex thread, float& y) {
+// An arrow's start: on a lane of several rows (the timer driver's), the
+// sub-row of the timer whose fire woke the task (Arrow::from_track); else
+// the lane's middle.
+bool wake_y(const Frame& f, ThreadIndex thread, std::uint32_t track, float& y) {
   if (!lane_y(f, thread, y)) return false;
-  const TimelineState::DriverStack& d = f.st.driver;
   LaneRow r;
-  if (thread != d.thread || d.rows == 0 || !f.st.lanes.row_of(thread - 1, r) ||
+  if (!has_sub_rows(f.st, thread - 1) || !f.st.lanes.row_of(thread - 1, r) ||
       r.kind != LaneKind::Timer)
     return true;
-  const auto it = d.by_task.find(a.task);
-  if (it == d.by_task.end()) return true;
-  const std::pair<std::uint64_t, std::uint32_t>* best = nullptr;
-  for (const auto& w : it->second)
-    if (w.first <= a.from_t && (best == nullptr || w.first >= best->first)) best = &w;
-  if (best == nullptr) return true;
-  const float top = f.origin.y + r.y;
-  const auto [b0, b1] = driver_band(f.st, best->second, top, top + r.h);
-  y = (b0 + b1) * 0.5f;
+  const SubRowBand b = sub_row_band(fold::Timeline::track_row(track), lane_sub_rows(f, thread - 1),
+                                    f.origin.y + r.y, r.h);
+  y = (b.y0 + b.y1) * 0.5f;
   return true;
 }
 
@@ -570,7 +512,7 @@ void draw_arrows(Frame& f, float clip_y0, float clip_y1) {
     const ImU32 col = a.kind == fold::ArrowKind::Wake ? u32(with_alpha(kAccent, 0.9f))
                                                       : u32(with_alpha(kGoodText, 0.9f));
     float y_from = 0, y_push = 0, y_to = 0;
-    if (!wake_y(f, a, a.from_thread, y_from) || !lane_y(f, a.to_thread, y_to)) continue;
+    if (!wake_y(f, a.from_thread, a.from_track, y_from) || !lane_y(f, a.to_thread, y_to)) continue;
     // On pixel centres: most arrows are vertical (a wake, its push and the
     // poll are microseconds apart), and ImGui draws a line of width w as a
     // solid core w - 1 px wide with a 1 px fading fringe on each side, so a
@@ -578,7 +520,9 @@ void draw_arrows(Frame& f, float clip_y0, float clip_y1) {
     // two faint ones.
     const ImVec2 from(pixel_centre(sx(f, a.from_t)), y_from),
         to(pixel_centre(sx(f, a.to_t)), y_to - head * 0.5f);
-    if (a.push_event != fold::kNoEvent && wake_y(f, a, a.push_thread, y_push)) {
+    // The push is on the wake's row when on its thread (inside the fire).
+    const std::uint32_t push_track = a.push_thread == a.from_thread ? a.from_track : 0;
+    if (a.push_event != fold::kNoEvent && wake_y(f, a.push_thread, push_track, y_push)) {
       const ImVec2 push(pixel_centre(sx(f, a.push_t)), y_push);
       f.dl->AddCircleFilled(from, 2.5f, col);
       if (push.x != from.x || push.y != from.y) f.dl->AddLine(from, push, col, kArrowWidth);
@@ -613,11 +557,17 @@ void draw_highlights(Frame& f, float clip_y0, float clip_y1) {
     LaneRow r;
     if (!f.st.lanes.row_of(ref.lane, r)) continue;
     const float x0 = sx(f, s.begin_t), x1 = std::max(sx(f, s.end_t), x0 + 2);
-    const float y0 = f.origin.y + r.y;
+    float y0 = f.origin.y + r.y, y1 = y0 + r.h - 1;
+    if (r.kind == LaneKind::Timer && has_sub_rows(st, ref.lane)) { // its own sub-row
+      const SubRowBand b =
+          sub_row_band(fold::Timeline::track_row(ref.track), lane_sub_rows(f, ref.lane), y0, r.h);
+      y0 = b.y0 - 1;
+      y1 = b.y1 + 1;
+    }
     if (std::fabs(x0 - last_x) < 1 && y0 == last_y) continue; // one mark a pixel
     last_x = x0;
     last_y = y0;
-    f.dl->AddRect(ImVec2(x0 - 1, y0), ImVec2(x1 + 1, y0 + r.h - 1), col, 0, 0, 1.5f);
+    f.dl->AddRect(ImVec2(x0 - 1, y0), ImVec2(x1 + 1, y1), col, 0, 0, 1.5f);
   }
   f.dl->PopClipRect();
 }
@@ -674,13 +624,15 @@ void draw_open_spans(Frame& f, const FrameView& view, OpenDrawn& o) {
     if (r.kind == LaneKind::Thread) y1 = y0 + (y1 - y0) * 0.72f; // track 0's band
     y0 += 2;
     y1 -= 2;
-    if (r.kind == LaneKind::Timer && s.thread == f.st.driver.thread && f.st.driver.rows > 0) {
-      // A wait on the driver: on its own sub-row.
-      const auto it = f.st.driver.depth_of.find(s.timer);
-      const auto [b0, b1] =
-          driver_band(f.st, it != f.st.driver.depth_of.end() ? it->second : 0, y0 - 2, y1 + 2);
-      y0 = b0;
-      y1 = b1;
+    // A wait on the driver: on the sub-row of the row its timer holds, its
+    // deadline a thin tick inside it (thousands may wait at once).
+    const bool sub_row = r.kind == LaneKind::Timer && has_sub_rows(f.st, s.thread - 1);
+    if (sub_row) {
+      const std::size_t row =
+          f.tl.timer_row(s.thread - 1, s.timer, s.begin_event, f.upto).value_or(0);
+      const SubRowBand b = sub_row_band(row, lane_sub_rows(f, s.thread - 1), f.origin.y + r.y, r.h);
+      y0 = b.y0;
+      y1 = b.y1;
     }
     const std::uint64_t begin = axis_time(f.tl, ev, s.begin_event, f.upto);
     o.begin_t[k] = begin;
@@ -702,7 +654,10 @@ void draw_open_spans(Frame& f, const FrameView& view, OpenDrawn& o) {
         f.dl->AddRectFilled(ImVec2(xd, y0), ImVec2(x1, y1), u32(with_alpha(kWarnText, 0.35f)));
       else // what is left of the wait, outlined up to the deadline
         f.dl->AddRect(ImVec2(x1, y0), ImVec2(xd, y1), u32(with_alpha(kDimText, 0.6f)));
-      f.dl->AddLine(ImVec2(xd, y0 - 2), ImVec2(xd, y1 + 2), u32(kAccent), 2.0f);
+      if (sub_row)
+        f.dl->AddLine(ImVec2(xd, y0), ImVec2(xd, y1), u32(kAccent));
+      else
+        f.dl->AddLine(ImVec2(xd, y0 - 2), ImVec2(xd, y1 + 2), u32(kAccent), 2.0f);
     } else {
       f.dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), light);
     }
@@ -790,6 +745,12 @@ void span_tooltip(const Frame& f, const fold::SpanRef& ref) {
       ImGui::TextColored(kWarnText, "cancelled before it fired");
     else if (s.end_t > s.extra)
       ImGui::Text("fired %s late", format_duration(static_cast<double>(s.end_t - s.extra)).c_str());
+    if (has_sub_rows(f.st, ref.lane)) {
+      // One thread waits for every timer: each holds a row of the lane for its life.
+      text_dim("row " + std::to_string(fold::Timeline::track_row(ref.track) + 1) + " of " +
+               std::to_string(f.tl.row_count(ref.lane, f.upto)) + " of the timer driver's lane:");
+      text_dim("each timer holds one from its start to its exit");
+    }
     break;
   default:
     ImGui::Text("%s", std::string(fold::to_string(s.kind)).c_str());
@@ -861,6 +822,10 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
                    TimelineState& st, Selection& sel, bool* p_open) {
   st.has_keys = false;
   ++st.frame;
+  // Rows out of view for a while make room (a bounded cache, pruned at most
+  // once a frame: a driver's lane alone can keep thousands in use).
+  if (st.cache.size() > 256)
+    std::erase_if(st.cache, [&](const auto& kv) { return kv.second.used + 2 < st.frame; });
   if (!begin_panel(title::kTimeline, p_open,
                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
     ImGui::End();
@@ -869,7 +834,6 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
   const float font = ImGui::GetFontSize();
   const float names_w = kNamesWidth * font / 13.0f;
   const std::uint64_t upto = whole.events.count;
-  update_driver(whole, tl, upto, st);
   update_lanes(whole.state, tl, upto, st, font);
   const RunSpan run = run_span(tl, whole);
   const float plot_w =
@@ -1011,8 +975,6 @@ void draw_timeline(const FrameView& view, const FrameView& whole, const fold::Ti
   if (plot_hovered && !st.dragging) {
     if (open.hovered >= 0)
       open_span_tooltip(f, open);
-    else if (f.hovered_wait >= 0)
-      driver_wait_tooltip(f, st.driver.waits[static_cast<std::size_t>(f.hovered_wait)]);
     else if (f.hovered)
       span_tooltip(f, f.hovered_ref);
     else if (on_group)

@@ -233,13 +233,15 @@ SyncChannel::WaitResult Executor::wait_for_work(std::chrono::nanoseconds timeout
     }
     if (channel_->closed()) return SyncChannel::WaitResult::Closed;
     if (rt_->clock().kind() == ClockKind::Virtual) start_timing();
-    if (rt_->clock().on_idle()) continue; // virtual time jumped to the next deadline
+    // Logged before a virtual clock's jump, not after: the executor waits
+    // across it, and the timeline draws that wait up to its next event.
     if (!waiting_logged_) {
       waiting_logged_ = true;
       Event e;
       e.kind = EventKind::ExecutorWaiting;
       rt_->emit(e);
     }
+    if (rt_->clock().on_idle()) continue; // virtual time jumped to the next deadline
     const auto wait = left();
     if (wait <= std::chrono::nanoseconds(0)) return SyncChannel::WaitResult::TimedOut;
     return channel_->wait(wait);

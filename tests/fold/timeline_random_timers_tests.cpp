@@ -114,6 +114,7 @@ TEST_CASE("random-timers with 50 timers, a thread per timer: every timer lane's 
     if (a.kind != ArrowKind::Wake) continue;
     CAPTURE(k);
     CHECK(tl.lane(a.from_thread - 1).task == tl.span(a.poll).task);
+    CHECK(a.from_track == 0); // a lane of one timer has row 0 only
   }
 }
 
