@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <bit>
 #include <thread>
+#include <utility>
 
 namespace pollscope {
 namespace {
@@ -242,7 +243,13 @@ Task* SyncChannel::try_recv() {
   Slot& slot = slots_[h & mask_];
   // Nothing published on the channel: the local queue's turn (empty unless
   // the policy is Local).
-  if (slot.seq.load(std::memory_order_acquire) != h + 1) return pop_local();
+  if (slot.seq.load(std::memory_order_acquire) != h + 1) {
+    Task* task = pop_local();
+    // Nothing at all: the consumer is about to ask whether the channel is
+    // closed, or to wait. The count must be exact for that.
+    if (task == nullptr) settle_senders();
+    return task;
+  }
   Task* task = slot.task;
   // release: senders that see the new head may reuse this slot.
   head_.store(h + 1, std::memory_order_release);
@@ -268,6 +275,7 @@ void SyncChannel::wake_blocked_senders() {
 
 SyncChannel::WaitResult SyncChannel::wait(std::chrono::nanoseconds timeout) {
   mark_consumer();
+  settle_senders(); // the closed check below needs the exact count
   if (!local_.empty() || has_published()) return WaitResult::Ready;
   // Spin a little first (see send): a sender that is running usually
   // publishes within a microsecond, and sleeping makes it pay for a wake.
@@ -346,6 +354,23 @@ void SyncChannel::remove_senders(long n) {
     std::lock_guard lock(mutex_);
     not_empty_.notify_all();
   }
+}
+
+void SyncChannel::remove_task_sender() {
+  // Batched only when nothing is logged: a logging runtime's ChannelClosed
+  // comes right after the last TaskDropped, as it always has.
+  if (!rt_.logging() && !shut_down_.load(std::memory_order_relaxed) && on_consumer_thread()) {
+    if (++sender_debt_ == kSenderBatch) settle_senders();
+    return;
+  }
+  remove_sender();
+}
+
+void SyncChannel::settle_senders() noexcept {
+  if (sender_debt_ == 0) return;
+  // The count stays above zero until here (each dead task's sender is still
+  // in it), so the channel cannot have closed or gone meanwhile.
+  remove_senders(std::exchange(sender_debt_, 0));
 }
 
 void SyncChannel::shut_down() {

@@ -134,6 +134,13 @@ public:
   // back the unspent ones when it goes.
   void add_senders(long n);
   void remove_senders(long n);
+  // A dying task's sender (Task::destroy). Most tasks die on the consumer's
+  // thread, after their last poll: there the senders are given back in
+  // batches, one RMW per kSenderBatch tasks (the consumer settles the rest
+  // before it finds the channel empty, waits, or goes; so the count reaches
+  // zero, and run() finishes, exactly when it did). Elsewhere, in a runtime
+  // that logs, or once the channel is shut down, at once.
+  void remove_task_sender();
   // Reset/shutdown: every send from now on returns Closed; blocked senders
   // give up. Any thread.
   void shut_down();
@@ -208,6 +215,9 @@ private:
   std::condition_variable not_full_;  // blocked senders wait here
   bool interrupted_ = false;          // guarded by mutex_
   alignas(kLine) LocalQueue local_;   // consumer only (policy Local)
+  static constexpr long kSenderBatch = 64;
+  long sender_debt_ = 0; // consumer only: dead tasks' senders not given back yet
+  void settle_senders() noexcept; // consumer only: gives them back
   // Set by the first add_sender, cleared by the last remove_sender (see there).
   std::shared_ptr<SyncChannel> self_;
 };

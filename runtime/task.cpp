@@ -164,7 +164,7 @@ void Task::destroy() noexcept {
   rt->task_died(this);
   SyncChannel* channel = channel_;
   delete this;              // destroys the future (if still alive) before the sender goes
-  channel->remove_sender(); // may destroy the channel: the last thing we do
+  channel->remove_task_sender(); // may destroy the channel: the last thing we do
 }
 
 } // namespace pollscope

@@ -9,6 +9,9 @@
 
 #include <stdexcept>
 #include <thread>
+#include <pthread.h>
+#include <cstdlib>
+// PIN_HACK
 
 namespace pollscope::bench {
 namespace {
@@ -22,7 +25,11 @@ Json spawn_bench(std::size_t n, bool events) {
   auto [executor, spawner] = bench_executor(*br.rt);
   const auto t0 = SteadyClock::now();
   const std::uint64_t c0 = process_cpu_ns();
-  std::thread producer([sp = std::move(spawner), n]() mutable {
+  const bool pin = std::getenv("PIN") != nullptr;
+  auto pin_to = [](int cpu) { cpu_set_t s; CPU_ZERO(&s); CPU_SET(cpu, &s); pthread_setaffinity_np(pthread_self(), sizeof s, &s); };
+  if (pin) pin_to(0);
+  std::thread producer([sp = std::move(spawner), n, pin, pin_to]() mutable {
+    if (pin) pin_to(1);
     for (std::size_t i = 0; i < n; ++i) sp.spawn(empty_task(), "empty");
     sp = Spawner{}; // the last sender but the tasks': run() can finish
   });
