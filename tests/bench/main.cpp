@@ -56,7 +56,10 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->default_val(1000000);
   s->add_flag("--events", events, "log every event; a consumer thread drains the log concurrently");
-  s->callback([&] { run = [&] { return spawn_bench(n, events); }; });
+  bool pin_cores = false;
+  s->add_flag("--pin-cores", pin_cores,
+              "executor on CPU 0, spawner on CPU 1: the cross-core regime alone");
+  s->callback([&] { run = [&] { return spawn_bench(n, events, pin_cores); }; });
 
   auto* t =
       app.add_subcommand("timers", "N concurrent timers of D ms: wall, overshoot, RSS, threads");

@@ -3,7 +3,7 @@
 // the JSON object main.cpp prints as one line.
 //
 //   yield_bench.cpp    yield N K [--events]   ns per poll of self-waking tasks
-//   spawn_bench.cpp    spawn N [--events]     ns per spawned+polled+dropped task
+//   spawn_bench.cpp    spawn N [--events] [--pin-cores]  ns per spawned+polled+dropped task
 //   timers_bench.cpp   timers N D [--events]  N concurrent D-ms timers
 //   latency_bench.cpp  latency R D [--events] lateness of R sequential D-ms timers
 //   log_bench.cpp      log [M]                EventLog append and drain+fold rates
@@ -22,7 +22,7 @@
 namespace pollscope::bench {
 
 [[nodiscard]] Json yield_bench(std::size_t n, std::size_t k, bool events);
-[[nodiscard]] Json spawn_bench(std::size_t n, bool events);
+[[nodiscard]] Json spawn_bench(std::size_t n, bool events, bool pin_cores = false);
 [[nodiscard]] Json timers_bench(std::size_t n, std::uint64_t d_ms, bool events);
 [[nodiscard]] Json latency_bench(std::size_t reps, std::uint64_t d_ms, bool events);
 // `events_per_producer` appends per producer thread for the append figures.
