@@ -154,6 +154,13 @@ void* new_slab_memory() {
   const std::uintptr_t end = start + kSlabBytes;
   if (base + 2 * kSlabBytes > end)
     munmap(reinterpret_cast<void*>(end), base + 2 * kSlabBytes - end);
+#if defined(MADV_POPULATE_WRITE)
+  // Blocks are cut from a slab front to back, so all of it is touched soon:
+  // one call maps its 16 pages instead of 16 page faults, one per block run
+  // (a ramp of 10,000 timer tasks first-touches ~750 pages). Linux >= 5.14;
+  // elsewhere the pages fault in as they are touched.
+  (void)madvise(reinterpret_cast<void*>(start), kSlabBytes, MADV_POPULATE_WRITE);
+#endif
   return reinterpret_cast<void*>(start);
 #endif
 }
