@@ -129,7 +129,14 @@ std::vector<MetricRow> metric_rows(const fold::RunMetrics& a, const fold::RunMet
       "The side's run() from start to end on the steady clock, measured in the same child "
       "process as peak RSS (this window's runtimes run at the time scale and wait for Step). "
       "Starting and joining thousands of timer threads takes real time that one timer thread "
-      "does not."));
+      "does not. Highlighted only past 20% and 10 ms: two runs of one program differ by a few "
+      "milliseconds of start-up and scheduling, which a short scenario's whole run is."));
+  if (const auto wa = measured_wall(a_rss), wb = measured_wall(b_rss); wa && wb) {
+    // Noise, not a difference: a double-wake run takes 1-3 ms, and the same
+    // side run twice varies by about that much.
+    const double lo = double(std::min(*wa, *wb)), hi = double(std::max(*wa, *wb));
+    rows.back().differ = hi > lo * 1.2 && hi - lo > 10e6;
+  }
   rows.push_back(duration_row(
       "run time (its clock)", a.wall_ns, b.wall_ns,
       "From the run's first event to its latest, on the runtime's own clock (virtual: the "

@@ -268,9 +268,16 @@ TEST_CASE("the metrics table highlights the rows where A and B differ, and expla
   CHECK_FALSE(row(rows, "peak RSS").differ);
   // Wall time is the children's (measured with peak RSS); run time the window's own runs'.
   CHECK(row(rows, "wall time").a == "-");
-  const RssCell ra_timed{RssCell::State::Measured, 2048, {}, 3'000'000};
-  const RssCell rb_timed{RssCell::State::Measured, 1024, {}, 1'000'000};
+  const RssCell ra_timed{RssCell::State::Measured, 2048, {}, 900'000'000};
+  const RssCell rb_timed{RssCell::State::Measured, 1024, {}, 300'000'000};
   CHECK(row(metric_rows(a, b, ra_timed, rb_timed), "wall time").differ);
+  // Short runs: 3 ms against 1 ms is start-up noise, not a difference
+  // (past 20% and 10 ms only).
+  const RssCell ra_short{RssCell::State::Measured, 2048, {}, 3'000'000};
+  const RssCell rb_short{RssCell::State::Measured, 2048, {}, 1'000'000};
+  CHECK_FALSE(row(metric_rows(a, b, ra_short, rb_short), "wall time").differ);
+  const RssCell rb_close{RssCell::State::Measured, 2048, {}, 800'000'000};
+  CHECK_FALSE(row(metric_rows(a, b, ra_timed, rb_close), "wall time").differ);
   // Peak RSS differs only past 5%: two runs of one program differ by a few pages.
   const RssCell near{RssCell::State::Measured, 2100, {}, 1};
   CHECK_FALSE(row(metric_rows(a, b, ra_timed, near), "peak RSS").differ);
