@@ -319,16 +319,22 @@ CliParse parse_cli(int argc, char** argv) {
     return result;
   }
   if (o.compare && o.headless) {
-    // Headless compare prints a table of two runs; these write or steer one.
-    const std::pair<CLI::Option*, const char*> one_run[] = {{record, "--record"},
-                                                            {events, "--events"},
-                                                            {trace, "--export-trace"},
-                                                            {metrics, "--metrics-json"}};
-    for (const auto& [opt, name] : one_run) {
-      if (opt->count() == 0) continue;
-      result.exit_code = bad_input(std::string(name) +
-                                   " writes one run, and compare mode runs two; run one side by "
-                                   "itself (--queue-policy/--timer-policy without --compare)");
+    // Headless compare runs two sides: a file of a run becomes a file per
+    // side (FILE-A.ext, FILE-B.ext: compare_side_file), written by the side's
+    // own process, whose standard output carries its metrics to us.
+    const std::pair<CLI::Option*, const std::string*> per_side[] = {
+        {record, &o.record_path}, {events, &o.events_path}, {trace, &o.trace_path}};
+    for (const auto& [opt, path] : per_side) {
+      if (opt->count() == 0 || *path != "-") continue;
+      result.exit_code = bad_input(opt->get_name() +
+                                   " -: compare mode writes a file per side (FILE-A and FILE-B), "
+                                   "and standard output carries the sides' metrics; name a file");
+      return result;
+    }
+    if (metrics->count() > 0) {
+      result.exit_code = bad_input("--metrics-json writes one run's metrics, and compare mode "
+                                   "prints both sides' in its table; run one side by itself "
+                                   "(--queue-policy/--timer-policy without --compare)");
       return result;
     }
     if (!o.deliver.empty()) {
@@ -339,6 +345,18 @@ CliParse parse_cli(int argc, char** argv) {
     }
   }
   return result;
+}
+
+std::string compare_side_file(const std::string& path, char side) {
+  // The extension is the last '.' of the file's name, not of a folder's,
+  // and a name that starts with its only dot (".hidden") has none.
+  const std::size_t slash = path.find_last_of('/');
+  const std::size_t name_start = slash == std::string::npos ? 0 : slash + 1;
+  const std::size_t dot = path.find_last_of('.');
+  const bool has_ext = dot != std::string::npos && dot > name_start;
+  const std::string tag = std::string("-") + side;
+  if (!has_ext) return path + tag;
+  return path.substr(0, dot) + tag + path.substr(dot);
 }
 
 } // namespace pollscope

@@ -76,5 +76,9 @@ struct CliParse {
 // (or stopped itself, like a single run); 2 for bad input. `exe` is the
 // pollscope binary the sides run ("" = this process's own).
 [[nodiscard]] int run_compare_headless(const CliOptions& options, const std::string& exe = "");
+// Where side `side` ('A' or 'B') of a headless compare writes the file the
+// user named: "runs/x.pscope" -> "runs/x-A.pscope", "x" -> "x-A" (the app's
+// Save side A proposes the same names).
+[[nodiscard]] std::string compare_side_file(const std::string& path, char side);
 
 } // namespace pollscope

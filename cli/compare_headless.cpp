@@ -59,7 +59,28 @@ std::vector<std::string> side_args(const CliOptions& o, const Side& side) {
             std::to_string(o.capacity), "--count", std::to_string(o.count), "--seed",
             std::to_string(o.seed), "--queue-policy", std::string(to_string(side.queue)),
             "--timer-policy", std::string(to_string(side.timer)), "--metrics-json", "-"});
+  // The files of a run, one per side (cli.cpp refused "-" for them).
+  const std::pair<const char*, const std::string*> files[] = {{"--record", &o.record_path},
+                                                              {"--events", &o.events_path},
+                                                              {"--export-trace", &o.trace_path}};
+  for (const auto& [flag, path] : files)
+    if (!path->empty()) a.insert(a.end(), {flag, compare_side_file(*path, side.letter)});
   return a;
+}
+
+// "side A wrote run-A.pscope (recording), ..." for the files a side that
+// finished was asked to write.
+void print_files(const CliOptions& o, const Side& s) {
+  if (!s.run.metrics) return;
+  const std::pair<const char*, const std::string*> files[] = {
+      {"recording", &o.record_path}, {"events", &o.events_path}, {"trace", &o.trace_path}};
+  std::string list;
+  for (const auto& [what, path] : files) {
+    if (path->empty()) continue;
+    if (!list.empty()) list += ", ";
+    list += fmt::format("{} ({})", compare_side_file(*path, s.letter), what);
+  }
+  if (!list.empty()) say("side {} wrote {}\n", s.letter, list);
 }
 
 std::string duration(std::uint64_t ns) {
@@ -154,6 +175,11 @@ int compare(const CliOptions& o, const std::string& exe, const std::atomic<bool>
   print_side(a);
   print_side(b);
   print_table(a, b);
+  if (!o.record_path.empty() || !o.events_path.empty() || !o.trace_path.empty()) {
+    say("\n");
+    print_files(o, a);
+    print_files(o, b);
+  }
   if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
     std::fprintf(stderr, "pollscope: writing to standard output failed (disk full?)\n");
     return 2;

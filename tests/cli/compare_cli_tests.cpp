@@ -174,10 +174,11 @@ TEST_CASE("a lesson opens in compare mode with its sides, unless --compare or a 
 }
 
 TEST_CASE("headless compare refuses the flags that write or steer one run, with exit 2") {
-  for (const std::vector<std::string>& extra : {std::vector<std::string>{"--record", "x.pscope"},
-                                                {"--events", "x.jsonl"},
-                                                {"--export-trace", "x.json"},
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{"--record", "-"},
+                                                {"--events", "-"},
+                                                {"--export-trace", "-"},
                                                 {"--metrics-json", "-"},
+                                                {"--metrics-json", "m.json"},
                                                 {"--deliver", "1"}}) {
     CAPTURE(extra[0]);
     std::vector<std::string> args{"--headless", "--scenario", "three-timers", "--clock",
@@ -331,4 +332,55 @@ TEST_CASE("headless compare exits 1 when a side fails and 2 when both sides run 
 
   o.compare_queue_policy = QueuePolicy::Book;
   CHECK(run_compare_headless(o, failing) == 2);
+}
+
+TEST_CASE("headless compare writes a file of a run once per side, named for the side") {
+  CHECK(compare_side_file("run.pscope", 'A') == "run-A.pscope");
+  CHECK(compare_side_file("out/run.events.jsonl", 'B') == "out/run.events-B.jsonl");
+  CHECK(compare_side_file("run", 'A') == "run-A");
+  CHECK(compare_side_file("my.dir/run", 'B') ==
+        "my.dir/run-B"); // a folder's dot is not an extension
+  CHECK(compare_side_file(".hidden", 'A') == ".hidden-A");
+
+  for (const char* flag : {"--record", "--events", "--export-trace"}) {
+    CAPTURE(flag);
+    const CliParse r = parse({"--headless", "--scenario", "double-wake", "--clock", "virtual",
+                              "--compare", "notified", flag, "x.out"});
+    CHECK_FALSE(r.exit_code.has_value()); // accepted: run
+  }
+
+  // Each side's process is asked for its own file; the run says which it wrote.
+  Scratch scratch;
+  const std::string args_log = scratch / "args.log";
+  const std::string exe = scratch / "args.sh";
+  {
+    MetricsReport book = sample_report();
+    std::ofstream out(exe);
+    out << "#!/bin/sh\necho \"$*\" >> '" << args_log << "'\necho '" << metrics_json(book) << "'\n";
+  }
+  std::filesystem::permissions(exe, std::filesystem::perms::owner_all);
+  CliOptions o;
+  o.headless = true;
+  o.scenario = "double-wake";
+  o.clock = "virtual";
+  o.compare = true;
+  o.compare_queue_policy = QueuePolicy::Notified;
+  o.record_path = scratch / "run.pscope";
+  o.trace_path = scratch / "run.json";
+  int status = -1;
+  const std::string out = captured([&] { return run_compare_headless(o, exe); }, scratch, status);
+  CHECK(status == 0);
+  std::ifstream log(args_log);
+  std::string a_line, b_line;
+  for (std::string line; std::getline(log, line);) {
+    if (line.find("--queue-policy book") != std::string::npos) a_line = line;
+    if (line.find("--queue-policy notified") != std::string::npos) b_line = line;
+  }
+  CHECK(a_line.find("--record " + (scratch / "run-A.pscope")) != std::string::npos);
+  CHECK(a_line.find("--export-trace " + (scratch / "run-A.json")) != std::string::npos);
+  CHECK(b_line.find("--record " + (scratch / "run-B.pscope")) != std::string::npos);
+  CHECK(b_line.find("--export-trace " + (scratch / "run-B.json")) != std::string::npos);
+  CHECK(out.find("side A wrote " + (scratch / "run-A.pscope") + " (recording), " +
+                 (scratch / "run-A.json") + " (trace)") != std::string::npos);
+  CHECK(out.find("side B wrote " + (scratch / "run-B.pscope")) != std::string::npos);
 }

@@ -34,8 +34,9 @@ BAD = [
     (["--scenario", "no-such-scenario"], "no-such-scenario"),
     (["--compare", "fifo"], "--compare"),
     (["--compare", "book"], "--compare"),  # side B the same as side A
-    (["--scenario", "lesson-double-wake", "--record", "x.pscope"], "--record"),
-    (["--compare", "notified", "--events", "x.jsonl"], "--events"),
+    (["--scenario", "lesson-double-wake", "--record", "-"], "--record"),  # a file per side
+    (["--compare", "notified", "--events", "-"], "--events"),
+    (["--compare", "notified", "--metrics-json", "m.json"], "--metrics-json"),
     (["--scenario", "three-timers", "--compare", "timer-thread", "--deliver", "1"], "--deliver"),
     (["--metrics-json", ""], "--metrics-json"),
 ]
