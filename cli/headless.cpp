@@ -358,6 +358,18 @@ int run_headless(const CliOptions& o) {
                  o.capacity);
     return 2;
   }
+  if (const std::vector<TimerId> left = rt.gate().script_left();
+      !left.empty() && !stopper.stopped()) {
+    // The run went on in deadline order; the user asked for another.
+    std::string order;
+    for (const TimerId id : left) order += (order.empty() ? "" : ",") + std::to_string(id);
+    std::fprintf(stderr,
+                 "pollscope: --deliver: timer %llu never became due in this run (timers are "
+                 "numbered 1, 2, ... in the order the run makes them), so the order from it on "
+                 "(%s) was not applied\n",
+                 static_cast<unsigned long long>(left.front()), order.c_str());
+    return 2;
+  }
   const bool stalled = stopper.stopped();
   const record::Snapshot& last = pump.latest();
   if (!o.metrics_path.empty()) {

@@ -704,6 +704,17 @@ void App::apply_timer_requests() {
 
 void App::apply_steps(const FrameView& live) {
   const std::size_t count = live.events.count;
+  // Run (or Run at a limited speed) from step mode: the view follows the run
+  // to live. Stepping had pinned it to a book step, and a learner who presses
+  // Run expects to watch the run, not a picture held at step 1.
+  const ExecutorMode mode = live.state.executor.mode;
+  const bool running = mode == ExecutorMode::Run || mode == ExecutorMode::Throttle;
+  if (running && mode != mode_seen_) {
+    history_.await_step_after = SIZE_MAX;
+    history_go(history_, count, count);
+    event_log_.follow = true;
+  }
+  mode_seen_ = mode;
   // A poll asked for by an earlier press: show its first book step once the
   // pump has it (or stay put until then).
   // The first events after the press (the StepRequested) can arrive before

@@ -188,6 +188,9 @@ private:
   TimelineState timeline_;
   HistogramsState histograms_;
   HistoryState history_;
+  // The executor's mode the last frame saw (view state: a change to Run
+  // sends the history bar to live, see apply_steps).
+  ExecutorMode mode_seen_ = ExecutorMode::Step;
   std::size_t opened_runtime_ = SIZE_MAX; // runtime_begin open_on_first_step last handled
   bool show_keys_ = false;
   FileAction file_asked_ = FileAction::None; // chosen this frame: open its popup

@@ -308,11 +308,13 @@ void timer_threads(const FrameView& view, const fold::RunMetrics& m, std::uint64
 void executor_line(const FrameView& view) {
   const fold::ExecutorView& ex = view.state.executor;
   char text[160];
-  std::snprintf(text, sizeof text, "%s, %s  |  %llu polls  |  %zu events",
+  const std::size_t events =
+      view.events.count - std::min(view.events.count, view.events.runtime_begin);
+  std::snprintf(text, sizeof text, "%s, %s  |  %llu poll%s  |  %zu event%s",
                 std::string(to_string(ex.mode)).c_str(),
                 std::string(fold::to_string(ex.activity)).c_str(),
-                (unsigned long long)ex.total_polls,
-                view.events.count - std::min(view.events.count, view.events.runtime_begin));
+                (unsigned long long)ex.total_polls, ex.total_polls == 1 ? "" : "s", events,
+                events == 1 ? "" : "s");
   one_line(color_of(ex.activity), text);
   tooltip_for_last_item(fold::describe(ex.activity));
 }

@@ -162,4 +162,9 @@ bool DeliveryGate::on_idle(VirtualClock& clock) {
   return clock.advance_when_idle();
 }
 
+std::vector<TimerId> DeliveryGate::script_left() const {
+  std::lock_guard lock(mutex_);
+  return {script_.begin(), script_.end()};
+}
+
 } // namespace pollscope

@@ -51,6 +51,10 @@ public:
   // Before any timer is armed. Only a virtual clock can gate: on a real
   // clock this leaves the gate off.
   void enable(Mode mode, std::vector<TimerId> script = {});
+  // Scripted: the part of the script not played yet. After a run, a
+  // non-empty one names a timer that never became due (no such timer), so
+  // the order from it on was not applied.
+  [[nodiscard]] std::vector<TimerId> script_left() const;
   [[nodiscard]] bool enabled() const noexcept { return mode_ != Mode::Off; }
   [[nodiscard]] Mode mode() const noexcept { return mode_; }
 

@@ -96,3 +96,20 @@ TEST_CASE("--deliver on the real clock is bad input") {
   std::fflush(stderr);
   CHECK(run_headless(o) == 2);
 }
+
+TEST_CASE("a delivery order that names a timer the run never makes is bad input, not a silent "
+          "deadline order") {
+  for (const std::vector<std::uint32_t>& order :
+       {std::vector<std::uint32_t>{9, 3}, std::vector<std::uint32_t>{3, 9}}) {
+    Scratch scratch;
+    CliOptions o;
+    o.headless = true;
+    o.scenario = "three-timers";
+    o.clock = "virtual";
+    o.deliver = order;
+    int status = -1;
+    const auto ran = output_lines([&] { return run_headless(o); }, scratch, status);
+    CHECK(status == 2);
+    CHECK(ran.size() == 3); // the run still ends: every timer is delivered
+  }
+}

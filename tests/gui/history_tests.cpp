@@ -193,5 +193,33 @@ TEST_CASE("stepping hello-world from launch, Step shows the book's nine steps in
   CHECK(app.pump().latest().state.executor.total_polls == 2);
 }
 
+TEST_CASE("Run from step mode takes the view to live, where stepping had pinned it to a book "
+          "step") {
+  test::BareImGui imgui;
+  ImGuiIO& io = ImGui::GetIO();
+  io.KeyMap[ImGuiKey_Space] = 32;
+  CliOptions cli; // hello-world, paused in step mode
+  cli.clock = "virtual";
+  App app(cli);
+  auto settle = [&] {
+    app.controller().sync();
+    app.pump().flush();
+    imgui.frame([&] { app.draw(); });
+  };
+  settle();
+  REQUIRE_FALSE(app.history().live); // opened on the book's first step
+  io.KeysDown[32] = true;            // Space: Run
+  imgui.frame([&] { app.draw(); });
+  io.KeysDown[32] = false;
+  settle();
+  settle();
+  CHECK(app.history().live);
+  // And it stays there as the run goes on: the view follows the run.
+  settle();
+  CHECK(app.history().live);
+  CHECK(history_position(app.history(), app.pump().latest().events.count) ==
+        app.pump().latest().events.count);
+}
+
 } // namespace
 } // namespace pollscope::gui
