@@ -89,11 +89,13 @@ CliParse parse_cli(int argc, char** argv) {
   auto* cmp = app.add_option("--compare", compare_text,
                              "Compare mode: side B runs these policies beside side A (the "
                              "policies above), e.g. notified or local,timer-thread");
-  auto* count = app.add_option("--count", o.count, "random-timers: how many timer tasks")
+  auto* count = app.add_option("--count", o.count,
+                               "random-timers and lesson-10000-timers: how many timer tasks")
                     ->check(CLI::Range(1u, 100000u));
   std::string seed_text;
   auto* seed =
-      app.add_option("--seed", seed_text, "random-timers: seed for the durations (0 to 2^64-1)");
+      app.add_option("--seed", seed_text,
+                     "random-timers and lesson-10000-timers: seed for the durations (0 to 2^64-1)");
   app.add_flag("--quiet", o.quiet_timeline,
                "Headless: print only the output lines and the summary");
   app.add_flag("--lint", o.lint,

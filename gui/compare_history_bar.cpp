@@ -61,14 +61,15 @@ bool draw_compare_history_bar(CompareHistoryState& h, CompareTimeline& line) {
     compare_history_go(h, line, line.at_index(static_cast<std::size_t>(v)));
     moved = true;
   }
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip(
-        "Every moment of both runs, A's and B's events in one order: by time on each side's "
-        "clock since its start, and at one instant poll by poll (A's first poll, B's first, A's "
-        "second, ...), so both sides stand at the same point of the story. Drag to any event: "
-        "both sides show that moment while the runtimes go on. The right end is now.\n"
-        "%s: one event  |  %s: one book step  |  %s: start / live.",
-        keys::kEventBackForward, keys::kBookStepBackForward, keys::kStartLive);
+  // Wrapped: the bar spans the window, so an unwrapped tooltip ran off its edge.
+  tooltip_for_last_item(
+      std::string("Every moment of both runs, A's and B's events in one order: by time on each "
+                  "side's clock since its start, and at one instant poll by poll (A's first "
+                  "poll, B's first, A's second, ...), so both sides stand at the same point of "
+                  "the story. Drag to any event: both sides show that moment while the runtimes "
+                  "go on. The right end is now.\n") +
+      keys::kEventBackForward + ": one event  |  " + keys::kBookStepBackForward +
+      ": one book step  |  " + keys::kStartLive + ": start / live.");
   ImGui::SameLine();
   if (h.live) {
     text_dim("live");
