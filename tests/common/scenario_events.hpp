@@ -11,25 +11,40 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
 namespace pollscope::test {
 
+// The scenario's count and seed (random-timers), and where the run's
+// strings go when the caller needs them after the run (a FrameView).
+struct ScenarioRunOptions {
+  std::size_t count = 20;
+  std::uint64_t seed = ScenarioParams{}.seed;
+  StringTable* strings = nullptr; // null: the run's own, gone with it
+};
+
 inline std::vector<Event> scenario_events(std::string_view name, QueuePolicy queue,
-                                          TimerPolicy timers) {
+                                          TimerPolicy timers, const ScenarioRunOptions& run = {}) {
   VirtualClock clock(/*auto_advance=*/false);
-  StringTable strings;
+  StringTable own_strings;
+  StringTable& strings = run.strings != nullptr ? *run.strings : own_strings;
   EventLog log(1u << 16);
   RuntimeContext rt(
       RuntimeContext::Options{&clock, &strings, &log, /*introspection=*/true, timers});
   std::vector<Event> events;
   {
-    auto [ex, spawner] = executor_and_spawner(rt, 100, queue, timers);
+    // Room for every task: the scenarios spawn them all before the first poll.
+    auto [ex, spawner] =
+        executor_and_spawner(rt, std::max<std::size_t>(100, run.count), queue, timers);
     const Scenario* sc = find_scenario(name);
     REQUIRE(sc != nullptr);
     ScenarioParams params;
-    params.count = 20;
+    params.count = run.count;
+    params.seed = run.seed;
     REQUIRE(sc->spawn(spawner, params));
     spawner = Spawner{};
     for (int guard = 0; guard < 100000; ++guard) {

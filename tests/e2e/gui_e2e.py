@@ -36,6 +36,16 @@ def fail(msg):
     sys.exit(1)
 
 
+def stop_app(proc):
+    """SIGTERM (the app ends its loop cleanly on it); its exit status."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        fail("the app did not exit after SIGTERM")
+
+
 def no_display(app):
     env = dict(os.environ)
     env.pop("DISPLAY", None)
@@ -161,12 +171,7 @@ def main(app, outdir):
         if colors < 32:
             fail("the screenshot looks blank (%d colours)" % colors)
     finally:
-        proc.send_signal(signal.SIGTERM)  # the app ends its loop cleanly on SIGTERM
-        try:
-            code = proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            fail("the app did not exit after SIGTERM")
+        code = stop_app(proc)
     if code != 0:
         fail("the app exited with status %d" % code)
     print("PASS")
@@ -252,12 +257,7 @@ def rewind(app, outdir):
         if changed < 1000:
             fail("the screen did not change between the past and live")
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            code = proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            fail("the app did not exit after SIGTERM")
+        code = stop_app(proc)
     if code != 0:
         fail("the app exited with status %d" % code)
     print("PASS")
@@ -520,12 +520,7 @@ def timeline(app, outdir):
             fail("the diagram did not move to the moment clicked on the timeline")
         print("screenshots: %s, %s" % (live.path, past.path))
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            code = proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            fail("the app did not exit after SIGTERM")
+        code = stop_app(proc)
     if code != 0:
         fail("the app exited with status %d" % code)
     print("PASS")

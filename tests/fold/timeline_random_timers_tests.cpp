@@ -4,13 +4,8 @@
 // checked against the log: each wake arrow starts on the thread that fired
 // the timer, right after that timer's TimerFired, and ends on a poll of the
 // task that awaited that timer.
+#include "common/scenario_events.hpp"
 #include "fold/timeline.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/event_log.hpp"
-#include "runtime/executor.hpp"
-#include "runtime/runtime_context.hpp"
-#include "runtime/scenarios.hpp"
-#include "runtime/string_table.hpp"
 
 #include <doctest/doctest.h>
 
@@ -31,24 +26,8 @@ struct Run {
 };
 
 void run_random_timers(TimerPolicy policy, Run& out) {
-  VirtualClock clock(/*auto_advance=*/true);
-  StringTable strings;
-  EventLog log(1u << 16);
-  RuntimeContext::Options o{&clock, &strings, &log, /*introspection=*/true};
-  o.timer_policy = policy;
-  RuntimeContext rt(o);
-  {
-    auto [executor, spawner] = executor_and_spawner(rt);
-    const Scenario* s = find_scenario("random-timers");
-    REQUIRE(s != nullptr);
-    ScenarioParams params;
-    params.count = kTimers;
-    params.seed = 7;
-    REQUIRE(s->spawn(spawner, params));
-    spawner = Spawner{};
-    executor.run();
-  }
-  log.drain(out.events);
+  out.events = test::scenario_events("random-timers", QueuePolicy::Book, policy,
+                                     {.count = kTimers, .seed = 7});
   for (const Event& e : out.events) out.timeline.append(e);
 }
 

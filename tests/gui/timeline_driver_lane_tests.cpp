@@ -8,14 +8,10 @@
 // every wait in it, and each wake arrow leaves the row holding its timer.
 #include "gui_test_support.hpp"
 
+#include "common/scenario_events.hpp"
 #include "fold/timeline.hpp"
 #include "gui/panels.hpp"
 #include "gui/timeline_lanes.hpp"
-#include "runtime/clock.hpp"
-#include "runtime/event_log.hpp"
-#include "runtime/executor.hpp"
-#include "runtime/runtime_context.hpp"
-#include "runtime/scenarios.hpp"
 
 #include <imgui.h>
 
@@ -42,23 +38,9 @@ struct DriverRun {
   fold::LaneId driver = fold::kNoIndex;
 
   DriverRun() {
-    VirtualClock clock(/*auto_advance=*/true);
-    EventLog events_log(1u << 16);
-    RuntimeContext::Options o{&clock, &strings, &events_log, /*introspection=*/true};
-    o.timer_policy = TimerPolicy::TimerThread;
-    RuntimeContext rt(o);
-    {
-      auto [executor, spawner] = executor_and_spawner(rt);
-      const Scenario* s = find_scenario("random-timers");
-      REQUIRE(s != nullptr);
-      ScenarioParams params;
-      params.count = kTimers;
-      params.seed = 5;
-      REQUIRE(s->spawn(spawner, params));
-      spawner = Spawner{};
-      executor.run();
-    }
-    events_log.drain(events);
+    events = pollscope::test::scenario_events("random-timers", QueuePolicy::Book,
+                                              TimerPolicy::TimerThread,
+                                              {.count = kTimers, .seed = 5, .strings = &strings});
     log.apply(events);
     for (const Event& e : events) tl.append(e);
     for (fold::LaneId id = 0; id < tl.lane_count(n()); ++id)
